@@ -1,0 +1,76 @@
+import { DEVICE_TYPES, type DeviceType, type UplinkChannel } from './domains';
+
+/** A field value as InfluxDB stores it. Numbers are always floats (one type per field, no conflicts). */
+export type FieldValue = number | boolean | string;
+
+/** One InfluxDB point, independent of any client library. */
+export interface Point {
+  measurement: string;
+  /** Tag values are constrained ids or enum members (see ids.ts); the serialiser escapes anyway. */
+  tags: Record<string, string>;
+  fields: Record<string, FieldValue>;
+  /** Unix epoch, ms. Same series + same timestamp overwrites: redelivery is idempotent. */
+  timestampMs: number;
+}
+
+/** Measurement names that are not a device type's telemetry. */
+export const MEASUREMENTS = {
+  event: 'device_event',
+  status: 'device_status',
+  ack: 'device_ack',
+  /** Messages ingest rejected, by reason (also published on the dead-letter topic). */
+  reject: 'ingest_reject',
+} as const;
+
+/** Static attributes from the registry that are stored as tags (for board filters). */
+export interface DeviceTags {
+  tenant: string;
+  device: string;
+  type: DeviceType;
+  /** EPCI (SIREN) of the tenant, when the tenant is a commune. */
+  epci?: string | null;
+  /** Cabinet that feeds a luminaire. */
+  cabinet?: string | null;
+}
+
+export function measurementOf(type: DeviceType, channel: UplinkChannel): string {
+  return channel === 'telemetry' ? DEVICE_TYPES[type].measurement : MEASUREMENTS[channel];
+}
+
+/** Keys of an uplink that become tags rather than fields. */
+const TAG_KEYS: Partial<Record<UplinkChannel, readonly string[]>> = {
+  event: ['event', 'code'],
+  ack: ['status'],
+  status: ['reason'],
+};
+
+/**
+ * Maps a validated uplink onto a point: every payload key but `ts` is a field, except the
+ * few enum-valued keys that boards filter on, which are tags.
+ */
+export function toPoint(
+  device: DeviceTags,
+  channel: UplinkChannel,
+  payload: Record<string, unknown>,
+  receivedAtMs: number,
+): Point {
+  const tags: Record<string, string> = { tenant: device.tenant, device: device.device };
+  if (device.epci) tags.epci = device.epci;
+  if (device.cabinet) tags.cabinet = device.cabinet;
+  if (channel !== 'telemetry') {
+    tags.type = device.type;
+    tags.domain = DEVICE_TYPES[device.type].domain;
+  }
+  const tagKeys = TAG_KEYS[channel];
+  const fields: Record<string, FieldValue> = {};
+  for (const key in payload) {
+    if (key === 'ts') continue;
+    const value = payload[key];
+    if (value === undefined || value === null) continue;
+    if (tagKeys?.includes(key)) tags[key] = String(value);
+    else fields[key] = value as FieldValue;
+  }
+  // A status (last will) may carry no field but `online`; every point needs one field.
+  const ts = typeof payload.ts === 'number' ? payload.ts : receivedAtMs;
+  return { measurement: measurementOf(device.type, channel), tags, fields, timestampMs: ts };
+}
