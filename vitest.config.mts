@@ -1,13 +1,16 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
+
+const root = dirname(fileURLToPath(import.meta.url));
 
 // Path aliases mirror tsconfig.json's "paths" (one entry per lib).
 const libs = ['contracts', 'config', 'timeseries', 'state', 'broker', 'ingest', 'observability'];
 const alias: Record<string, string> = Object.fromEntries(
-  libs.map((lib) => [`@hv/${lib}`, resolve(__dirname, `libs/${lib}/src/index.ts`)]),
+  libs.map((lib) => [`@hv/${lib}`, resolve(root, `libs/${lib}/src/index.ts`)]),
 );
-alias['@hv/simulators'] = resolve(__dirname, 'simulators/src/index.ts');
+alias['@hv/simulators'] = resolve(root, 'simulators/src/index.ts');
 
 // SWC emits the decorator metadata NestJS's injector needs (esbuild does not).
 const plugins = [swc.vite({ module: { type: 'es6' } })];

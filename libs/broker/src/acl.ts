@@ -1,0 +1,68 @@
+import { isDeviceId, UPLINK_CHANNELS, DEV_EUI_PATTERN, TOPIC_ROOT } from '@hv/contracts';
+import type { BrokerAuthority, Identity } from './identity';
+
+export type AclDecision = { allow: true } | { allow: false; why: string };
+
+const allow: AclDecision = { allow: true };
+const deny = (why: string): AclDecision => ({ allow: false, why });
+const UPLINKS: readonly string[] = UPLINK_CHANNELS;
+
+/**
+ * May this identity publish on this topic? Devices: only their own uplink topics.
+ * Gateways: uplinks of devices of their own tenant (native), or their network server's
+ * uplink topics for devEuis of their tenant (ChirpStack v4 / The Things Stack v3).
+ */
+export async function mayPublish(who: Identity, topic: string, registry: BrokerAuthority): Promise<AclDecision> {
+  if (who.kind === 'service') return allow;
+  const parts = topic.split('/');
+  if (who.kind === 'device') {
+    const own = `${TOPIC_ROOT}/${who.tenant}/${who.domain}/${who.id}/`;
+    if (!topic.startsWith(own) || !UPLINKS.includes(topic.slice(own.length))) {
+      return deny(`device ${who.id} may publish only on ${own}{${UPLINKS.join('|')}}`);
+    }
+    return allow;
+  }
+  if (who.network === 'native') {
+    // hv/v1/{tenant}/{domain}/{device}/{channel}
+    if (parts.length !== 6 || `${parts[0]}/${parts[1]}` !== TOPIC_ROOT || parts[2] !== who.tenant || !UPLINKS.includes(parts[5]!)) {
+      return deny(`gateway ${who.id} may publish only uplinks under ${TOPIC_ROOT}/${who.tenant}/`);
+    }
+    if (!isDeviceId(parts[4]!) || (await registry.deviceTenant(parts[4]!)) !== who.tenant) {
+      return deny(`device ${parts[4]} is not a device of tenant ${who.tenant}`);
+    }
+    return allow;
+  }
+  // application/{app}/device/{devEui}/event/up  |  v3/{app}@{tenant}/devices/{device}/up
+  const devEui = who.network === 'chirpstack' && parts.length === 6 && parts[0] === 'application' && parts[2] === 'device' && parts[4] === 'event' && parts[5] === 'up'
+    ? parts[3]!.toLowerCase()
+    : undefined;
+  if (who.network === 'chirpstack') {
+    if (!devEui || !DEV_EUI_PATTERN.test(devEui)) return deny(`gateway ${who.id} may publish only ChirpStack uplinks`);
+    if ((await registry.devEuiTenant(devEui)) !== who.tenant) return deny(`devEui ${devEui} is not a device of tenant ${who.tenant}`);
+    return allow;
+  }
+  // The Things Stack topics name the device id, not the devEui: the devEui is in the body,
+  // which ingest checks against the registry; the ACL keeps the bridge to its own topics.
+  if (parts.length === 5 && parts[0] === 'v3' && parts[2] === 'devices' && parts[4] === 'up') return allow;
+  return deny(`gateway ${who.id} may publish only The Things Stack uplinks`);
+}
+
+/** May this identity subscribe to this filter? Devices: their own cmd topic only. */
+export function maySubscribe(who: Identity, filter: string): AclDecision {
+  if (who.kind === 'service') return allow;
+  if (who.kind === 'device') {
+    const own = `${TOPIC_ROOT}/${who.tenant}/${who.domain}/${who.id}/cmd`;
+    return filter === own ? allow : deny(`device ${who.id} may subscribe only to ${own}`);
+  }
+  if (who.network === 'native') {
+    const own = `${TOPIC_ROOT}/${who.tenant}/+/+/cmd`;
+    if (filter === own) return allow;
+    const parts = filter.split('/');
+    const exact = parts.length === 6 && `${parts[0]}/${parts[1]}` === TOPIC_ROOT && parts[2] === who.tenant && parts[5] === 'cmd' && !filter.includes('+') && !filter.includes('#');
+    return exact ? allow : deny(`gateway ${who.id} may subscribe only to ${own}`);
+  }
+  if (who.network === 'chirpstack') {
+    return filter === 'application/+/device/+/command/down' ? allow : deny('ChirpStack bridges read application/+/device/+/command/down');
+  }
+  return /^v3\/[^/#+]+\/devices\/\+\/down\/push$/.test(filter) ? allow : deny('TTS bridges read v3/{app}/devices/+/down/push');
+}

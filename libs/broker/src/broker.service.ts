@@ -1,0 +1,113 @@
+import { Logger } from '@nestjs/common';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { createServer, type Server } from 'node:net';
+import { mayPublish, maySubscribe } from './acl';
+import type { BrokerAuthority, Identity } from './identity';
+
+export interface EmbeddedBrokerOptions {
+  host: string;
+  /** 0 picks a free port (tests); read `port` after start(). */
+  port: number;
+  /** Largest accepted PUBLISH payload, bytes; a larger one is refused and the client disconnected. */
+  maxPayloadBytes: number;
+}
+
+/** MQTT 3.1.1 CONNACK return codes (§3.2.2.3). */
+const BAD_USERNAME_OR_PASSWORD = 4;
+const NOT_AUTHORIZED = 5;
+
+const identities = new WeakMap<Client, Identity>();
+
+/**
+ * The embedded broker: aedes (MQTT 3.1.1) with per-device authentication against the
+ * registry and topic ACLs. Persistence is aedes' in-memory default: sessions, retained
+ * status and queued QoS 1 messages live as long as the process (an external broker is
+ * the answer where they must outlive it).
+ */
+export class EmbeddedBroker {
+  private readonly logger = new Logger(EmbeddedBroker.name);
+  private aedes: Aedes | undefined;
+  private server: Server | undefined;
+  port = 0;
+  /** Refusals by kind, for tests and metrics. */
+  readonly refused = { auth: 0, publish: 0, subscribe: 0, oversized: 0 };
+
+  constructor(
+    private readonly options: EmbeddedBrokerOptions,
+    private readonly authority: BrokerAuthority,
+  ) {}
+
+  get connectedClients(): number {
+    return this.aedes?.connectedClients ?? 0;
+  }
+
+  async start(): Promise<void> {
+    const aedes = await Aedes.createBroker({
+      heartbeatInterval: 60_000, // 1 minute
+      connectTimeout: 30_000, // 30 s for a CONNECT after the TCP handshake
+    });
+    this.aedes = aedes;
+    aedes.authenticate = (client, username, password, done) => {
+      if (!username || !password) return done(authError(BAD_USERNAME_OR_PASSWORD, 'credentials required'), false);
+      this.authority.authenticate(username, password.toString('utf8')).then(
+        (who) => {
+          if (!who) {
+            this.refused.auth++;
+            return done(authError(BAD_USERNAME_OR_PASSWORD, 'bad username or password'), false);
+          }
+          identities.set(client, who);
+          done(null, true);
+        },
+        (error: Error) => done(authError(NOT_AUTHORIZED, `registry unavailable: ${error.message}`), false),
+      );
+    };
+    aedes.authorizePublish = (client, packet, done) => {
+      // client is null for the broker's own publishes ($SYS): those are trusted.
+      if (!client) return done(null);
+      const who = identities.get(client);
+      if (!who) return done(new Error('not authenticated'));
+      if (packet.payload.length > this.options.maxPayloadBytes) {
+        this.refused.oversized++;
+        return done(new Error(`payload of ${packet.payload.length} bytes exceeds ${this.options.maxPayloadBytes}`));
+      }
+      mayPublish(who, packet.topic, this.authority).then(
+        (decision) => {
+          if (decision.allow) return done(null);
+          this.refused.publish++;
+          done(new Error(decision.why));
+        },
+        (error: Error) => done(error),
+      );
+    };
+    aedes.authorizeSubscribe = (client, subscription, done) => {
+      const who = identities.get(client);
+      const decision = who ? maySubscribe(who, subscription.topic) : { allow: false as const, why: 'not authenticated' };
+      if (decision.allow) return done(null, subscription);
+      this.refused.subscribe++;
+      // A null subscription answers 0x80 (failure) in the SUBACK without dropping the client.
+      done(null, null);
+    };
+    this.server = createServer(aedes.handle);
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.options.port, this.options.host, () => resolve());
+    });
+    const address = this.server.address();
+    this.port = typeof address === 'object' && address ? address.port : this.options.port;
+    this.logger.log(`embedded MQTT broker on ${this.options.host}:${this.port}`);
+  }
+
+  get url(): string {
+    return `mqtt://${this.options.host}:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    // aedes first: it disconnects the clients, which lets the TCP server finish closing.
+    await new Promise<void>((resolve) => (this.aedes ? this.aedes.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+function authError(code: number, message: string): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode: code }) as AuthenticateError;
+}

@@ -1,0 +1,3 @@
+export * from './acl';
+export * from './broker.service';
+export * from './identity';

@@ -1,0 +1,61 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+const url = (protocols: string[]) =>
+  z.string().refine((s) => {
+    try {
+      return protocols.includes(new URL(s).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL with scheme ${protocols.join(' or ')}`);
+
+/**
+ * Every setting of every app, read from the environment once at start-up.
+ * Defaults are the embedded, single-machine ones the demo uses.
+ */
+export const configSchema = z.object({
+  /** External broker URL. Unset: the all-in-one app embeds aedes and connects to it. */
+  HV_MQTT_URL: url(['mqtt:', 'mqtts:', 'tcp:', 'ws:', 'wss:']).optional(),
+  HV_MQTT_USERNAME: z.string().min(1).optional(),
+  HV_MQTT_PASSWORD: z.string().min(1).optional(),
+  /** Embedded broker listener (all-in-one and broker apps). */
+  HV_BROKER_HOST: z.string().default('127.0.0.1'),
+  HV_BROKER_PORT: port.default(1883),
+  /** Largest payload the broker accepts and ingest stores, bytes. Readings are < 1 kB. */
+  HV_MAX_PAYLOAD_BYTES: positiveInt.default(16_384),
+  /** Account the services use on the embedded broker (it may read and publish everything). */
+  HV_SERVICE_USERNAME: z.string().min(1).default('hv-service'),
+  HV_SERVICE_PASSWORD: z.string().min(12, 'must be at least 12 characters').default('hv-service-local-only'),
+
+  HV_INFLUX_URL: url(['http:', 'https:']).default('http://127.0.0.1:18086'),
+  HV_INFLUX_DB: z.string().regex(/^[A-Za-z0-9_]+$/, 'letters, digits and _ only').default('hyperviseur'),
+  HV_PG_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:15432/hyperviseur'),
+
+  /** HTTP port of /metrics and /health (and of the API later). */
+  HV_HTTP_HOST: z.string().default('127.0.0.1'),
+  HV_HTTP_PORT: port.default(3000),
+
+  HV_INGEST_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default(`hv-ingest-${hostname()}`.slice(0, 64)),
+  /** Shared-subscription group: N ingest instances split one stream (external brokers only). */
+  HV_INGEST_SHARED_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  /** Lines per InfluxDB write; DESIGN.md measured 130–210k points/s with 5,000-line batches. */
+  HV_INGEST_BATCH_LINES: positiveInt.default(5_000),
+  /** A partial batch is written after this long, ms (bounds latency at low rates). */
+  HV_INGEST_FLUSH_MS: positiveInt.default(50),
+  /** Messages received but not yet acknowledged; past this the MQTT socket is not read. */
+  HV_INGEST_MAX_INFLIGHT: positiveInt.default(20_000),
+  HV_INGEST_SPOOL_DIR: z.string().min(1).default('.hv/spool'),
+  /** Disk spool bound while InfluxDB is down, bytes (1 GiB ≈ 5 M lighting points). */
+  HV_INGEST_SPOOL_MAX_BYTES: positiveInt.default(1024 ** 3),
+  /** Clock skew tolerated for device timestamps ahead of ours, s. */
+  HV_INGEST_MAX_FUTURE_S: positiveInt.default(300),
+  /** Oldest device timestamp accepted, s (31 days: devices that buffered through an outage). */
+  HV_INGEST_MAX_PAST_S: positiveInt.default(31 * 86_400),
+
+  HV_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+});
+
+export type HvConfig = z.infer<typeof configSchema>;

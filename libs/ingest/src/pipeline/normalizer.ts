@@ -1,0 +1,117 @@
+import {
+  clip,
+  DEVICE_TYPES,
+  describeIssues,
+  parseDeviceTopic,
+  toPoint,
+  uplinkSchema,
+  type DeviceTopic,
+  type Point,
+  type UplinkChannel,
+} from '@hv/contracts';
+import { adaptChirpstackUplink, isChirpstackTopic } from '../adapters/chirpstack.adapter';
+import type { AdapterResult } from '../adapters/lorawan-uplink';
+import { adaptTtsUplink, isTtsTopic } from '../adapters/tts.adapter';
+import type { DeviceDirectory, DeviceInfo } from './device-directory';
+import { Rejection } from './rejection';
+
+export interface NormalizerLimits {
+  maxPayloadBytes: number;
+  maxFutureMs: number;
+  maxPastMs: number;
+}
+
+export type Normalized = Point | Rejection;
+
+/**
+ * Turns one MQTT message into one InfluxDB point, or into a Rejection saying why not.
+ * Pure but for the registry lookup; never throws on any input.
+ */
+export class Normalizer {
+  constructor(
+    private readonly devices: DeviceDirectory,
+    private readonly limits: NormalizerLimits,
+  ) {}
+
+  normalize(topic: string, payload: Buffer, receivedAtMs: number): Normalized | Promise<Normalized> {
+    if (payload.length > this.limits.maxPayloadBytes) {
+      return new Rejection('oversized', `payload of ${payload.length} bytes exceeds ${this.limits.maxPayloadBytes}`);
+    }
+    if (topic.startsWith('hv/')) return this.native(topic, payload, receivedAtMs);
+    if (isChirpstackTopic(topic)) return this.lorawan(topic, payload, receivedAtMs, adaptChirpstackUplink);
+    if (isTtsTopic(topic)) return this.lorawan(topic, payload, receivedAtMs, adaptTtsUplink);
+    return new Rejection('bad_topic', `not a device topic: "${clip(topic)}"`);
+  }
+
+  private native(topic: string, payload: Buffer, receivedAtMs: number): Normalized | Promise<Normalized> {
+    const parsed = parseDeviceTopic(topic);
+    if (!parsed.ok) return new Rejection('bad_topic', parsed.error);
+    const t = parsed.topic;
+    if (t.channel === 'cmd') return new Rejection('unexpected_channel', 'cmd is a downlink channel', t.tenant, t.device);
+    const found = this.devices.byId(t.device);
+    return found instanceof Promise
+      ? found.then((d) => this.nativeFor(d, t, payload, receivedAtMs))
+      : this.nativeFor(found, t, payload, receivedAtMs);
+  }
+
+  private nativeFor(device: DeviceInfo | undefined, t: DeviceTopic, payload: Buffer, receivedAtMs: number): Normalized {
+    if (!device) return new Rejection('unknown_device', `device "${t.device}" is not registered`, t.tenant, t.device);
+    // A device may publish only under its own tenant: an external broker without our ACLs
+    // would otherwise let one collectivité's device write into another's data.
+    if (device.tenant !== t.tenant) {
+      return new Rejection('tenant_mismatch', `device "${t.device}" belongs to tenant ${device.tenant}, not ${t.tenant}`, t.tenant, t.device);
+    }
+    if (DEVICE_TYPES[device.type].domain !== t.domain) {
+      return new Rejection('domain_mismatch', `device "${t.device}" is a ${device.type}, not in domain ${t.domain}`, t.tenant, t.device);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(payload.toString('utf8'));
+    } catch (error) {
+      return new Rejection('malformed_json', clip((error as Error).message, 120), t.tenant, t.device);
+    }
+    return this.validate(device, t.channel as UplinkChannel, body, receivedAtMs);
+  }
+
+  private lorawan(
+    topic: string,
+    payload: Buffer,
+    receivedAtMs: number,
+    adapt: (topic: string, body: unknown) => AdapterResult,
+  ): Normalized | Promise<Normalized> {
+    let body: unknown;
+    try {
+      body = JSON.parse(payload.toString('utf8'));
+    } catch (error) {
+      return new Rejection('malformed_json', clip((error as Error).message, 120));
+    }
+    const adapted = adapt(topic, body);
+    if (!adapted.ok) return new Rejection('schema', adapted.error);
+    const up = adapted.uplink;
+    const toReading = (device: DeviceInfo | undefined): Normalized => {
+      if (!device) return new Rejection('unknown_dev_eui', `devEui ${up.devEui} is not registered`);
+      const reading: Record<string, unknown> = { ...up.object, ts: up.timeMs ?? receivedAtMs, seq: up.fCnt };
+      if (up.rssiDbm !== undefined) reading.rssi_dbm = up.rssiDbm;
+      if (up.snrDb !== undefined) reading.snr_db = up.snrDb;
+      return this.validate(device, 'telemetry', reading, receivedAtMs);
+    };
+    const found = this.devices.byDevEui(up.devEui);
+    return found instanceof Promise ? found.then(toReading) : toReading(found);
+  }
+
+  private validate(device: DeviceInfo, channel: UplinkChannel, body: unknown, receivedAtMs: number): Normalized {
+    const result = uplinkSchema(device.type, channel).safeParse(body);
+    if (!result.success) return new Rejection('schema', describeIssues(result.error), device.tenant, device.id);
+    const reading = result.data as Record<string, unknown>;
+    const ts = reading.ts;
+    if (typeof ts === 'number') {
+      if (ts > receivedAtMs + this.limits.maxFutureMs) {
+        return new Rejection('timestamp_future', `ts ${new Date(ts).toISOString()} is ahead of the platform clock`, device.tenant, device.id);
+      }
+      if (ts < receivedAtMs - this.limits.maxPastMs) {
+        return new Rejection('timestamp_past', `ts ${new Date(ts).toISOString()} is older than the accepted window`, device.tenant, device.id);
+      }
+    }
+    return toPoint({ tenant: device.tenant, device: device.id, type: device.type, epci: device.epci, cabinet: device.cabinet }, channel, reading, receivedAtMs);
+  }
+}

@@ -1,0 +1,167 @@
+import type { Point } from '@hv/contracts';
+import { InvalidPointError } from './timeseries.errors';
+
+/**
+ * InfluxDB line protocol (1.x reference, "Special characters"; also read by 2.x and 3.x):
+ *
+ *   measurement[,tag_key=tag_value...] field_key=field_value[,...] timestamp
+ *
+ * - measurement: `,` and space escaped with `\`;
+ * - tag keys, tag values, field keys: `,`, `=` and space escaped with `\`;
+ * - string field values: double-quoted, `"` and `\` escaped with `\`;
+ * - numbers are floats (no `i` suffix), so a field never changes type; booleans `true`/`false`;
+ * - timestamps are Unix ms: write with `precision=ms`.
+ *
+ * Characters line protocol cannot carry become U+FFFD (REPLACEMENT), never a broken line:
+ * - control characters (Unicode Cc: U+0000–U+001F, U+007F–U+009F) anywhere, since a raw
+ *   newline ends the line, and tabs and NULs count as whitespace for the parser;
+ * - lone UTF-16 surrogates (what a UTF-8 encoder would do anyway);
+ * - in measurements, tag keys/values and field keys, a backslash that is last or comes right
+ *   before `,` space `=` or `"`. InfluxDB 1.6 has no escape for a backslash there: `\\,`
+ *   still reads as an escaped comma (tags: "invalid tag format"; field keys: "invalid field
+ *   format"; measurement: the tags are swallowed into its name), and `\"`/`\=` are unescaped
+ *   in field keys and measurements. Any other backslash is stored as is.
+ * Boundary ids (ids.ts) never contain any of these; this is defence in depth.
+ */
+export const REPLACEMENT = '\uFFFD';
+
+/** InfluxDB stores int64 ns: ±9223372036854775806 ns, whole ms within it. */
+const MAX_TIMESTAMP_MS = 9_223_372_036_854;
+
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const SPACE = 0x20;
+const EQUALS = 0x3d;
+const QUOTE = 0x22;
+
+// Fast paths: most names and values need no change and are used as they are.
+const NAME_NEEDS_WORK = /[\x00-\x20,=\\\x7f-\x9f\ud800-\udfff]/;
+const STRING_NEEDS_WORK = /["\\\x00-\x1f\x7f-\x9f\ud800-\udfff]/;
+
+const isControl = (c: number): boolean => c < 0x20 || (c >= 0x7f && c <= 0x9f);
+const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
+
+/** A raw backslash is read literally unless it ends the name or precedes a character the parser escapes. */
+function backslashIsLiteral(s: string, next: number): boolean {
+  if (next >= s.length) return false;
+  const c = s.charCodeAt(next);
+  return c !== COMMA && c !== SPACE && c !== EQUALS && c !== QUOTE;
+}
+
+/** Measurement (`escapeEquals` false), tag key, tag value or field key. */
+function escapeName(s: string, escapeEquals: boolean): string {
+  if (!NAME_NEEDS_WORK.test(s)) return s;
+  let out = '';
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let replacement: string;
+    if (c === COMMA || c === SPACE || (c === EQUALS && escapeEquals)) replacement = '\\' + s[i];
+    else if (c === BACKSLASH) {
+      if (backslashIsLiteral(s, i + 1)) continue;
+      replacement = REPLACEMENT;
+    } else if (isControl(c)) replacement = REPLACEMENT;
+    else if (isHighSurrogate(c) && isLowSurrogate(s.charCodeAt(i + 1))) {
+      i++;
+      continue;
+    } else if (isHighSurrogate(c) || isLowSurrogate(c)) replacement = REPLACEMENT;
+    else continue;
+    out += s.slice(start, i) + replacement;
+    start = i + 1;
+  }
+  return start === 0 ? s : out + s.slice(start);
+}
+
+function quoteString(s: string): string {
+  if (!STRING_NEEDS_WORK.test(s)) return '"' + s + '"';
+  let out = '"';
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let replacement: string;
+    if (c === QUOTE || c === BACKSLASH) replacement = '\\' + s[i];
+    else if (isControl(c)) replacement = REPLACEMENT;
+    else if (isHighSurrogate(c) && isLowSurrogate(s.charCodeAt(i + 1))) {
+      i++;
+      continue;
+    } else if (isHighSurrogate(c) || isLowSurrogate(c)) replacement = REPLACEMENT;
+    else continue;
+    out += s.slice(start, i) + replacement;
+    start = i + 1;
+  }
+  return out + s.slice(start) + '"';
+}
+
+function serializeMeasurement(p: Point): string {
+  const m = p.measurement;
+  if (typeof m !== 'string' || m === '') throw new InvalidPointError('measurement must be a non-empty string');
+  // A line starting with `#` is a comment: InfluxDB would answer 204 and store nothing.
+  if (m.charCodeAt(0) === 0x23) throw new InvalidPointError('measurement must not start with "#"', m);
+  return escapeName(m, false);
+}
+
+function serializeTags(p: Point): string {
+  const tags = p.tags;
+  const keys = Object.keys(tags);
+  // InfluxDB's performance tip: tags sorted by key. JS compares UTF-16 units, Go compares
+  // UTF-8 bytes; they differ only for astral vs U+E000..U+FFFF keys, and the server re-sorts.
+  if (keys.length > 1) keys.sort();
+  let out = '';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = tags[key];
+    if (typeof value !== 'string') throw new InvalidPointError(`tag "${key}" must be a string`, p.measurement);
+    // An empty tag value is "missing tag value" to InfluxDB; absent is what it means.
+    if (value === '') continue;
+    if (key === '') throw new InvalidPointError('tag key must not be empty', p.measurement);
+    // 1.x rejects the whole point: "invalid tag key: input tag "time" ... is invalid".
+    if (key === 'time') throw new InvalidPointError('"time" is reserved and cannot be a tag key', p.measurement);
+    out += ',' + escapeName(key, true) + '=' + escapeName(value, true);
+  }
+  return out;
+}
+
+function serializeFields(p: Point): string {
+  const fields = p.fields;
+  let out = '';
+  for (const key in fields) {
+    const value = fields[key];
+    let text: string;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) {
+        throw new InvalidPointError(`field "${key}" is ${value}; only finite numbers can be stored`, p.measurement);
+      }
+      // Shortest round-trip form; InfluxDB parses `1e+21` and `5e-324` as floats.
+      text = '' + value;
+    } else if (typeof value === 'string') text = quoteString(value);
+    else if (typeof value === 'boolean') text = value ? 'true' : 'false';
+    else throw new InvalidPointError(`field "${key}" must be a number, boolean or string`, p.measurement);
+    if (key === '') throw new InvalidPointError('field key must not be empty', p.measurement);
+    // 1.x drops a field named "time" without a word (204) when others remain.
+    if (key === 'time') throw new InvalidPointError('"time" is reserved and cannot be a field key', p.measurement);
+    out += (out === '' ? '' : ',') + escapeName(key, true) + '=' + text;
+  }
+  if (out === '') throw new InvalidPointError('a point needs at least one field', p.measurement);
+  return out;
+}
+
+function serializeTimestamp(p: Point): string {
+  const ts = p.timestampMs;
+  if (!Number.isInteger(ts) || ts > MAX_TIMESTAMP_MS || ts < -MAX_TIMESTAMP_MS) {
+    throw new InvalidPointError(`timestampMs ${ts} is not a whole number of ms within InfluxDB's range`, p.measurement);
+  }
+  return '' + ts;
+}
+
+/** One line, without its newline. Throws InvalidPointError for a point InfluxDB cannot store. */
+export function serializePoint(p: Point): string {
+  return serializeMeasurement(p) + serializeTags(p) + ' ' + serializeFields(p) + ' ' + serializeTimestamp(p);
+}
+
+/** A `/write` body: one line per point, each ending with a newline ('' for no points). */
+export function serializePoints(points: readonly Point[]): string {
+  let out = '';
+  for (let i = 0; i < points.length; i++) out += serializePoint(points[i]!) + '\n';
+  return out;
+}
