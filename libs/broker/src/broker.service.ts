@@ -97,6 +97,10 @@ export class EmbeddedBroker {
     this.logger.log(`embedded MQTT broker on ${this.options.host}:${this.port}`);
   }
 
+  get listening(): boolean {
+    return this.server?.listening ?? false;
+  }
+
   get url(): string {
     return `mqtt://${this.options.host}:${this.port}`;
   }

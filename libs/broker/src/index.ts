@@ -1,3 +1,5 @@
 export * from './acl';
 export * from './broker.service';
 export * from './identity';
+export * from './registry-authority';
+export * from './broker.module';

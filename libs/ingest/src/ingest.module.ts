@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { HealthRegistry } from '@hv/observability';
 import { InfluxRepository } from '@hv/timeseries';
 import { join } from 'node:path';
@@ -15,16 +15,18 @@ import { DiskSpool } from './writer/disk-spool';
 export const DEVICE_SOURCE = Symbol('DEVICE_SOURCE');
 
 /**
- * Ingest: MQTT uplinks → validated points → InfluxDB. Needs, from the importing app, a
- * DEVICE_SOURCE provider (the registry) and InfluxRepository (TimeseriesModule).
+ * Ingest: MQTT uplinks → validated points → InfluxDB. Needs InfluxRepository (the global
+ * TimeseriesModule) and, as `deviceSource`, a provider of DEVICE_SOURCE: the registry, e.g.
+ * `{ provide: DEVICE_SOURCE, useExisting: DeviceRepository }` from the global StateModule.
  */
 @Module({})
 export class IngestModule {
-  static forRoot(options: IngestOptions): DynamicModule {
+  static forRoot(options: IngestOptions, deviceSource: Provider): DynamicModule {
     return {
       module: IngestModule,
       controllers: [IngestController],
       providers: [
+        deviceSource,
         { provide: INGEST_OPTIONS, useValue: options },
         IngestMetrics,
         {
@@ -52,7 +54,7 @@ export class IngestModule {
             await spool.open();
             await quarantine.open();
             metrics.spoolBytes = () => spool.bytes;
-            health.register({ name: 'influxdb', check: () => influx.ping() });
+            health.register({ name: 'influxdb', check: () => influx.ping().then(() => true) });
             const writer = new BatchWriter(influx, spool, quarantine, { batchLines: options.batchLines, flushMs: options.flushMs }, metrics);
             writer.start();
             return writer;

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { Normalizer, type Normalized } from './normalizer';
+import { StaticDeviceDirectory, type DeviceInfo } from './device-directory';
+import { Rejection } from './rejection';
+
+const NOW = Date.UTC(2026, 10, 23, 10, 0, 0);
+const lamp: DeviceInfo = { id: 'lc-02408-1', tenant: '02408', type: 'lighting-controller', epci: '200043495', cabinet: 'lc-02408-c1', devEui: null };
+const spot: DeviceInfo = { id: 'ps-02691-7', tenant: '02691', type: 'parking-spot', epci: null, cabinet: null, devEui: '70b3d57ed0000007' };
+const normalizer = new Normalizer(new StaticDeviceDirectory([lamp, spot]), { maxPayloadBytes: 1024, maxFutureMs: 300_000, maxPastMs: 86_400_000 });
+
+const lampTelemetry = { ts: NOW - 1000, seq: 12, on: true, level_pct: 50, power_w: 27.6, energy_wh: 1832.5 };
+const json = (o: unknown) => Buffer.from(JSON.stringify(o));
+const run = (topic: string, payload: Buffer): Normalized => {
+  const out = normalizer.normalize(topic, payload, NOW);
+  if (out instanceof Promise) throw new Error('static directory answers synchronously');
+  return out;
+};
+const reasonOf = (n: Normalized) => (n instanceof Rejection ? n.reason : 'stored');
+
+describe('Normalizer, native topics', () => {
+  it('turns a valid lighting telemetry into a point with registry tags and float fields', () => {
+    const point = run('hv/v1/02408/lighting/lc-02408-1/telemetry', json(lampTelemetry));
+    expect(point).toEqual({
+      measurement: 'lighting_controller',
+      tags: { tenant: '02408', device: 'lc-02408-1', epci: '200043495', cabinet: 'lc-02408-c1' },
+      fields: { seq: 12, on: true, level_pct: 50, power_w: 27.6, energy_wh: 1832.5 },
+      timestampMs: NOW - 1000,
+    });
+  });
+
+  it('stores events with their enum keys as tags', () => {
+    const point = run('hv/v1/02408/lighting/lc-02408-1/event', json({ ts: NOW, seq: 13, event: 'fault_raised', code: 'lamp_failure' }));
+    expect(point).toMatchObject({ measurement: 'device_event', tags: { event: 'fault_raised', code: 'lamp_failure', domain: 'lighting', type: 'lighting-controller' } });
+  });
+
+  it.each([
+    ['oversized', 'hv/v1/02408/lighting/lc-02408-1/telemetry', Buffer.alloc(1025, 0x20)],
+    ['bad_topic', 'hv/v1/02408/lighting/LC 1/telemetry', json(lampTelemetry)],
+    ['bad_topic', 'hv/v2/02408/lighting/lc-02408-1/telemetry', json(lampTelemetry)],
+    ['bad_topic', 'somewhere/else', json(lampTelemetry)],
+    ['unexpected_channel', 'hv/v1/02408/lighting/lc-02408-1/cmd', json({})],
+    ['unknown_device', 'hv/v1/02408/lighting/lc-02408-999/telemetry', json(lampTelemetry)],
+    ['tenant_mismatch', 'hv/v1/02691/lighting/lc-02408-1/telemetry', json(lampTelemetry)],
+    ['domain_mismatch', 'hv/v1/02408/parking/lc-02408-1/telemetry', json(lampTelemetry)],
+    ['malformed_json', 'hv/v1/02408/lighting/lc-02408-1/telemetry', Buffer.from('{"ts": 1,')],
+    ['schema', 'hv/v1/02408/lighting/lc-02408-1/telemetry', json({ ...lampTelemetry, level_pct: 150 })],
+    ['schema', 'hv/v1/02408/lighting/lc-02408-1/telemetry', json([1, 2, 3])],
+    ['schema', 'hv/v1/02408/lighting/lc-02408-1/telemetry', json({ ...lampTelemetry, power_w: 'high' })],
+    ['timestamp_future', 'hv/v1/02408/lighting/lc-02408-1/telemetry', json({ ...lampTelemetry, ts: NOW + 301_000 })],
+    ['timestamp_past', 'hv/v1/02408/lighting/lc-02408-1/telemetry', json({ ...lampTelemetry, ts: NOW - 86_401_000 })],
+  ])('rejects with %s: %s', (reason, topic, payload) => {
+    const out = run(topic, payload);
+    expect(reasonOf(out)).toBe(reason);
+    expect((out as Rejection).detail.length).toBeGreaterThan(0);
+  });
+
+  it('names the tenant and device of a rejection only when the topic gave well-formed ones', () => {
+    const schema = run('hv/v1/02408/lighting/lc-02408-1/telemetry', json({ ...lampTelemetry, level_pct: -1 })) as Rejection;
+    expect([schema.tenant, schema.device]).toEqual(['02408', 'lc-02408-1']);
+    expect(schema.detail).toContain('level_pct');
+    const bad = run('hv/v1/0,2/lighting/x=1/telemetry', json(lampTelemetry)) as Rejection;
+    expect([bad.reason, bad.tenant, bad.device]).toEqual(['bad_topic', undefined, undefined]);
+  });
+});
+
+describe('Normalizer, LoRaWAN network servers', () => {
+  const chirpstack = (devEui: string, object: unknown, extra: Record<string, unknown> = {}) =>
+    json({ deviceInfo: { devEui, deviceName: 'spot 7' }, time: new Date(NOW - 2000).toISOString(), fCnt: 41, object, rxInfo: [{ rssi: -112, snr: -3.5 }, { rssi: -98, snr: 4 }], ...extra });
+  const tts = (devEui: string, decoded: unknown) =>
+    json({ end_device_ids: { device_id: 'spot-7', dev_eui: devEui.toUpperCase() }, received_at: new Date(NOW - 3000).toISOString(), uplink_message: { f_cnt: 9, decoded_payload: decoded, rx_metadata: [{ rssi: -101, snr: 2.5 }] } });
+
+  it('maps a ChirpStack v4 uplink onto the registered device, with fCnt as seq and the best radio', () => {
+    const point = run('application/parking-app/device/70b3d57ed0000007/event/up', chirpstack('70b3d57ed0000007', { occupied: true, battery_pct: 80 }));
+    expect(point).toEqual({
+      measurement: 'parking_spot',
+      tags: { tenant: '02691', device: 'ps-02691-7' },
+      fields: { occupied: true, battery_pct: 80, seq: 41, rssi_dbm: -98, snr_db: 4 },
+      timestampMs: NOW - 2000,
+    });
+  });
+
+  it('maps a The Things Stack v3 uplink (upper-case dev_eui) onto the registered device', () => {
+    const point = run('v3/parking@usEda/devices/spot-7/up', tts('70b3d57ed0000007', { occupied: false }));
+    expect(point).toMatchObject({ measurement: 'parking_spot', tags: { tenant: '02691', device: 'ps-02691-7' }, fields: { occupied: false, seq: 9, rssi_dbm: -101 }, timestampMs: NOW - 3000 });
+  });
+
+  it.each([
+    ['unknown_dev_eui', 'application/a/device/70b3d57ed00000ff/event/up', chirpstack('70b3d57ed00000ff', { occupied: true })],
+    ['schema', 'application/a/device/70b3d57ed0000007/event/up', chirpstack('70b3d57ed0000008', { occupied: true })],
+    ['schema', 'application/a/device/70b3d57ed0000007/event/up', chirpstack('70b3d57ed0000007', undefined)],
+    ['schema', 'application/a/device/70b3d57ed0000007/event/up', chirpstack('70b3d57ed0000007', { occupied: 'yes' })],
+    ['schema', 'application/a/device/70b3d57ed0000007/event/up', chirpstack('70b3d57ed0000007', { occupied: true }, { time: 'yesterday' })],
+    ['malformed_json', 'application/a/device/70b3d57ed0000007/event/up', Buffer.from('not json')],
+    ['unknown_dev_eui', 'v3/app@t/devices/x/up', tts('00000000000000aa', { occupied: true })],
+    ['schema', 'v3/app@t/devices/x/up', json({ end_device_ids: { dev_eui: 'zz' } })],
+  ])('rejects with %s', (reason, topic, payload) => {
+    expect(reasonOf(run(topic, payload))).toBe(reason);
+  });
+});

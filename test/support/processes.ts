@@ -1,0 +1,84 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from './services';
+
+/** A compiled app (dist/…) running as a child process, with its output kept for failure messages. */
+export interface AppProcess {
+  readonly child: ChildProcess;
+  output(): string;
+  /** Resolves when a line matches, rejects when the process exits first or after the timeout. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** SIGKILL: no shutdown hook runs (crash test). */
+  kill(): Promise<void>;
+  /** SIGTERM, then SIGKILL after 10 s. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const running = new Set<AppProcess>();
+
+/**
+ * Runs `node dist/<script>` with `env` added to this process's environment. Requires
+ * `npm run build` (npm test runs it first). Every process is tracked so that `stopAll()`
+ * in an afterAll stops what a failing test left.
+ */
+export function startApp(script: string, env: Record<string, string>, name = script): AppProcess {
+  const child = spawn(process.execPath, [join(repoRoot(), 'dist', script)], {
+    cwd: repoRoot(),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const waiters = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean).map((l) => `[${name}] ${l}`));
+    if (lines.length > 2_000) lines.splice(0, lines.length - 2_000);
+    for (const w of waiters) w();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const proc: AppProcess = {
+    child,
+    output: () => lines.join('\n'),
+    waitFor(pattern, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const hit = lines.find((l) => pattern.test(l));
+          if (hit) finish(() => resolve(hit));
+          else if (child.exitCode !== null || child.signalCode !== null) finish(() => reject(new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before ${pattern}:\n${proc.output()}`)));
+        };
+        const timer = setTimeout(() => finish(() => reject(new Error(`${name}: no ${pattern} within ${timeoutMs} ms:\n${proc.output()}`))), timeoutMs);
+        const finish = (f: () => void) => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          child.off('exit', check);
+          f();
+        };
+        waiters.add(check);
+        child.on('exit', check);
+        check();
+      });
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+      running.delete(proc);
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      running.delete(proc);
+    },
+  };
+  running.add(proc);
+  return proc;
+}
+
+/** Stops every app process still running (call in afterAll). */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((p) => p.stop()));
+}
