@@ -5,32 +5,13 @@
  * Services that were already running (a developer keeping them up between runs) are left
  * running.
  */
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { repoRoot, serviceScriptEnv, services, testServiceEnv, type ServiceName } from './services';
-
-const ALL: ServiceName[] = ['influxdb', 'postgres', 'mosquitto'];
-
-function running(name: ServiceName): boolean {
-  try {
-    execFileSync('bash', [join(repoRoot(), 'infra', 'services.sh'), 'status', name], {
-      env: serviceScriptEnv(testServiceEnv()),
-      stdio: 'ignore',
-    });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { ensureServices, stopServices, testServiceEnv } from '@hv/devkit';
 
 export default async function setup(): Promise<() => Promise<void>> {
   const env = testServiceEnv();
-  const startedHere = ALL.filter((name) => !running(name));
   const t0 = Date.now();
-  for (const name of startedHere) await services('start', name, env);
-  if (startedHere.length) console.log(`[global-setup] started ${startedHere.join(', ')} in ${Date.now() - t0} ms (${env.runDir})`);
-  return async () => {
-    // Fault tests stop and restart services: stop whatever of ours is running now.
-    for (const name of startedHere) await services('stop', name, env);
-  };
+  const started = await ensureServices(['influxdb', 'postgres', 'mosquitto'], env);
+  if (started.length) console.log(`[global-setup] started ${started.join(', ')} in ${Date.now() - t0} ms (${env.runDir})`);
+  // Fault tests stop and restart services on purpose: stop whatever of ours runs at the end.
+  return () => stopServices(started, env);
 }

@@ -1,0 +1,41 @@
+/**
+ * The raw ceiling of a broker: an mqtt.js subscriber that only counts QoS 1 messages
+ * (mqtt.js acknowledges each as it is parsed). Run as its own process by the ingest
+ * benchmark, like ingest is, so that both compete for the same cores the same way.
+ * argv: url username password filter expected — prints `ready`, then `done <ms since first>`.
+ */
+import mqtt from 'mqtt';
+
+const [url, username, password, filter, expectedText] = process.argv.slice(2);
+const expected = Number(expectedText);
+const client = mqtt.connect(url!, {
+  clientId: `hv-bench-counter-${process.pid}`,
+  clean: true,
+  protocolVersion: 4,
+  username: username || undefined,
+  password: password || undefined,
+  reconnectPeriod: 0,
+});
+let count = 0;
+let first = 0;
+client.on('message', () => {
+  if (count++ === 0) first = Date.now();
+  if (count === expected) {
+    console.log(`done ${Date.now() - first} ${count}`);
+    void client.endAsync().then(() => process.exit(0));
+  }
+});
+client.on('connect', () => {
+  client.subscribe(filter!, { qos: 1 }, (error) => {
+    if (error) {
+      console.error(`subscribe failed: ${error.message}`);
+      process.exit(1);
+    }
+    console.log('ready');
+  });
+});
+client.on('error', (error) => {
+  console.error(`counter: ${error.message}`);
+  process.exit(1);
+});
+setInterval(() => console.log(`count ${count}`), 1000).unref();

@@ -1,0 +1,198 @@
+/**
+ * Local services for the demo, the integration/e2e tests and the benchmarks: InfluxDB 1.x, PostgreSQL 15 and
+ * Mosquitto 2.0, managed by `infra/services.sh` (which installs them with apt-get when
+ * missing, starts them on loopback with project-local data, and stops them by PID).
+ *
+ * Test instances use their own run dir (`<repo>/.hv/test`) and ports, distinct from the dev
+ * defaults (`.hv/dev`, 18086/15432/11883), so a running demo does not collide with a test run.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+export interface ServiceEnv {
+  runDir: string;
+  influxUrl: string;
+  pgUrl: string;
+  mosquittoUrl: string;
+  influxPort: number;
+  pgPort: number;
+  mosquittoPort: number;
+}
+
+export type ServiceName = 'influxdb' | 'postgres' | 'mosquitto';
+export type ServiceAction = 'start' | 'stop' | 'restart';
+
+const TEST_PORTS = { influx: 28086, pg: 25432, mosquitto: 21883 } as const;
+
+let cachedRoot: string | undefined;
+
+/** The repository root: the nearest ancestor holding both package.json and infra/services.sh. */
+export function repoRoot(): string {
+  if (cachedRoot) return cachedRoot;
+  for (const start of [__dirname, process.cwd()]) {
+    let dir = resolve(start);
+    for (;;) {
+      if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'infra', 'services.sh'))) {
+        cachedRoot = dir;
+        return dir;
+      }
+      const parent = dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+  }
+  throw new Error(`repoRoot: no ancestor of ${__dirname} or ${process.cwd()} holds infra/services.sh`);
+}
+
+/** Build a ServiceEnv for a run dir and ports (all services on 127.0.0.1). */
+export function serviceEnv(runDir: string, influxPort: number, pgPort: number, mosquittoPort: number): ServiceEnv {
+  return {
+    runDir,
+    influxUrl: `http://127.0.0.1:${influxPort}`,
+    pgUrl: `postgres://postgres@127.0.0.1:${pgPort}/postgres`,
+    mosquittoUrl: `mqtt://127.0.0.1:${mosquittoPort}`,
+    influxPort,
+    pgPort,
+    mosquittoPort,
+  };
+}
+
+/** The test instances: `<repo>/.hv/test`, InfluxDB 28086, PostgreSQL 25432, Mosquitto 21883. */
+export function testServiceEnv(): ServiceEnv {
+  return serviceEnv(join(repoRoot(), '.hv', 'test'), TEST_PORTS.influx, TEST_PORTS.pg, TEST_PORTS.mosquitto);
+}
+
+/** Environment variables that make `infra/services.sh` manage the instances of `env`. */
+export function serviceScriptEnv(env: ServiceEnv): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    HV_RUN_DIR: env.runDir,
+    HV_INFLUX_PORT: String(env.influxPort),
+    HV_PG_PORT: String(env.pgPort),
+    HV_MOSQUITTO_PORT: String(env.mosquittoPort),
+  };
+}
+
+/**
+ * Run `bash infra/services.sh <action> <which>` for the instances of `env`. stdin is not
+ * inherited; stdout and stderr are collected and the promise rejects with them when the
+ * script fails (its error message carries the service's log tail).
+ */
+export function services(
+  action: ServiceAction,
+  which: ServiceName | 'all' = 'all',
+  env: ServiceEnv = testServiceEnv(),
+): Promise<void> {
+  const root = repoRoot();
+  return new Promise<void>((resolvePromise, reject) => {
+    const child = spawn('bash', [join(root, 'infra', 'services.sh'), action, which], {
+      cwd: root,
+      env: serviceScriptEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
+    child.on('error', (err) => reject(new Error(`services ${action} ${which}: ${err.message}`)));
+    child.on('close', (code, signal) => {
+      if (code === 0) resolvePromise();
+      else
+        reject(
+          new Error(
+            `services ${action} ${which} failed (${signal ? `signal ${signal}` : `exit ${code}`}):\n${output.join('')}`,
+          ),
+        );
+    });
+  });
+}
+
+interface InfluxResponse {
+  results?: Array<{
+    statement_id?: number;
+    error?: string;
+    series?: Array<{ name: string; columns: string[]; values?: unknown[][]; tags?: Record<string, string> }>;
+  }>;
+  error?: string;
+}
+
+/** Run InfluxQL through the v1 `/query` endpoint (POST, form-encoded) and fail on any error. */
+export async function influxQuery(url: string, q: string, db?: string): Promise<InfluxResponse> {
+  const body = new URLSearchParams({ q });
+  if (db !== undefined) body.set('db', db);
+  const res = await fetch(new URL('/query', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
+  const text = await res.text();
+  let json: InfluxResponse;
+  try {
+    json = JSON.parse(text) as InfluxResponse;
+  } catch {
+    throw new Error(`InfluxDB ${url} /query ${JSON.stringify(q)}: HTTP ${res.status} ${text.slice(0, 500)}`);
+  }
+  const error = json.error ?? json.results?.find((r) => r.error)?.error;
+  if (!res.ok || error) {
+    throw new Error(`InfluxDB ${url} /query ${JSON.stringify(q)}: HTTP ${res.status} ${error ?? text.slice(0, 500)}`);
+  }
+  return json;
+}
+
+/** Quote an InfluxQL identifier (database, measurement, field). */
+export function influxIdent(name: string): string {
+  return `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * Number of points of `measurement` in `db`, via `SELECT count(*) FROM measurement [WHERE ...]`.
+ *
+ * InfluxQL's `count(*)` counts, per field, the points that carry that field (one column per
+ * field, all series merged, whole time range unless `where` bounds it). This returns the
+ * largest of those counts, which is the number of points whenever at least one field is
+ * present in every point (the usual case: each reading has its value field); with sparse
+ * fields it is a lower bound. Points with the same series and timestamp are one point (a
+ * rewrite overwrites), so redelivered writes do not add to it. 0 when there is no series.
+ * `where` is raw InfluxQL placed after `WHERE` (e.g. `"device" = 'lamp-1' AND time > now() - 1h`).
+ */
+export async function influxCount(url: string, db: string, measurement: string, where?: string): Promise<number> {
+  const q = `SELECT count(*) FROM ${influxIdent(measurement)}${where ? ` WHERE ${where}` : ''}`;
+  const json = await influxQuery(url, q, db);
+  let max = 0;
+  for (const series of json.results?.[0]?.series ?? []) {
+    for (const row of series.values ?? []) {
+      series.columns.forEach((column, i) => {
+        const v = row[i];
+        if (column !== 'time' && typeof v === 'number' && v > max) max = v;
+      });
+    }
+  }
+  return max;
+}
+
+/** True when `infra/services.sh status` says the service of `env` runs. */
+export function isRunning(name: ServiceName, env: ServiceEnv): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const child = spawn('bash', [join(repoRoot(), 'infra', 'services.sh'), 'status', name], { env: serviceScriptEnv(env), stdio: 'ignore' });
+    child.on('error', () => resolvePromise(false));
+    child.on('close', (code) => resolvePromise(code === 0));
+  });
+}
+
+/**
+ * Starts those of `names` that are not running and returns them, so that the caller stops
+ * only what it started (`stopServices`), and leaves alone what someone else keeps up.
+ */
+export async function ensureServices(names: ServiceName[], env: ServiceEnv): Promise<ServiceName[]> {
+  const started: ServiceName[] = [];
+  for (const name of names) {
+    if (await isRunning(name, env)) continue;
+    await services('start', name, env);
+    started.push(name);
+  }
+  return started;
+}
+
+export async function stopServices(names: ServiceName[], env: ServiceEnv): Promise<void> {
+  for (const name of [...names].reverse()) await services('stop', name, env);
+}
