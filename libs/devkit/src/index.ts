@@ -1,1 +1,3 @@
 export * from './local-services';
+export * from './provision';
+export * from './app-process';

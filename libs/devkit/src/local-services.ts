@@ -196,3 +196,20 @@ export async function ensureServices(names: ServiceName[], env: ServiceEnv): Pro
 export async function stopServices(names: ServiceName[], env: ServiceEnv): Promise<void> {
   for (const name of [...names].reverse()) await services('stop', name, env);
 }
+
+/** Creates the database named in a PostgreSQL URL when it does not exist (the demo's first run). */
+export async function ensurePgDatabase(url: string): Promise<void> {
+  const { Client } = await import('pg');
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}

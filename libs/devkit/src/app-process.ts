@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot } from './services';
+import { repoRoot } from './local-services';
 
 /** A compiled app (dist/…) running as a child process, with its output kept for failure messages. */
 export interface AppProcess {
@@ -19,10 +19,10 @@ const running = new Set<AppProcess>();
 /**
  * Runs `node dist/<script>` with `env` added to this process's environment. Requires
  * `npm run build` (npm test runs it first). Every process is tracked so that `stopAll()`
- * in an afterAll stops what a failing test left.
+ * in an afterAll stops what a failing test left. Used by the tests and the benchmarks.
  */
-export function startApp(script: string, env: Record<string, string>, name = script): AppProcess {
-  const child = spawn(process.execPath, [join(repoRoot(), 'dist', script)], {
+export function startNodeApp(script: string, env: Record<string, string>, name = script, args: string[] = []): AppProcess {
+  const child = spawn(process.execPath, [join(repoRoot(), 'dist', script), ...args], {
     cwd: repoRoot(),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,6 +79,6 @@ export function startApp(script: string, env: Record<string, string>, name = scr
 }
 
 /** Stops every app process still running (call in afterAll). */
-export async function stopAll(): Promise<void> {
+export async function stopAllNodeApps(): Promise<void> {
   await Promise.all([...running].map((p) => p.stop()));
 }

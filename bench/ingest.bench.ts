@@ -1,0 +1,308 @@
+/**
+ * `npm run bench -- ingest`: sustained QoS 1 publish → stored in InfluxDB (verified by
+ * count), for the embedded broker and for Mosquitto, with everything on this machine; in
+ * the same run, the raw ceiling of the same broker under the same load (a subscriber that
+ * only counts). Then publish → stored latency at a steady 2,000 msg/s.
+ *
+ * Processes: the load generator is this process; ingest runs as its own process (the
+ * all-in-one app with aedes inside for "embedded", the ingest app for "mosquitto"); the
+ * raw counter is its own process too; the embedded baseline's aedes is the broker app.
+ */
+import { cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import {
+  ensureServices,
+  influxCount,
+  influxQuery,
+  repoRoot,
+  serviceEnv,
+  stopServices,
+  type ServiceEnv,
+  provisionFleet,
+  type GatewayCredentials,
+  startNodeApp as startChild,
+  type AppProcess as ChildApp,
+} from '@hv/devkit';
+import { connectGateway, FleetPublisher, lightingFleet, messages, type Fleet, type SimMessage } from '@hv/simulators';
+import { Database } from '@hv/state';
+
+const SEED = 'bench-ingest';
+const SERVICE = { username: 'hv-service', password: 'hv-bench-service-password' };
+/** Bench instances, apart from the dev (.hv/dev) and test (.hv/test) ones; ports below 32768. */
+const ENV: ServiceEnv = serviceEnv(join(repoRoot(), '.hv', 'bench'), 18186, 15532, 11983);
+const MEASUREMENT = 'lighting_controller';
+
+interface Args {
+  messages: number;
+  brokers: Array<'embedded' | 'mosquitto'>;
+  latencySeconds: number;
+}
+
+interface BrokerResult {
+  broker: string;
+  msgs_per_s: number;
+  published: number;
+  stored: number;
+  lost: number;
+  duplicates: number;
+  baseline_msgs_per_s: number;
+  ratio: number;
+  p50_ms: number;
+  p99_ms: number;
+  latency_samples: number;
+  rss_mb: number;
+  spooled_points: number;
+}
+
+const log = (s: string) => console.log(`[bench ingest] ${s}`);
+
+export async function benchIngest(argv: string[]): Promise<Record<string, unknown>> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      messages: { type: 'string', default: '200000' },
+      brokers: { type: 'string', default: 'embedded,mosquitto' },
+      'latency-seconds': { type: 'string', default: '20' },
+    },
+  });
+  const args: Args = {
+    messages: Number(values.messages),
+    brokers: values.brokers!.split(',') as Args['brokers'],
+    latencySeconds: Number(values['latency-seconds']),
+  };
+  const started = await ensureServices(['influxdb', 'postgres', 'mosquitto'], ENV);
+  const results: BrokerResult[] = [];
+  try {
+    const pgUrl = await freshPgDatabase('hv_bench');
+    // 4 communes of the Aisne × 250 lamps: 1,000 series.
+    const tenants = ['02408', '02691', '02722', '02168'];
+    const fleets = tenants.map((tenant, i) => lightingFleet({ seed: `${SEED}-${i}`, tenant, controllers: 250, cabinets: 10 }));
+    const devices = fleets.flatMap((f) => f.devices);
+    const db = new Database(pgUrl);
+    const { gateways } = await provisionFleet(db, devices, { seed: SEED, gateways: true }).finally(() => db.close());
+    log(`provisioned ${devices.length} devices, ${gateways.length} gateways; ${cpus().length} cores, ${cpus()[0]?.model}`);
+    for (const broker of args.brokers) results.push(await runBroker(broker, args, pgUrl, fleets, gateways));
+  } finally {
+    await stopServices(started, ENV);
+  }
+  const main = results.find((r) => r.broker === 'mosquitto') ?? results[0]!;
+  return {
+    bench: 'ingest',
+    ...main,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    messages: args.messages,
+    results,
+    target: { msgs_per_s: 20_000, ratio: 0.5, rss_mb: 300 },
+  };
+}
+
+async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: string, fleets: Fleet[], gateways: GatewayCredentials[]): Promise<BrokerResult> {
+  const influxDb = `hv_bench_${broker}`;
+  await influxQuery(ENV.influxUrl, `DROP DATABASE "${influxDb}"`);
+  const mqttPort = broker === 'embedded' ? 11984 : ENV.mosquittoPort;
+  const mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
+  const appEnv: Record<string, string> = {
+    HV_PG_URL: pgUrl,
+    HV_INFLUX_URL: ENV.influxUrl,
+    HV_INFLUX_DB: influxDb,
+    HV_HTTP_PORT: '13100',
+    HV_SERVICE_USERNAME: SERVICE.username,
+    HV_SERVICE_PASSWORD: SERVICE.password,
+    HV_BROKER_PORT: String(mqttPort),
+    HV_INGEST_CLIENT_ID: `hv-bench-ingest-${broker}`,
+    HV_INGEST_SPOOL_DIR: join(ENV.runDir, `spool-${broker}`),
+    HV_LOG_LEVEL: 'warn',
+  };
+  // Devices of Mosquitto's run publish anonymously (its bench config allows it); the
+  // embedded broker authenticates every gateway against the registry.
+  const creds = (g: GatewayCredentials) => (broker === 'embedded' ? { username: g.username, password: g.password } : {});
+
+  // 1. Raw ceiling: the broker alone, and a subscriber that only counts.
+  let baselineBroker: ChildApp | undefined;
+  if (broker === 'embedded') {
+    baselineBroker = startChild('apps/broker/src/main.js', appEnv, 'broker');
+    await baselineBroker.waitFor(/broker up/);
+  }
+  const counter = startChild('bench/count-subscriber.js', {}, 'counter', [mqttUrl, SERVICE.username, SERVICE.password, 'hv/v1/+/+/+/telemetry', String(args.messages)]);
+  await counter.waitFor(/^ready/);
+  const t0 = Date.now();
+  await publishAll(mqttUrl, fleets, gateways, creds, args.messages, 0);
+  const done = await counter.waitFor(/^done /, 300_000);
+  const baselineMs = Number(done.split(' ')[1]) || Date.now() - t0;
+  const baseline = (args.messages / baselineMs) * 1000;
+  log(`${broker}: raw ceiling ${baseline.toFixed(0)} msg/s`);
+  await counter.stop();
+  await baselineBroker?.stop();
+
+  // 2. Ingest: publish the same load, wait until InfluxDB holds every point.
+  const app = broker === 'embedded'
+    ? startChild('apps/all-in-one/src/main.js', appEnv, 'all-in-one')
+    : startChild('apps/ingest/src/main.js', { ...appEnv, HV_MQTT_URL: mqttUrl }, 'ingest');
+  await app.waitFor(/(hyperviseur|ingest) up/);
+  const start = Date.now();
+  await publishAll(mqttUrl, fleets, gateways, creds, args.messages, 1);
+  let stored = 0;
+  const deadline = Date.now() + 600_000;
+  while (Date.now() < deadline) {
+    stored = await influxCount(ENV.influxUrl, influxDb, MEASUREMENT);
+    if (stored >= args.messages) break;
+    await sleep(100);
+  }
+  const elapsedMs = Date.now() - start;
+  const throughput = (stored / elapsedMs) * 1000;
+  log(`${broker}: ${stored}/${args.messages} stored in ${elapsedMs} ms → ${throughput.toFixed(0)} msg/s`);
+
+  // 3. Latency at 2,000 msg/s: a probe device's points, polled in InfluxDB every 10 ms.
+  const latencies = await measureLatency(mqttUrl, fleets, gateways, creds, influxDb, args.latencySeconds);
+  const metrics = await (await fetch('http://127.0.0.1:13100/metrics')).text();
+  const received = metricValue(metrics, 'hv_ingest_received_total');
+  const spooled = metricValue(metrics, 'hv_ingest_spooled_points_total');
+  const rssMb = peakRssMb(app.child.pid!);
+  await app.stop();
+  const published = args.messages + latencies.published;
+  const latencyStored = await influxCount(ENV.influxUrl, influxDb, MEASUREMENT);
+  latencies.values.sort((a, b) => a - b);
+  return {
+    broker,
+    msgs_per_s: Math.round(throughput),
+    published,
+    stored: latencyStored,
+    lost: Math.max(0, published - latencyStored),
+    duplicates: Math.max(0, received - published),
+    baseline_msgs_per_s: Math.round(baseline),
+    ratio: Number((throughput / baseline).toFixed(3)),
+    p50_ms: percentile(latencies.values, 0.5),
+    p99_ms: percentile(latencies.values, 0.99),
+    latency_samples: latencies.values.length,
+    rss_mb: Math.round(rssMb),
+    spooled_points: spooled,
+  };
+}
+
+/** Publishes `count` telemetry messages through one gateway per tenant, as fast as the windows allow. */
+async function publishAll(
+  url: string,
+  fleets: Fleet[],
+  gateways: GatewayCredentials[],
+  creds: (g: GatewayCredentials) => { username?: string; password?: string },
+  count: number,
+  round: number,
+): Promise<void> {
+  const perFleet = Math.ceil(count / fleets.length);
+  // Timestamps of round r start r hours apart, so that the runs do not overwrite each other.
+  const startMs = Date.now() - 6 * 3_600_000 + round * 3_600_000;
+  await Promise.all(
+    fleets.map(async (fleet, i) => {
+      const n = Math.min(perFleet, count - i * perFleet);
+      const g = gateways.find((x) => x.tenant === fleet.devices[0]!.tenant)!;
+      const client = await connectGateway(url, creds(g).username ?? '', creds(g).password ?? '');
+      try {
+        const stream = messages(fleet, { seed: `${SEED}-${round}`, count: n, startMs, stepMs: 1, channels: ['telemetry'] });
+        await new FleetPublisher(client).publish(stream, { window: 1_000, qos: 1 });
+      } finally {
+        await client.endAsync();
+      }
+    }),
+  );
+}
+
+/**
+ * 2,000 msg/s for `seconds` from the fleets, plus 20 msg/s from one probe lamp whose
+ * points are looked for in InfluxDB every 10 ms: latency = first seen − published.
+ */
+async function measureLatency(
+  url: string,
+  fleets: Fleet[],
+  gateways: GatewayCredentials[],
+  creds: (g: GatewayCredentials) => { username?: string; password?: string },
+  influxDb: string,
+  seconds: number,
+): Promise<{ values: number[]; published: number }> {
+  const probeFleet: Fleet = { ...fleets[0]!, devices: [fleets[0]!.devices.find((d) => d.type === 'lighting-controller')!] };
+  const probe = probeFleet.devices[0]!;
+  const g = gateways.find((x) => x.tenant === probe.tenant)!;
+  const load = Promise.all(
+    fleets.map(async (fleet) => {
+      const gw = gateways.find((x) => x.tenant === fleet.devices[0]!.tenant)!;
+      const client = await connectGateway(url, creds(gw).username ?? '', creds(gw).password ?? '');
+      try {
+        const stream = messages({ ...fleet, devices: fleet.devices.filter((d) => d.id !== probe.id) }, { seed: `${SEED}-lat`, count: (2_000 / fleets.length) * seconds, startMs: Date.now() - 2 * 3_600_000, stepMs: 1, channels: ['telemetry'] });
+        await new FleetPublisher(client).publish(stream, { ratePerS: 2_000 / fleets.length, window: 1_000, qos: 1 });
+      } finally {
+        await client.endAsync();
+      }
+    }),
+  );
+  const sentAt = new Map<number, number>();
+  const latencies: number[] = [];
+  const probeClient = await connectGateway(url, creds(g).username ?? '', creds(g).password ?? '');
+  const probeStream: Iterable<SimMessage> = messages(probeFleet, { seed: `${SEED}-probe`, count: 20 * seconds, startMs: Date.now(), stepMs: 50, channels: ['telemetry'] });
+  let polling = true;
+  const poller = (async () => {
+    while (polling || sentAt.size > 0) {
+      const json = await influxQuery(ENV.influxUrl, `SELECT "seq" FROM "${MEASUREMENT}" WHERE "device" = '${probe.id}' AND time > now() - 1h`, influxDb);
+      const now = Date.now();
+      for (const row of json.results?.[0]?.series?.[0]?.values ?? []) {
+        const seq = row[1] as number;
+        const at = sentAt.get(seq);
+        if (at !== undefined) {
+          latencies.push(now - at);
+          sentAt.delete(seq);
+        }
+      }
+      if (!polling && Date.now() - lastSent > 10_000) break;
+      await sleep(10);
+    }
+  })();
+  let lastSent = Date.now();
+  const probePublished = new FleetPublisher(probeClient).publish(
+    (function* () {
+      for (const m of probeStream) {
+        sentAt.set(m.seq, Date.now());
+        lastSent = Date.now();
+        yield m;
+      }
+    })(),
+    { ratePerS: 20, window: 10, qos: 1 },
+  );
+  await Promise.all([load, probePublished]);
+  polling = false;
+  await poller;
+  await probeClient.endAsync();
+  return { values: latencies, published: 2_000 * seconds + 20 * seconds };
+}
+
+async function freshPgDatabase(name: string): Promise<string> {
+  const admin = new Client({ connectionString: `postgres://postgres@127.0.0.1:${ENV.pgPort}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return `postgres://postgres@127.0.0.1:${ENV.pgPort}/${name}`;
+}
+
+function metricValue(text: string, name: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : 0;
+}
+
+/** Peak resident set of a process (VmHWM), MiB. */
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,25 @@
+/**
+ * `npm run bench -- NAME [options]`: runs one benchmark, prints its progress, and ends with
+ * one JSON line holding its figures, the machine and the baseline measured in the same run.
+ */
+import { benchIngest } from './ingest.bench';
+
+const BENCHES: Record<string, (argv: string[]) => Promise<Record<string, unknown>>> = {
+  ingest: benchIngest,
+};
+
+async function main(): Promise<void> {
+  const [name, ...argv] = process.argv.slice(2);
+  const bench = name ? BENCHES[name] : undefined;
+  if (!bench) {
+    console.error(`usage: npm run bench -- {${Object.keys(BENCHES).join('|')}} [options]`);
+    process.exit(2);
+  }
+  const result = await bench(argv);
+  console.log(JSON.stringify(result));
+}
+
+main().catch((error: Error) => {
+  console.error(error.stack ?? error.message);
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+/**
+ * The README's first command ends in `node dist/apps/all-in-one/src/demo.js`: this runs it
+ * (on the test services and fresh databases instead of the dev ones) and checks that it
+ * says where to look and that what it points at answers: metrics, health, stored points.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { influxCount, startNodeApp, stopAllNodeApps } from '@hv/devkit';
+import { createTestDatabase, createTestInfluxDb, testServiceEnv } from '../support/services';
+import { freePort, metricSum, waitFor } from '../support/wait';
+
+describe('npm start (the demo)', () => {
+  const drops: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    await stopAllNodeApps();
+    for (const drop of drops) await drop().catch(() => undefined);
+  });
+
+  it('runs the hypervisor with a simulated Laon fleet and prints where to look', async () => {
+    const env = testServiceEnv();
+    const pg = await createTestDatabase('e2e_demo');
+    drops.push(pg.drop);
+    const influx = await createTestInfluxDb('e2e_demo');
+    drops.push(influx.drop);
+    const httpPort = await freePort();
+    const demo = startNodeApp(
+      'apps/all-in-one/src/demo.js',
+      {
+        HV_RUN_DIR: env.runDir,
+        HV_INFLUX_URL: env.influxUrl,
+        HV_INFLUX_DB: influx.db,
+        HV_PG_URL: pg.url,
+        HV_BROKER_PORT: String(await freePort()),
+        HV_HTTP_PORT: String(httpPort),
+        HV_INGEST_CLIENT_ID: `demo-${Date.now()}`,
+        HV_INGEST_SPOOL_DIR: `${env.runDir}/demo-spool-${Date.now()}`,
+        HV_DEMO_DURATION_S: '40',
+      },
+      'demo',
+    );
+    await demo.waitFor(/Hyperviseur is running/, 90_000);
+    const out = demo.output();
+    expect(out).toContain(`http://127.0.0.1:${httpPort}/metrics`);
+    expect(out).toContain(`http://127.0.0.1:${httpPort}/health`);
+    expect(out).toMatch(/curl -sG .*\/query .*SELECT count/);
+
+    const stored = await waitFor(() => influxCount(env.influxUrl, influx.db, 'lighting_controller'), (n) => n >= 20, 30_000, 500);
+    expect(stored).toBeGreaterThanOrEqual(20);
+    const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+    expect(metricSum(metrics, 'hv_ingest_received_total')).toBeGreaterThanOrEqual(20);
+    expect(metricSum(metrics, 'hv_ingest_rejected_total')).toBe(0);
+    const health = (await (await fetch(`http://127.0.0.1:${httpPort}/health`)).json()) as { status: string; checks: Record<string, { up: boolean }> };
+    expect(health.status).toBe('ok');
+    expect(Object.keys(health.checks).sort()).toEqual(['broker', 'influxdb', 'mqtt', 'postgres']);
+    const status = await demo.waitFor(/\[demo\] published \d+ messages; InfluxDB holds \d+ telemetry points; health: ok/, 30_000);
+    expect(status).toBeTruthy();
+
+    // HV_DEMO_DURATION_S ends it like a Ctrl-C would: clean exit, services it did not start left running.
+    const code = demo.child.exitCode ?? (await new Promise<number | null>((resolve) => demo.child.once('exit', (c) => resolve(c))));
+    expect(code).toBe(0);
+    expect(await influxCount(env.influxUrl, influx.db, 'lighting_controller')).toBeGreaterThanOrEqual(stored);
+  });
+});

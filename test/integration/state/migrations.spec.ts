@@ -1,0 +1,102 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync, appendFileSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Database, migrate, migrationsDir, MigrationError } from '@hv/state';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../support/services';
+
+type TestDb = Awaited<ReturnType<typeof createTestDatabase>>;
+
+describe('migrate', () => {
+  const dbs: Database[] = [];
+  const created: TestDb[] = [];
+  const dirs: string[] = [];
+
+  async function freshDatabase(): Promise<{ url: string; db: Database }> {
+    const testDb = await createTestDatabase('state_migrations');
+    created.push(testDb);
+    const db = new Database(testDb.url, { max: 2 });
+    dbs.push(db);
+    return { url: testDb.url, db };
+  }
+
+  /** A copy of the real migrations that a test may edit. */
+  function copyOfMigrations(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'hv-migrations-'));
+    dirs.push(dir);
+    cpSync(migrationsDir(), dir, { recursive: true });
+    return dir;
+  }
+
+  afterAll(async () => {
+    await Promise.all(dbs.map((db) => db.close()));
+    await Promise.all(created.map((d) => d.drop()));
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('applies the registry once, then finds nothing left to do', async () => {
+    const { db } = await freshDatabase();
+    expect(await migrate(db)).toEqual([{ version: 1, name: 'registry' }]);
+    expect(await migrate(db)).toEqual([]);
+    const { rows } = await db.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations');
+    expect(rows).toHaveLength(1);
+    expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
+    const tables = await db.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
+    );
+    expect(tables.rows.map((r) => r.table_name)).toEqual(['devices', 'gateways', 'schema_migrations', 'tenants']);
+  });
+
+  it('lets two processes migrate the same database at once: one applies, the other waits and skips', async () => {
+    const { url, db: a } = await freshDatabase();
+    const b = new Database(url, { max: 2 });
+    dbs.push(b);
+    const [fromA, fromB] = await Promise.all([migrate(a), migrate(b)]);
+    expect([...fromA, ...fromB]).toEqual([{ version: 1, name: 'registry' }]);
+    const { rows } = await a.query<{ n: string }>('SELECT count(*) AS n FROM schema_migrations');
+    expect(Number(rows[0].n)).toBe(1);
+  });
+
+  it('applies a new file in order and records it', async () => {
+    const { db } = await freshDatabase();
+    const dir = copyOfMigrations();
+    await migrate(db, { dir });
+    writeFileSync(join(dir, '002_alarms.sql'), 'CREATE TABLE alarms (id bigserial PRIMARY KEY);');
+    expect(await migrate(db, { dir })).toEqual([{ version: 2, name: 'alarms' }]);
+    const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM alarms');
+    expect(rows[0].n).toBe('0');
+  });
+
+  it('rolls back a failing file entirely and does not record it', async () => {
+    const { db } = await freshDatabase();
+    const dir = copyOfMigrations();
+    writeFileSync(join(dir, '002_broken.sql'), 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;');
+    await expect(migrate(db, { dir })).rejects.toThrow(/migration 002_broken failed: .*no_such_table/);
+    const { rows } = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
+    expect(rows.map((r) => r.version)).toEqual([1]);
+    const { rows: leftovers } = await db.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'`);
+    expect(leftovers).toEqual([]);
+  });
+
+  it('refuses to run when an applied file was edited', async () => {
+    const { db } = await freshDatabase();
+    const dir = copyOfMigrations();
+    await migrate(db, { dir });
+    appendFileSync(join(dir, '001_registry.sql'), '\n-- a harmless-looking edit\n');
+    writeFileSync(join(dir, '002_next.sql'), 'CREATE TABLE must_not_appear (id int);');
+    const failure = migrate(db, { dir });
+    await expect(failure).rejects.toBeInstanceOf(MigrationError);
+    await expect(failure).rejects.toThrow(/001_registry changed after it was applied/);
+    const { rows } = await db.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'must_not_appear'`);
+    expect(rows).toEqual([]);
+  });
+
+  it('refuses to run when an applied file is missing', async () => {
+    const { db } = await freshDatabase();
+    const dir = copyOfMigrations();
+    writeFileSync(join(dir, '002_extra.sql'), 'SELECT 1;');
+    await migrate(db, { dir });
+    unlinkSync(join(dir, '002_extra.sql'));
+    await expect(migrate(db, { dir })).rejects.toThrow(/migration 002_extra is applied but its file is missing/);
+  });
+});
