@@ -242,6 +242,7 @@ async function measureLatency(
   const probeClient = await connectGateway(url, creds(g).username ?? '', creds(g).password ?? '');
   const probeStream: Iterable<SimMessage> = messages(probeFleet, { seed: `${SEED}-probe`, count: 20 * seconds, startMs: Date.now(), stepMs: 50, channels: ['telemetry'] });
   let polling = true;
+  let lastSent = Date.now();
   const poller = (async () => {
     while (polling || sentAt.size > 0) {
       const json = await influxQuery(ENV.influxUrl, `SELECT "seq" FROM "${MEASUREMENT}" WHERE "device" = '${probe.id}' AND time > now() - 1h`, influxDb);
@@ -258,7 +259,6 @@ async function measureLatency(
       await sleep(10);
     }
   })();
-  let lastSent = Date.now();
   const probePublished = new FleetPublisher(probeClient).publish(
     (function* () {
       for (const m of probeStream) {

@@ -126,6 +126,17 @@ export class Random {
     return choices[choices.length - 1]![0];
   }
 
+  /** Shuffles in place (Fisher–Yates) and returns the same array. */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      const t = items[i]!;
+      items[i] = items[j]!;
+      items[j] = t;
+    }
+    return items;
+  }
+
   /** Lower-case hex string of `digits` characters. */
   hex(digits: number): string {
     let s = '';

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { clip, deadLetterTopic } from '@hv/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { InboundMessage } from './transport/durable-mqtt.server';
@@ -43,7 +43,7 @@ export interface DeadLetterSink {
  * Publishes dead letters at QoS 1 on `hv/dlq/v1/{reason}`; the rejected message is
  * acknowledged only after the broker acknowledged its dead letter.
  */
-export class MqttDeadLetterSink implements DeadLetterSink {
+export class MqttDeadLetterSink implements DeadLetterSink, OnApplicationBootstrap {
   private readonly logger = new Logger(MqttDeadLetterSink.name);
   private readonly client: MqttClient;
 
@@ -54,12 +54,18 @@ export class MqttDeadLetterSink implements DeadLetterSink {
       password: options.password,
       protocolVersion: 4,
       reconnectPeriod: 1_000,
+      // Connects at bootstrap, once an embedded broker in the same app listens.
+      manualConnect: true,
     });
     this.client.on('error', (e) => this.logger.warn(`dead-letter connection: ${e.message}`));
   }
 
   get connected(): boolean {
     return this.client.connected;
+  }
+
+  onApplicationBootstrap(): void {
+    this.client.connect();
   }
 
   publish(letter: DeadLetter): Promise<void> {

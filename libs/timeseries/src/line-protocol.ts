@@ -22,6 +22,10 @@ import { InvalidPointError } from './timeseries.errors';
  *   format"; measurement: the tags are swallowed into its name), and `\"`/`\=` are unescaped
  *   in field keys and measurements. Any other backslash is stored as is.
  * Boundary ids (ids.ts) never contain any of these; this is defence in depth.
+ *
+ * Replacement can make two different keys equal (`k\n` and `k\r` both become `k\uFFFD`).
+ * InfluxDB 1.6 rejects a line with a repeated tag key ("duplicate tags") and keeps only the
+ * last of repeated field keys without a word, so such a point is refused here instead.
  */
 export const REPLACEMENT = '\uFFFD';
 
@@ -108,6 +112,7 @@ function serializeTags(p: Point): string {
   // UTF-8 bytes; they differ only for astral vs U+E000..U+FFFF keys, and the server re-sorts.
   if (keys.length > 1) keys.sort();
   let out = '';
+  let replaced: Set<string> | undefined;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const value = tags[key];
@@ -117,14 +122,37 @@ function serializeTags(p: Point): string {
     if (key === '') throw new InvalidPointError('tag key must not be empty', p.measurement);
     // 1.x rejects the whole point: "invalid tag key: input tag "time" ... is invalid".
     if (key === 'time') throw new InvalidPointError('"time" is reserved and cannot be a tag key', p.measurement);
-    out += ',' + escapeName(key, true) + '=' + escapeName(value, true);
+    const escapedKey = escapeName(key, true);
+    replaced = checkDistinct(escapedKey, replaced, 'tag', p.measurement);
+    out += ',' + escapedKey + '=' + escapeName(value, true);
   }
   return out;
+}
+
+/**
+ * Distinct keys stay distinct once escaped unless U+FFFD is involved (only replacement can
+ * merge two keys), so only keys holding one are remembered: nothing is allocated for the
+ * usual point. Returns the set to pass to the next call.
+ */
+function checkDistinct(
+  escapedKey: string,
+  seen: Set<string> | undefined,
+  kind: 'tag' | 'field',
+  measurement: string,
+): Set<string> | undefined {
+  if (!escapedKey.includes(REPLACEMENT)) return seen;
+  if (seen === undefined) return new Set([escapedKey]);
+  if (seen.has(escapedKey)) {
+    throw new InvalidPointError(`two ${kind} keys are both "${escapedKey}" once unstorable characters are replaced`, measurement);
+  }
+  seen.add(escapedKey);
+  return seen;
 }
 
 function serializeFields(p: Point): string {
   const fields = p.fields;
   let out = '';
+  let replaced: Set<string> | undefined;
   for (const key in fields) {
     const value = fields[key];
     let text: string;
@@ -140,7 +168,9 @@ function serializeFields(p: Point): string {
     if (key === '') throw new InvalidPointError('field key must not be empty', p.measurement);
     // 1.x drops a field named "time" without a word (204) when others remain.
     if (key === 'time') throw new InvalidPointError('"time" is reserved and cannot be a field key', p.measurement);
-    out += (out === '' ? '' : ',') + escapeName(key, true) + '=' + text;
+    const escapedKey = escapeName(key, true);
+    replaced = checkDistinct(escapedKey, replaced, 'field', p.measurement);
+    out += (out === '' ? '' : ',') + escapedKey + '=' + text;
   }
   if (out === '') throw new InvalidPointError('a point needs at least one field', p.measurement);
   return out;

@@ -1,8 +1,8 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync, appendFileSync, unlinkSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Database, migrate, migrationsDir, MigrationError } from '@hv/state';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../support/services';
 
 type TestDb = Awaited<ReturnType<typeof createTestDatabase>>;
@@ -45,6 +45,19 @@ describe('migrate', () => {
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
     );
     expect(tables.rows.map((r) => r.table_name)).toEqual(['devices', 'gateways', 'schema_migrations', 'tenants']);
+  });
+
+  it('makes the schema itself refuse ids that could break a topic or a line-protocol tag', async () => {
+    const { db } = await freshDatabase();
+    await migrate(db);
+    await db.query(`INSERT INTO tenants (id, kind, name) VALUES ('02', 'departement', 'Aisne')`);
+    await expect(db.query(`INSERT INTO tenants (id, kind, name, parent_id) VALUES ('02/+', 'commune', 'x', '02')`)).rejects.toThrow(/check constraint/);
+    const device = (id: string, type = 'co2-sensor', domain = 'air', devEui: string | null = null) =>
+      db.query('INSERT INTO devices (id, tenant_id, type, domain, dev_eui) VALUES ($1, $2, $3, $4, $5)', [id, '02', type, domain, devEui]);
+    await expect(device('lamp 1,tag=x')).rejects.toThrow(/devices_id_check/);
+    await expect(device('lamp-1', 'co2-sensor', 'lighting')).rejects.toThrow(/devices_domain_of_type/);
+    await expect(device('lamp-1', 'co2-sensor', 'air', '70B3D57ED0000001')).rejects.toThrow(/devices_dev_eui_check/);
+    await expect(device('lamp-1')).resolves.toMatchObject({ rowCount: 1 });
   });
 
   it('lets two processes migrate the same database at once: one applies, the other waits and skips', async () => {

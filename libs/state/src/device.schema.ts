@@ -1,0 +1,82 @@
+import { devEuiSchema, DEVICE_TYPES, deviceIdSchema, tenantIdSchema, type DeviceType } from '@hv/contracts';
+import { z } from 'zod';
+import { scryptCostSchema, secretSchema } from './credentials.schema';
+import { InvalidInputError } from './state.errors';
+import { parseOrThrow } from './validation';
+
+const deviceTypeNames = Object.keys(DEVICE_TYPES) as [DeviceType, ...DeviceType[]];
+
+/**
+ * Static attributes. The known ones are typed; others are kept as given (any JSON value).
+ * `cabinet` becomes an InfluxDB tag, so it obeys the device id pattern.
+ */
+export const deviceAttributesSchema = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    /** Id of the lighting cabinet (armoire) feeding the device. */
+    cabinet: deviceIdSchema.optional(),
+    building: z.string().min(1).max(200).optional(),
+    /** Rated power of the luminaire or equipment, W. */
+    rated_power_w: z.number().positive().finite().optional(),
+    /** WGS 84, degrees. */
+    lat: z.number().min(-90).max(90).optional(),
+    lon: z.number().min(-180).max(180).optional(),
+  })
+  .catchall(z.unknown().refine((v) => isJsonValue(v, 0), 'must be a JSON value (no undefined, NaN, function or date)'));
+
+/** What provisioning gives for one device; the domain is derived from the type. */
+export const deviceInputSchema = z.strictObject({
+  id: deviceIdSchema,
+  tenant: tenantIdSchema,
+  type: z.enum(deviceTypeNames, { error: `type must be one of ${deviceTypeNames.join(', ')}` }),
+  /** MQTT password of a device that logs in itself; hashed before it is stored. */
+  secret: secretSchema.optional(),
+  /** scrypt cost of this secret; TEST_SCRYPT_COST is for simulated fleets only. */
+  secretCost: scryptCostSchema.optional(),
+  /** LoRaWAN DevEUI, any case (stored in lower case). */
+  devEui: devEuiSchema.optional(),
+  attributes: deviceAttributesSchema.optional(),
+});
+
+export type DeviceInput = z.input<typeof deviceInputSchema>;
+export type ValidDeviceInput = z.output<typeof deviceInputSchema>;
+export type DeviceAttributes = z.output<typeof deviceAttributesSchema>;
+
+/** Validate one device, or throw InvalidInputError naming every bad field. */
+export function parseDeviceInput(input: unknown): ValidDeviceInput {
+  return parseOrThrow(deviceInputSchema, input, 'device');
+}
+
+/**
+ * Validate a batch: every bad field of every device is named with its index
+ * (`devices[3].devEui: ...`), and ids or DevEUIs repeated within the batch are refused.
+ */
+export function parseDeviceInputs(inputs: readonly unknown[]): ValidDeviceInput[] {
+  const parsed = parseOrThrow(z.array(deviceInputSchema), inputs, 'devices', 'devices');
+  const issues = [...repeated(parsed, (d) => d.id, 'id'), ...repeated(parsed, (d) => d.devEui, 'devEui')];
+  if (issues.length) throw new InvalidInputError('devices', issues);
+  return parsed;
+}
+
+/** Attributes are stored as jsonb: only what JSON.stringify round-trips unchanged. */
+function isJsonValue(value: unknown, depth: number): boolean {
+  if (depth > 16) return false;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every((v) => isJsonValue(v, depth + 1));
+  if (typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return false;
+  return Object.values(value).every((v) => isJsonValue(v, depth + 1));
+}
+
+function repeated<T>(items: T[], key: (item: T) => string | undefined, field: string): string[] {
+  const first = new Map<string, number>();
+  const issues: string[] = [];
+  items.forEach((item, i) => {
+    const value = key(item);
+    if (value === undefined) return;
+    const seen = first.get(value);
+    if (seen === undefined) first.set(value, i);
+    else issues.push(`devices[${i}].${field}: ${value} repeats devices[${seen}].${field}`);
+  });
+  return issues;
+}

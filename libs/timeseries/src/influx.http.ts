@@ -1,0 +1,178 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { InfluxRejectedError, InfluxUnavailableError } from './timeseries.errors';
+import { MAX_SOCKETS } from './influx.options';
+
+/** What InfluxDB answered: status and body text (UTF-8). */
+export interface HttpAnswer {
+  status: number;
+  body: string;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  /** Path below the base URL, with its query string (`/write?db=...`). */
+  path: string;
+  body?: string;
+  contentType?: string;
+  timeoutMs: number;
+}
+
+/** Error messages are logged and kept with quarantined batches; a 5,000-line parse error can be huge. */
+const MAX_MESSAGE_CHARS = 4_000;
+
+/**
+ * The server's error text: 1.x and 3.x answer `{"error": "..."}`, 2.x `{"code": ..., "message": "..."}`,
+ * proxies answer HTML or nothing.
+ */
+export function errorMessageOf(status: number, body: string): string {
+  let message: string | undefined;
+  try {
+    const json: unknown = JSON.parse(body);
+    if (json !== null && typeof json === 'object') {
+      const { error, message: msg } = json as { error?: unknown; message?: unknown };
+      if (typeof error === 'string') message = error;
+      else if (typeof msg === 'string') message = msg;
+    }
+  } catch {
+    // Not JSON: use the text itself.
+  }
+  message ??= body.trim() || `HTTP ${status}`;
+  return message;
+}
+
+function truncate(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  return `${message.slice(0, MAX_MESSAGE_CHARS)}… (${message.length - MAX_MESSAGE_CHARS} more characters)`;
+}
+
+/**
+ * Maps a non-2xx answer onto the error the caller acts on. Retry (spool and replay) only
+ * what can succeed later without anyone changing anything: 5xx, 408, 429. The exception is
+ * 1.x's 500 "retention policy not found", a configuration error like 404 "database not
+ * found": replaying it would only loop.
+ */
+export function errorFromAnswer(status: number, body: string): InfluxUnavailableError | InfluxRejectedError {
+  const full = errorMessageOf(status, body);
+  const message = truncate(full);
+  const retryable = (status >= 500 && !/retention policy not found/.test(full)) || status === 408 || status === 429;
+  if (retryable) return new InfluxUnavailableError(`InfluxDB answered ${status}: ${message}`, status);
+  // 1.x ends a partial write with `dropped=N`; the whole text is searched, not the truncated one.
+  const dropped = /dropped=(\d+)/.exec(full);
+  return new InfluxRejectedError(message, status, /partial write/.test(full), dropped ? Number(dropped[1]) : undefined);
+}
+
+/** Node's advice for keep-alive: a reused socket the server closed meanwhile fails with one of these. */
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+/**
+ * HTTP/1.1 to one InfluxDB over a keep-alive agent (node:http, not fetch: undici's pool costs
+ * more per request and hides `reusedSocket`). Every failure to get an answer becomes an
+ * InfluxUnavailableError; interpreting answers is the caller's business.
+ */
+export class InfluxHttp {
+  private readonly agent: http.Agent;
+  private readonly transport: typeof http | typeof https;
+  private readonly basePath: string;
+  private readonly headers: http.OutgoingHttpHeaders = {};
+  private closed = false;
+
+  constructor(
+    private readonly url: URL,
+    username?: string,
+    password?: string,
+  ) {
+    const secure = url.protocol === 'https:';
+    if (!secure && url.protocol !== 'http:') throw new Error(`InfluxDB url must be http(s): ${url.href}`);
+    this.transport = secure ? https : http;
+    this.agent = new this.transport.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    if (username !== undefined || password !== undefined) {
+      this.headers.authorization = 'Basic ' + Buffer.from(`${username ?? ''}:${password ?? ''}`).toString('base64');
+    }
+  }
+
+  async request(req: HttpRequest): Promise<HttpAnswer> {
+    if (this.closed) throw new InfluxUnavailableError('InfluxDB client is closed');
+    try {
+      return await this.once(req);
+    } catch (error) {
+      // Retry once on a fresh socket: the request may not have reached the server at all.
+      const stale = error instanceof StaleSocketError;
+      if (!stale) throw error;
+      try {
+        return await this.once(req);
+      } catch (retryError) {
+        throw retryError instanceof StaleSocketError ? retryError.unavailable : retryError;
+      }
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.agent.destroy();
+  }
+
+  private once(req: HttpRequest): Promise<HttpAnswer> {
+    return new Promise<HttpAnswer>((resolve, reject) => {
+      const headers: http.OutgoingHttpHeaders = { ...this.headers };
+      if (req.body !== undefined) {
+        headers['content-type'] = req.contentType ?? 'text/plain; charset=utf-8';
+        headers['content-length'] = Buffer.byteLength(req.body);
+      }
+      let settled = false;
+      const fail = (error: Error): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        reject(error);
+      };
+      const where = `${req.method} ${this.url.origin}${this.basePath}${req.path.split('?')[0]}`;
+      const request = this.transport.request(
+        {
+          protocol: this.url.protocol,
+          hostname: this.url.hostname,
+          port: this.url.port,
+          method: req.method,
+          path: this.basePath + req.path,
+          headers,
+          agent: this.agent,
+        },
+        (res) => {
+          res.setEncoding('utf8');
+          let body = '';
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('error', (error) => fail(new InfluxUnavailableError(`${where}: ${error.message}`, res.statusCode, { cause: error })));
+          // The connection dropped mid-answer: nothing usable arrived.
+          res.on('close', () => {
+            if (!res.complete) fail(new InfluxUnavailableError(`${where}: connection closed mid-answer`, res.statusCode));
+          });
+          res.on('end', () => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            resolve({ status: res.statusCode ?? 0, body });
+          });
+        },
+      );
+      const timer = setTimeout(() => {
+        fail(new InfluxUnavailableError(`${where}: no answer within ${req.timeoutMs} ms`));
+        request.destroy();
+      }, req.timeoutMs);
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        const unavailable = new InfluxUnavailableError(`${where}: ${error.message}`, undefined, { cause: error });
+        if (request.reusedSocket && error.code !== undefined && STALE_SOCKET_CODES.has(error.code)) {
+          fail(new StaleSocketError(unavailable));
+        } else fail(unavailable);
+      });
+      request.end(req.body);
+    });
+  }
+}
+
+/** A keep-alive socket the server had closed: worth one retry on a new socket. */
+class StaleSocketError extends Error {
+  constructor(readonly unavailable: InfluxUnavailableError) {
+    super(unavailable.message);
+  }
+}

@@ -1,0 +1,147 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Point } from '@hv/contracts';
+import { errorFromAnswer, InfluxHttp } from './influx.http';
+import { DEFAULT_PING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, INFLUX_OPTIONS, type InfluxOptions } from './influx.options';
+import { influxIdent, type QueryParams, type QueryResult, type Row, type Series } from './influxql';
+import { serializePoints } from './line-protocol';
+import { InfluxRejectedError, InfluxUnavailableError } from './timeseries.errors';
+
+/** /query's JSON (InfluxDB 1.x format, also what 2.x/3.x v1-compat answer). */
+interface RawResponse {
+  results?: Array<{
+    statement_id?: number;
+    error?: string;
+    series?: Array<{ name?: string; tags?: Record<string, string>; columns?: string[]; values?: unknown[][] }>;
+  }>;
+  error?: string;
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/**
+ * InfluxDB through its v1 HTTP API, the one path InfluxDB 1.x, 2.x (v1 compatibility) and
+ * 3.x all serve: `/write` with line protocol, `/query` with InfluxQL, `/ping`.
+ * Errors: InfluxUnavailableError (retryable: spool and replay) or InfluxRejectedError (not).
+ */
+@Injectable()
+export class InfluxRepository {
+  private readonly http: InfluxHttp;
+  private readonly timeoutMs: number;
+  /** Built once: write() is the ingest hot path. */
+  private readonly writePath: string;
+
+  constructor(@Inject(INFLUX_OPTIONS) private readonly options: InfluxOptions) {
+    this.http = new InfluxHttp(new URL(options.url), options.username, options.password);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // precision=ms: Point.timestampMs is what the serialiser writes.
+    const params = new URLSearchParams({ db: options.database, precision: 'ms' });
+    if (options.retentionPolicy !== undefined) params.set('rp', options.retentionPolicy);
+    this.writePath = `/write?${params}`;
+  }
+
+  /**
+   * Writes a line-protocol body (lines ending in `\n`, timestamps in ms). Resolves on 2xx (204).
+   * A 400 "partial write" means the other lines ARE stored: see InfluxRejectedError.partial.
+   */
+  async write(body: string): Promise<void> {
+    const answer = await this.http.request({ method: 'POST', path: this.writePath, body, timeoutMs: this.timeoutMs });
+    if (answer.status < 200 || answer.status >= 300) throw errorFromAnswer(answer.status, answer.body);
+  }
+
+  /** Serialises and writes; InvalidPointError (nothing written) when a point cannot be stored. */
+  async writePoints(points: readonly Point[]): Promise<void> {
+    if (points.length === 0) return;
+    await this.write(serializePoints(points));
+  }
+
+  /**
+   * Runs one InfluxQL statement against the database (`time` in Unix ms). Pass values as
+   * `$name` bound parameters rather than splicing them in. Bounds on `time` as ISO strings
+   * (`time >= $from`, `from: new Date(ms).toISOString()`): InfluxQL reads an integer there
+   * as nanoseconds, and ms × 10⁶ is past JSON's exact integers. A statement error (unknown
+   * database, bad syntax) is an InfluxRejectedError (status 200 when only the statement failed).
+   */
+  async query<T = Row>(influxql: string, params?: QueryParams): Promise<QueryResult<T>> {
+    const results = await this.queryMulti<T>(influxql, params);
+    return results[0] ?? { series: [] };
+  }
+
+  /**
+   * Runs `;`-separated statements in one request and returns one result per statement, in
+   * order. Throws the first statement's error, if any: InfluxDB still ran the others.
+   */
+  async queryMulti<T = Row>(influxql: string, params?: QueryParams): Promise<QueryResult<T>[]> {
+    const form = new URLSearchParams({ q: influxql, db: this.options.database, epoch: 'ms' });
+    if (this.options.retentionPolicy !== undefined) form.set('rp', this.options.retentionPolicy);
+    if (params !== undefined) form.set('params', JSON.stringify(params));
+    const raw = await this.postQuery(form);
+    return (raw.results ?? []).map((result) => {
+      if (result.error !== undefined) {
+        throw new InfluxRejectedError(`statement ${result.statement_id ?? 0}: ${result.error}`, 200);
+      }
+      return { series: (result.series ?? []).map((s) => flattenSeries<T>(s)) };
+    });
+  }
+
+  /** Resolves when InfluxDB answers /ping with 2xx (1.x/2.x: 204, 3.x: 200); else InfluxUnavailableError. */
+  async ping(timeoutMs = Math.min(DEFAULT_PING_TIMEOUT_MS, this.timeoutMs)): Promise<void> {
+    const answer = await this.http.request({ method: 'GET', path: '/ping', timeoutMs });
+    // Any other answer means "not usable now", even a 4xx: /health reports down, nothing is rejected.
+    if (answer.status < 200 || answer.status >= 300) {
+      throw new InfluxUnavailableError(`InfluxDB /ping answered ${answer.status}`, answer.status);
+    }
+  }
+
+  /** `CREATE DATABASE` (a no-op when it exists). 3.x creates databases on first write instead. */
+  async createDatabase(name = this.options.database): Promise<void> {
+    await this.admin(`CREATE DATABASE ${influxIdent(name)}`);
+  }
+
+  /** `DROP DATABASE` (a no-op when it does not exist), with all its data. */
+  async dropDatabase(name = this.options.database): Promise<void> {
+    await this.admin(`DROP DATABASE ${influxIdent(name)}`);
+  }
+
+  /** Closes the kept-alive sockets; later calls fail with InfluxUnavailableError. */
+  close(): void {
+    this.http.close();
+  }
+
+  /** A statement that is not scoped to the configured database (it may not exist yet). */
+  private async admin(statement: string): Promise<void> {
+    const raw = await this.postQuery(new URLSearchParams({ q: statement }));
+    const failed = raw.results?.find((r) => r.error !== undefined);
+    if (failed) throw new InfluxRejectedError(failed.error!, 200);
+  }
+
+  /** POST, not GET: 1.x refuses CREATE/DROP over GET, and a form body has no URL length limit. */
+  private async postQuery(form: URLSearchParams): Promise<RawResponse> {
+    const answer = await this.http.request({
+      method: 'POST',
+      path: '/query',
+      body: form.toString(),
+      contentType: FORM,
+      timeoutMs: this.timeoutMs,
+    });
+    if (answer.status < 200 || answer.status >= 300) throw errorFromAnswer(answer.status, answer.body);
+    let raw: RawResponse;
+    try {
+      raw = JSON.parse(answer.body) as RawResponse;
+    } catch {
+      // A 2xx that is not JSON comes from something between us and InfluxDB; it may recover.
+      throw new InfluxUnavailableError(`InfluxDB /query answered ${answer.status} with non-JSON: ${answer.body.slice(0, 200)}`);
+    }
+    if (raw.error !== undefined) throw new InfluxRejectedError(raw.error, answer.status);
+    return raw;
+  }
+}
+
+/**
+ * `{columns, values: [[...]]}` → rows keyed by column. Object.fromEntries defines own
+ * properties, so a field named `__proto__` stays a column instead of replacing the prototype.
+ */
+function flattenSeries<T>(s: { name?: string; tags?: Record<string, string>; columns?: string[]; values?: unknown[][] }): Series<T> {
+  const columns = s.columns ?? [];
+  const rows = (s.values ?? []).map((values) => Object.fromEntries(columns.map((c, i) => [c, values[i]])) as T);
+  return { name: s.name ?? '', tags: s.tags ?? {}, columns, rows };
+}

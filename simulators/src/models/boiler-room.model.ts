@@ -1,0 +1,133 @@
+import type { DeviceCommand } from '@hv/contracts';
+import { buildingOccupied, clamp, type BuildingUse, type Environment } from '../env/environment';
+import { parisTime } from '../env/time';
+import type { SimDevice } from '../fleet';
+import type { Seed } from '../random';
+import { DeviceModel, relax, round0, round1, round2, type AckStatus, type Body } from './device-model';
+
+const HEATING_FAULTS = ['flame_fault', 'high_temperature', 'low_pressure', 'high_pressure', 'sensor_fault'] as const;
+type Mode = 'comfort' | 'eco' | 'frost' | 'off' | 'auto';
+
+/** Code de l'énergie R241-26 (19 °C occupied) and R241-27 (16 °C unoccupied), frost protection 8 °C. */
+const SETPOINT_C: Record<Exclude<Mode, 'auto' | 'off'>, number> = { comfort: 19, eco: 16, frost: 8 };
+/** Burner stops once the daily mean outdoor temperature exceeds this, °C (DOMAIN.md, derived). */
+const CUTOFF_DAILY_MEAN_C = 16;
+/** Boiler efficiency on gas PCS (condensing boilers ≈ 0.9–0.95). */
+const EFFICIENCY = 0.92;
+/** Room time constants, s: heating up with the burner on, cooling down with it off. */
+const TAU_HEAT_S = 1.5 * 3600;
+const TAU_COOL_S = 30 * 3600;
+/** Flow water time constant, s: a few minutes to come up to temperature. */
+const FLOW_TAU_S = 240;
+
+/**
+ * Boiler room of a public building. Flow temperature follows the heating curve (loi
+ * d'eau, slope 1.0: −10 °C → 70 °C, 0 °C → 55 °C, +10 °C → 40 °C, shifted with the room
+ * setpoint), the room relaxes towards its setpoint, gas and heat meters integrate the
+ * burner's modulation.
+ */
+export class BoilerRoomModel extends DeviceModel {
+  private readonly use: BuildingUse;
+  private readonly ratedKw: number;
+  private readonly nominalBar: number;
+  private readonly nightSetback: boolean;
+  private readonly summerCutoff: boolean;
+  private mode: Mode = 'auto';
+  private manualSetpointC: number | undefined;
+  private roomC: number | undefined;
+  private flowC = 30;
+  private gasKwh: number;
+  private heatKwh: number;
+
+  constructor(device: SimDevice, env: Environment, seed: Seed) {
+    super(device, env, seed);
+    this.use = this.str<BuildingUse>('use', 'school');
+    this.ratedKw = this.num('rated_kw', 90);
+    this.nominalBar = this.num('nominal_pressure_bar', 1.4);
+    this.nightSetback = this.bool('night_setback', true);
+    this.summerCutoff = this.bool('summer_cutoff', true);
+    this.gasKwh = this.ratedKw * 1_200 * this.rng.uniform(1, 8); // ≈ 1,200 full-load hours a year
+    this.heatKwh = this.gasKwh * EFFICIENCY;
+  }
+
+  private setpoint(occupied: boolean): number {
+    if (this.manualSetpointC !== undefined) return this.manualSetpointC;
+    if (this.mode === 'comfort' || this.mode === 'eco' || this.mode === 'frost') return SETPOINT_C[this.mode];
+    return occupied || !this.nightSetback ? SETPOINT_C.comfort : SETPOINT_C.eco;
+  }
+
+  telemetry(ts: number): Body {
+    const dtS = this.advance(ts);
+    const t = parisTime(ts);
+    const outdoor = this.env.outdoorC(ts, t);
+    const occupied = buildingOccupied(this.use, t);
+    const setpoint = this.setpoint(occupied);
+    this.roomC ??= setpoint + this.rng.normal(0, 0.3);
+
+    const season = !this.summerCutoff || this.env.dailyMeanC(ts) < CUTOFF_DAILY_MEAN_C;
+    const lockedOut = this.fault === 'flame_fault' || this.fault === 'low_pressure';
+    // Burner runs while the room is below its setpoint (0.5 °C hysteresis).
+    const demand = season && this.mode !== 'off' && !lockedOut && this.roomC < setpoint + 0.5;
+    const curveC = clamp(55 - 1.5 * outdoor + 1.5 * (setpoint - 19), 25, 80);
+    const modulation = demand ? clamp(20 + (curveC - 30) * 1.6 + this.rng.normal(0, 4), 10, 100) : 0;
+
+    const flowTarget = demand ? curveC : this.roomC + 4;
+    this.flowC = dtS > 0 ? relax(this.flowC, flowTarget, dtS, FLOW_TAU_S) : flowTarget;
+    if (this.fault === 'high_temperature') this.flowC = this.rng.uniform(92, 97);
+    const flow = this.flowC + this.rng.normal(0, 0.4);
+    const ret = demand ? flow - (6 + 12 * (modulation / 100)) + this.rng.normal(0, 0.4) : flow - 1.5;
+
+    const roomTarget = demand ? setpoint + 0.3 : outdoor + 3; // building gains keep it above outdoor
+    this.roomC = relax(this.roomC, roomTarget, dtS, demand ? TAU_HEAT_S : TAU_COOL_S);
+
+    const heatKw = this.ratedKw * (modulation / 100);
+    this.heatKwh += heatKw * (dtS / 3600);
+    this.gasKwh += (heatKw / EFFICIENCY) * (dtS / 3600);
+
+    let pressure = this.nominalBar + 0.1 * ((this.flowC - 40) / 40) + this.rng.normal(0, 0.015);
+    if (this.fault === 'low_pressure') pressure = this.rng.uniform(0.6, 0.95);
+    if (this.fault === 'high_pressure') pressure = this.rng.uniform(3.0, 3.4);
+
+    return {
+      flow_c: round1(clamp(flow, -20, 120)),
+      return_c: round1(clamp(ret, -20, 120)),
+      pressure_bar: round2(clamp(pressure, 0, 10)),
+      burner_on: modulation > 0,
+      modulation_pct: round0(modulation),
+      outdoor_c: round1(clamp(outdoor, -50, 60)),
+      room_c: round1(clamp(this.roomC + this.rng.normal(0, 0.1), -20, 60)),
+      setpoint_c: setpoint,
+      occupied,
+      gas_kwh: round1(this.gasKwh),
+      heat_kwh: round1(this.heatKwh),
+    };
+  }
+
+  event(_ts: number): Body {
+    return this.faultEvent(HEATING_FAULTS, (code) => {
+      switch (code) {
+        case 'low_pressure':
+          return round2(this.rng.uniform(0.6, 0.95));
+        case 'high_pressure':
+          return round2(this.rng.uniform(3.0, 3.4));
+        case 'high_temperature':
+          return round1(this.rng.uniform(92, 97));
+        default:
+          return undefined;
+      }
+    });
+  }
+
+  override reported(_ts: number): Body {
+    const occupied = this.lastTs !== undefined && buildingOccupied(this.use, parisTime(this.lastTs));
+    return this.mode === 'off' ? { mode: 'off' } : { mode: this.mode, setpoint_c: this.setpoint(occupied) };
+  }
+
+  override apply(cmd: DeviceCommand, ts: number): AckStatus {
+    if (!('mode' in cmd)) return super.apply(cmd, ts);
+    if (cmd.expires_at !== undefined && cmd.expires_at < ts) return 'expired';
+    this.mode = cmd.mode;
+    this.manualSetpointC = cmd.mode === 'off' || cmd.mode === 'auto' ? undefined : cmd.setpoint_c;
+    return 'ok';
+  }
+}

@@ -1,0 +1,113 @@
+import type { DeviceCommand, UplinkChannel } from '@hv/contracts';
+import { DeviceSim, type SimMessage } from './device-sim';
+import { Environment } from './env/environment';
+import type { Fleet, SimDevice } from './fleet';
+import { Random, type Seed } from './random';
+
+export type { SimMessage } from './device-sim';
+export { lorawanUplink, type LorawanFormat, type LorawanMessage, type LorawanOptions } from './lorawan';
+
+export interface StreamOptions {
+  seed: Seed;
+  /** Messages to yield; default Infinity (a live feed). */
+  count?: number;
+  /** Timestamp of the first message, epoch ms. */
+  startMs: number;
+  /**
+   * Simulated time between two consecutive messages of the stream, ms (default 1000).
+   * The n-th message is stamped `startMs + n × stepMs`; a device is visited once per
+   * round, so it reports every `devices × stepMs` ms.
+   */
+  stepMs?: number;
+  /** Channels to publish on (default telemetry only). */
+  channels?: readonly UplinkChannel[];
+  /** Share of messages that are events when `channels` has 'event' (default 0.05). */
+  eventShare?: number;
+  /** Share of messages that are acks to simulated commands when `channels` has 'ack' (default 0.02). */
+  ackShare?: number;
+  /**
+   * Live mode: stamp each message with this clock instead of `startMs + n × stepMs`
+   * (the CLI passes `Date.now`; nothing here reads the clock on its own).
+   */
+  clock?: () => number;
+  /** Shared weather and schedules; default: one built from `seed`. */
+  env?: Environment;
+}
+
+/** Default simulated time between two messages of a stream, ms. */
+export const DEFAULT_STEP_MS = 1_000;
+export const DEFAULT_EVENT_SHARE = 0.05;
+export const DEFAULT_ACK_SHARE = 0.02;
+/** Share of visits that report a reconnection when `channels` has 'status'. */
+const RECONNECT_SHARE = 0.002;
+
+/**
+ * The uplinks of a fleet, in rounds: each round visits every device once, in an order
+ * shuffled per round from the seed. Per device, `seq` goes up by one with every
+ * telemetry, event or ack; per device and channel, `ts` is strictly increasing. With
+ * 'status' in `channels`, a device's first message is its boot status. The same fleet
+ * and options give byte-identical messages.
+ */
+export function* messages(fleet: Fleet, options: StreamOptions): Generator<SimMessage, void, undefined> {
+  const count = options.count ?? Number.POSITIVE_INFINITY;
+  const stepMs = options.stepMs ?? DEFAULT_STEP_MS;
+  if (!(stepMs > 0)) throw new RangeError(`stepMs must be positive, got ${stepMs}`);
+  const n = fleet.devices.length;
+  if (n === 0 || count <= 0) return;
+  const channels = new Set(options.channels ?? ['telemetry']);
+  const eventShare = channels.has('event') ? (options.eventShare ?? DEFAULT_EVENT_SHARE) : 0;
+  const ackShare = channels.has('ack') ? (options.ackShare ?? DEFAULT_ACK_SHARE) : 0;
+  const withStatus = channels.has('status');
+  const withTelemetry = channels.has('telemetry');
+  if (!withTelemetry && eventShare + ackShare === 0 && !withStatus) throw new RangeError('no channel to publish on');
+
+  const env = options.env ?? new Environment(options.seed);
+  const sims = fleet.devices.map((device) => new DeviceSim(device, { seed: options.seed, env }));
+  const booted = new Uint8Array(n);
+  const rng = new Random(options.seed, 'stream');
+  const order = Array.from({ length: n }, (_, i) => i);
+
+  for (let i = 0; i < count; i++) {
+    const pos = i % n;
+    if (pos === 0) rng.shuffle(order);
+    const k = order[pos]!;
+    const sim = sims[k]!;
+    const ts = options.clock ? options.clock() : options.startMs + Math.floor(i * stepMs);
+
+    if (withStatus && !booted[k]) {
+      booted[k] = 1;
+      yield sim.status(ts, 'boot');
+      continue;
+    }
+    const r = rng.next();
+    const reconnectShare = withStatus ? RECONNECT_SHARE : 0;
+    if (r < eventShare) {
+      yield sim.event(ts);
+    } else if (r < eventShare + ackShare) {
+      yield sim.ack(simulatedCommand(sim.device, rng, ts), ts);
+    } else if (r < eventShare + ackShare + reconnectShare) {
+      yield sim.status(ts, 'reconnect');
+    } else if (withTelemetry) {
+      yield sim.telemetry(ts);
+    } else if (eventShare + ackShare > 0) {
+      // No telemetry asked for: events and acks in their own proportions.
+      yield rng.next() * (eventShare + ackShare) < eventShare ? sim.event(ts) : sim.ack(simulatedCommand(sim.device, rng, ts), ts);
+    } else {
+      yield sim.status(ts, 'reconnect');
+    }
+  }
+}
+
+/** A command telegestion could have sent just before `ts`, for the ack channel. */
+function simulatedCommand(device: SimDevice, rng: Random, ts: number): DeviceCommand {
+  const cmd_id = `sim-${rng.hex(12)}`;
+  const sentAt = Math.max(1, ts - 500);
+  switch (device.domain) {
+    case 'lighting':
+      return { cmd_id, ts: sentAt, level_pct: rng.pick([0, 30, 50, 100]), ramp_s: 5, reason: 'override', expires_at: ts + 2 * 3_600_000 };
+    case 'heating':
+      return rng.chance(0.5) ? { cmd_id, ts: sentAt, mode: 'eco', setpoint_c: 16 } : { cmd_id, ts: sentAt, mode: 'auto' };
+    default:
+      return rng.chance(0.5) ? { cmd_id, ts: sentAt, action: 'sync_time' } : { cmd_id, ts: sentAt, action: 'set_interval', interval_s: rng.pick([300, 600, 900]) };
+  }
+}
