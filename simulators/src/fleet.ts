@@ -113,7 +113,7 @@ export function demoFleet(options: DemoFleetOptions = {}): Fleet {
     tenant: LAON,
     epci: CA_PAYS_DE_LAON,
     controllers: options.controllers ?? 120,
-    cabinets: options.cabinets ?? 4,
+    cabinets: options.cabinets ?? Math.ceil((options.controllers ?? 120) / 30),
   });
 }
 

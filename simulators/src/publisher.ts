@@ -67,6 +67,7 @@ const MAX_SLEEP_MS = 250;
 export class FleetPublisher {
   /** Running totals of the current (or last) run, for progress lines. */
   readonly stats = { published: 0, acked: 0, failed: 0, inFlight: 0 };
+  private running = false;
 
   constructor(readonly client: MqttClient) {}
 
@@ -76,6 +77,9 @@ export class FleetPublisher {
     const rate = options.ratePerS;
     if (rate !== undefined && !(rate > 0)) throw new RangeError(`ratePerS must be positive, got ${rate}`);
     if (!this.client.connected && !this.client.options.reconnectPeriod) throw new Error('the MQTT client is not connected');
+    // One run at a time: two would share the window and the stats.
+    if (this.running) throw new Error('FleetPublisher.publish() is already running on this client');
+    this.running = true;
 
     const client = this.client;
     const qos = options.qos ?? 1;
@@ -155,6 +159,7 @@ export class FleetPublisher {
       }
       while (stats.inFlight > 0 && !lost) await new Promise<void>((resolve) => (wake = resolve));
     } finally {
+      this.running = false;
       client.off('close', onClose);
       iterator.return?.();
     }

@@ -32,7 +32,7 @@ describe('InfluxDB outage during 2,000 msg/s', () => {
 
   it('spools while InfluxDB is down and replays every message once when it is back', async () => {
     const perFleet = (RATE / fleets.length) * SECONDS;
-    const streams = fleets.map((f, i) => [...messages(f, { seed: `${SEED}-${i}`, count: perFleet, startMs: Date.now() - 2 * 3_600_000, channels: ['telemetry'] })] as SimMessage[]);
+    const streams = fleets.map((f, i) => [...messages(f, { seed: `${SEED}-${i}`, count: perFleet, startMs: Date.now() - 2 * 3_600_000, stepMs: 20, channels: ['telemetry'] })] as SimMessage[]);
     const total = perFleet * fleets.length;
     const publishing = tp.gateways.map(async (g, i) => {
       const client = await connect(tp.platform!.brokerUrl, { username: g.username, password: g.password, clientId: `outage-${g.tenant}` });

@@ -41,7 +41,7 @@ async function publishFleet(url: string, fleets: Fleet[], auth: (tenant: string)
       const tenant = fleet.devices[0]!.tenant;
       const client = await connect(url, { ...auth(tenant), clientId: `crash-pub-${tenant}-${Date.now()}` });
       try {
-        const stream = messages(fleet, { seed: `${SEED}-${i}`, count: perFleet, startMs: Date.now() - 3 * 3_600_000, channels: ['telemetry'] });
+        const stream = messages(fleet, { seed: `${SEED}-${i}`, count: perFleet, startMs: Date.now() - 3 * 3_600_000, stepMs: 50, channels: ['telemetry'] });
         return (await new FleetPublisher(client).publish(stream, { ratePerS: RATE / fleets.length, window: 1_000, qos: 1 })).acked;
       } finally {
         await client.endAsync();

@@ -66,9 +66,10 @@ export function errorFromAnswer(status: number, body: string): InfluxUnavailable
 const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 /**
- * HTTP/1.1 to one InfluxDB over a keep-alive agent (node:http, not fetch: undici's pool costs
- * more per request and hides `reusedSocket`). Every failure to get an answer becomes an
- * InfluxUnavailableError; interpreting answers is the caller's business.
+ * HTTP/1.1 to one InfluxDB over a keep-alive agent. node:http rather than fetch: one small
+ * pool we own and close, and `reusedSocket`, which the stale-socket retry below needs.
+ * Every failure to get an answer becomes an InfluxUnavailableError; interpreting answers is
+ * the caller's business.
  */
 export class InfluxHttp {
   private readonly agent: http.Agent;
@@ -97,9 +98,9 @@ export class InfluxHttp {
     try {
       return await this.once(req);
     } catch (error) {
-      // Retry once on a fresh socket: the request may not have reached the server at all.
-      const stale = error instanceof StaleSocketError;
-      if (!stale) throw error;
+      // Retry once: the request most likely never reached the server, and if it did, writes
+      // are idempotent (same series and timestamp overwrite) and queries read.
+      if (!(error instanceof StaleSocketError)) throw error;
       try {
         return await this.once(req);
       } catch (retryError) {
@@ -127,7 +128,7 @@ export class InfluxHttp {
         clearTimeout(timer);
         reject(error);
       };
-      const where = `${req.method} ${this.url.origin}${this.basePath}${req.path.split('?')[0]}`;
+      const where = (): string => `${req.method} ${this.url.origin}${this.basePath}${req.path.split('?')[0]}`;
       const request = this.transport.request(
         {
           protocol: this.url.protocol,
@@ -142,10 +143,10 @@ export class InfluxHttp {
           res.setEncoding('utf8');
           let body = '';
           res.on('data', (chunk: string) => (body += chunk));
-          res.on('error', (error) => fail(new InfluxUnavailableError(`${where}: ${error.message}`, res.statusCode, { cause: error })));
+          res.on('error', (error) => fail(new InfluxUnavailableError(`${where()}: ${error.message}`, res.statusCode, { cause: error })));
           // The connection dropped mid-answer: nothing usable arrived.
           res.on('close', () => {
-            if (!res.complete) fail(new InfluxUnavailableError(`${where}: connection closed mid-answer`, res.statusCode));
+            if (!res.complete) fail(new InfluxUnavailableError(`${where()}: connection closed mid-answer`, res.statusCode));
           });
           res.on('end', () => {
             if (settled) return;
@@ -156,11 +157,11 @@ export class InfluxHttp {
         },
       );
       const timer = setTimeout(() => {
-        fail(new InfluxUnavailableError(`${where}: no answer within ${req.timeoutMs} ms`));
+        fail(new InfluxUnavailableError(`${where()}: no answer within ${req.timeoutMs} ms`));
         request.destroy();
       }, req.timeoutMs);
       request.on('error', (error: NodeJS.ErrnoException) => {
-        const unavailable = new InfluxUnavailableError(`${where}: ${error.message}`, undefined, { cause: error });
+        const unavailable = new InfluxUnavailableError(`${where()}: ${error.message}`, undefined, { cause: error });
         if (request.reusedSocket && error.code !== undefined && STALE_SOCKET_CODES.has(error.code)) {
           fail(new StaleSocketError(unavailable));
         } else fail(unavailable);

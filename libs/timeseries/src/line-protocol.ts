@@ -13,14 +13,17 @@ import { InvalidPointError } from './timeseries.errors';
  * - timestamps are Unix ms: write with `precision=ms`.
  *
  * Characters line protocol cannot carry become U+FFFD (REPLACEMENT), never a broken line:
- * - control characters (Unicode Cc: U+0000–U+001F, U+007F–U+009F) anywhere, since a raw
- *   newline ends the line, and tabs and NULs count as whitespace for the parser;
+ * - control characters (Unicode Cc: U+0000–U+001F, U+007F–U+009F) anywhere, so that a point
+ *   is always exactly one line: a raw newline ends the line (1.6 lets one through only inside
+ *   a quoted string), and tabs and NULs count as whitespace where a line, its field set or
+ *   its timestamp starts (1.6 stores `m \tf=1` as field `f`), though not inside a name;
  * - lone UTF-16 surrogates (what a UTF-8 encoder would do anyway);
  * - in measurements, tag keys/values and field keys, a backslash that is last or comes right
  *   before `,` space `=` or `"`. InfluxDB 1.6 has no escape for a backslash there: `\\,`
  *   still reads as an escaped comma (tags: "invalid tag format"; field keys: "invalid field
  *   format"; measurement: the tags are swallowed into its name), and `\"`/`\=` are unescaped
- *   in field keys and measurements. Any other backslash is stored as is.
+ *   in field keys and measurements. Any other backslash is stored as is. (1.6 keeps `\"`
+ *   verbatim in tag keys and values; one rule for every name is simpler and costs little.)
  * Boundary ids (ids.ts) never contain any of these; this is defence in depth.
  *
  * Replacement can make two different keys equal (`k\n` and `k\r` both become `k\uFFFD`).
@@ -112,7 +115,7 @@ function serializeTags(p: Point): string {
   // UTF-8 bytes; they differ only for astral vs U+E000..U+FFFF keys, and the server re-sorts.
   if (keys.length > 1) keys.sort();
   let out = '';
-  let replaced: Set<string> | undefined;
+  let changedKeys = false;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const value = tags[key];
@@ -123,36 +126,34 @@ function serializeTags(p: Point): string {
     // 1.x rejects the whole point: "invalid tag key: input tag "time" ... is invalid".
     if (key === 'time') throw new InvalidPointError('"time" is reserved and cannot be a tag key', p.measurement);
     const escapedKey = escapeName(key, true);
-    replaced = checkDistinct(escapedKey, replaced, 'tag', p.measurement);
+    // Cheap: escapeName hands back the very same string when nothing needs changing.
+    if (escapedKey !== key) changedKeys = true;
     out += ',' + escapedKey + '=' + escapeName(value, true);
   }
+  if (changedKeys) assertDistinctKeys(keys.filter((k) => tags[k] !== ''), 'tag', p.measurement);
   return out;
 }
 
 /**
- * Distinct keys stay distinct once escaped unless U+FFFD is involved (only replacement can
- * merge two keys), so only keys holding one are remembered: nothing is allocated for the
- * usual point. Returns the set to pass to the next call.
+ * Throws when two keys are equal once escaped. Only replacement can merge keys (escaping
+ * alone is one-to-one), and it changes the key it touches, so callers run this only when
+ * some key came out of escapeName changed: the usual point never gets here.
  */
-function checkDistinct(
-  escapedKey: string,
-  seen: Set<string> | undefined,
-  kind: 'tag' | 'field',
-  measurement: string,
-): Set<string> | undefined {
-  if (!escapedKey.includes(REPLACEMENT)) return seen;
-  if (seen === undefined) return new Set([escapedKey]);
-  if (seen.has(escapedKey)) {
-    throw new InvalidPointError(`two ${kind} keys are both "${escapedKey}" once unstorable characters are replaced`, measurement);
+function assertDistinctKeys(keys: readonly string[], kind: 'tag' | 'field', measurement: string): void {
+  const seen = new Set<string>();
+  for (const key of keys) {
+    const escaped = escapeName(key, true);
+    if (seen.has(escaped)) {
+      throw new InvalidPointError(`two ${kind} keys are both "${escaped}" once unstorable characters are replaced`, measurement);
+    }
+    seen.add(escaped);
   }
-  seen.add(escapedKey);
-  return seen;
 }
 
 function serializeFields(p: Point): string {
   const fields = p.fields;
   let out = '';
-  let replaced: Set<string> | undefined;
+  let changedKeys = false;
   for (const key in fields) {
     const value = fields[key];
     let text: string;
@@ -160,7 +161,7 @@ function serializeFields(p: Point): string {
       if (!Number.isFinite(value)) {
         throw new InvalidPointError(`field "${key}" is ${value}; only finite numbers can be stored`, p.measurement);
       }
-      // Shortest round-trip form; InfluxDB parses `1e+21` and `5e-324` as floats.
+      // Shortest round-trip form (but -0 prints as 0); InfluxDB parses `1e+21` and `5e-324` as floats.
       text = '' + value;
     } else if (typeof value === 'string') text = quoteString(value);
     else if (typeof value === 'boolean') text = value ? 'true' : 'false';
@@ -169,9 +170,10 @@ function serializeFields(p: Point): string {
     // 1.x drops a field named "time" without a word (204) when others remain.
     if (key === 'time') throw new InvalidPointError('"time" is reserved and cannot be a field key', p.measurement);
     const escapedKey = escapeName(key, true);
-    replaced = checkDistinct(escapedKey, replaced, 'field', p.measurement);
+    if (escapedKey !== key) changedKeys = true;
     out += (out === '' ? '' : ',') + escapedKey + '=' + text;
   }
+  if (changedKeys) assertDistinctKeys(Object.keys(fields), 'field', p.measurement);
   if (out === '') throw new InvalidPointError('a point needs at least one field', p.measurement);
   return out;
 }

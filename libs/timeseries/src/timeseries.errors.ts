@@ -47,7 +47,8 @@ export class InfluxRejectedError extends Error {
     readonly status: number,
     /**
      * InfluxDB 1.x stores every line of a batch it could parse and type-check, and answers 400
-     * "partial write" for the rest: the other points of the batch ARE stored.
+     * "partial write" for the rest: the other points of the batch ARE stored. 1.6 says
+     * "partial write" even when the batch's only line was dropped (a "time" tag key).
      */
     readonly partial = false,
     /** Points the server dropped, when it says (`dropped=N`; parse errors report 0). */
