@@ -10,7 +10,7 @@ import type { MqttClient } from 'mqtt';
 import { deviceTopic } from '@hv/contracts';
 import { influxCount } from '@hv/devkit';
 import { deviceSecret, lightingFleet } from '@hv/simulators';
-import { connect, preparePlatform, type TestPlatform } from '../support/platform';
+import { connect, preparePlatform, SERVICE_ACCOUNT, type TestPlatform } from '../support/platform';
 import { metricSum, scrape, waitFor } from '../support/wait';
 
 const SEED = 'e2e-security';
@@ -96,6 +96,16 @@ describe('broker security', () => {
     for (const filter of [own, deviceTopic('02408', 'lighting', b!.id, 'cmd'), 'hv/v1/+/+/+/cmd', '#']) granted.push(await grantedQos(client, filter));
     await client.endAsync();
     expect(granted).toEqual([1, 0x80, 0x80, 0x80]); // 0x80: SUBACK failure (MQTT 3.1.1 §3.9.3)
+  });
+
+  it('refuses a topic with an empty level (aedes would ack it and deliver it to no persistent subscriber)', async () => {
+    const before = await refused('topic');
+    const client = await connect(url, { ...SERVICE_ACCOUNT, clientId: 'sec-empty-level' });
+    const gone = closed(client);
+    client.publish('hv/v1/02408//lc-02408-1/telemetry', reading(4), { qos: 1 });
+    await gone;
+    client.end(true);
+    expect(await refused('topic')).toBe(before + 1);
   });
 
   it('refuses an oversized payload and keeps the device away from storage', async () => {

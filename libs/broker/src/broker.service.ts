@@ -30,7 +30,7 @@ export class EmbeddedBroker {
   private server: Server | undefined;
   port = 0;
   /** Refusals by kind, for tests and metrics. */
-  readonly refused = { auth: 0, publish: 0, subscribe: 0, oversized: 0 };
+  readonly refused = { auth: 0, publish: 0, subscribe: 0, oversized: 0, topic: 0 };
 
   constructor(
     private readonly options: EmbeddedBrokerOptions,
@@ -69,6 +69,13 @@ export class EmbeddedBroker {
       if (packet.payload.length > this.options.maxPayloadBytes) {
         this.refused.oversized++;
         return done(new Error(`payload of ${packet.payload.length} bytes exceeds ${this.options.maxPayloadBytes}`));
+      }
+      // aedes 1.2's persistence does not match `+` against an empty level, so a persistent
+      // subscriber (ingest, clean: false) would never receive such a message while its
+      // publisher got its PUBACK: a silent loss. No Hyperviseur topic has an empty level.
+      if (hasEmptyLevel(packet.topic)) {
+        this.refused.topic++;
+        return done(new Error(`topic "${packet.topic.slice(0, 80)}" has an empty level`));
       }
       mayPublish(who, packet.topic, this.authority).then(
         (decision) => {
@@ -110,6 +117,10 @@ export class EmbeddedBroker {
     await new Promise<void>((resolve) => (this.aedes ? this.aedes.close(() => resolve()) : resolve()));
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+function hasEmptyLevel(topic: string): boolean {
+  return topic.startsWith('/') || topic.endsWith('/') || topic.includes('//');
 }
 
 function authError(code: number, message: string): AuthenticateError {
