@@ -36,6 +36,15 @@ describe('publish ACL', () => {
     expect((await mayPublish(laonGateway, 'hv/v1/02691/lighting/02691-lc-00001/telemetry', registry)).allow).toBe(false);
   });
 
+  it('lets a The Things Stack bridge publish uplinks whose body names a devEui of its tenant only', async () => {
+    const laonTts: Identity = { kind: 'gateway', id: 'tts-laon', tenant: '02408', network: 'tts' };
+    const body = (eui: string) => Buffer.from(JSON.stringify({ end_device_ids: { device_id: 'spot-1', dev_eui: eui }, uplink_message: {} }));
+    expect((await mayPublish(laonTts, 'v3/parking@useda/devices/spot-1/up', registry, body('A1B2C3D4E5F60708'))).allow).toBe(true);
+    expect((await mayPublish(laonTts, 'v3/parking@useda/devices/spot-1/up', registry, body('00000000000000ff'))).allow).toBe(false);
+    expect((await mayPublish(laonTts, 'v3/parking@useda/devices/spot-1/up', registry, Buffer.from('not json'))).allow).toBe(false);
+    expect((await mayPublish(laonTts, 'hv/v1/02408/lighting/02408-lc-00001/telemetry', registry, body('a1b2c3d4e5f60708'))).allow).toBe(false);
+  });
+
   it('lets a ChirpStack bridge publish uplinks of its tenant’s devEuis only', async () => {
     expect((await mayPublish(laonChirpstack, 'application/7/device/a1b2c3d4e5f60708/event/up', registry)).allow).toBe(true);
     expect((await mayPublish(laonChirpstack, 'application/7/device/ffffffffffffffff/event/up', registry)).allow).toBe(false);

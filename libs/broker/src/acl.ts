@@ -12,7 +12,7 @@ const UPLINKS: readonly string[] = UPLINK_CHANNELS;
  * Gateways: uplinks of devices of their own tenant (native), or their network server's
  * uplink topics for devEuis of their tenant (ChirpStack v4 / The Things Stack v3).
  */
-export async function mayPublish(who: Identity, topic: string, registry: BrokerAuthority): Promise<AclDecision> {
+export async function mayPublish(who: Identity, topic: string, registry: BrokerAuthority, payload: Buffer = Buffer.alloc(0)): Promise<AclDecision> {
   if (who.kind === 'service') return allow;
   const parts = topic.split('/');
   if (who.kind === 'device') {
@@ -41,10 +41,27 @@ export async function mayPublish(who: Identity, topic: string, registry: BrokerA
     if ((await registry.devEuiTenant(devEui)) !== who.tenant) return deny(`devEui ${devEui} is not a device of tenant ${who.tenant}`);
     return allow;
   }
-  // The Things Stack topics name the device id, not the devEui: the devEui is in the body,
-  // which ingest checks against the registry; the ACL keeps the bridge to its own topics.
-  if (parts.length === 5 && parts[0] === 'v3' && parts[2] === 'devices' && parts[4] === 'up') return allow;
-  return deny(`gateway ${who.id} may publish only The Things Stack uplinks`);
+  // The Things Stack topics name the network server's device id, not the devEui: the
+  // devEui is in the body (end_device_ids.dev_eui), and it must be one of the bridge's
+  // tenant, or a bridge of one commune could write into another's data.
+  if (parts.length !== 5 || parts[0] !== 'v3' || parts[2] !== 'devices' || parts[4] !== 'up') {
+    return deny(`gateway ${who.id} may publish only The Things Stack uplinks`);
+  }
+  const ttsEui = ttsDevEui(payload);
+  if (!ttsEui) return deny('The Things Stack uplink without end_device_ids.dev_eui');
+  if ((await registry.devEuiTenant(ttsEui)) !== who.tenant) return deny(`devEui ${ttsEui} is not a device of tenant ${who.tenant}`);
+  return allow;
+}
+
+/** The devEui of a The Things Stack uplink body, lower-cased, or undefined. */
+function ttsDevEui(payload: Buffer): string | undefined {
+  try {
+    const body = JSON.parse(payload.toString('utf8')) as { end_device_ids?: { dev_eui?: unknown } };
+    const eui = body?.end_device_ids?.dev_eui;
+    return typeof eui === 'string' && DEV_EUI_PATTERN.test(eui.toLowerCase()) ? eui.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** May this identity subscribe to this filter? Devices: their own cmd topic only. */

@@ -77,7 +77,7 @@ export class EmbeddedBroker {
         this.refused.topic++;
         return done(new Error(`topic "${packet.topic.slice(0, 80)}" has an empty level`));
       }
-      mayPublish(who, packet.topic, this.authority).then(
+      mayPublish(who, packet.topic, this.authority, packet.payload as Buffer).then(
         (decision) => {
           if (decision.allow) return done(null);
           this.refused.publish++;

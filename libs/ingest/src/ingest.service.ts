@@ -10,6 +10,8 @@ import type { InboundMessage } from './transport/durable-mqtt.server';
 import { BatchWriter } from './writer/batch-writer';
 
 export const DEVICE_DIRECTORY = Symbol('DEVICE_DIRECTORY');
+const REGISTRY_RETRY_MIN_MS = 500;
+const REGISTRY_RETRY_MAX_MS = 10_000;
 export const DEAD_LETTER_SINK = Symbol('DEAD_LETTER_SINK');
 
 /**
@@ -24,6 +26,9 @@ export const DEAD_LETTER_SINK = Symbol('DEAD_LETTER_SINK');
 @Injectable()
 export class IngestService implements OnApplicationShutdown {
   private readonly logger = new Logger(IngestService.name);
+  private closing = false;
+  private registryFailures = 0;
+  private lastRegistryWarning = 0;
 
   constructor(
     private readonly normalizer: Normalizer,
@@ -35,15 +40,48 @@ export class IngestService implements OnApplicationShutdown {
 
   handle(msg: InboundMessage): Promise<void> {
     this.metrics.received++;
-    let normalized: Normalized | Promise<Normalized>;
+    const normalized = this.normalize(msg);
+    return normalized instanceof Promise ? this.afterLookup(normalized, msg) : this.route(normalized, msg);
+  }
+
+  private normalize(msg: InboundMessage): Normalized | Promise<Normalized> {
     try {
-      normalized = this.normalizer.normalize(msg.topic, msg.payload, msg.receivedAtMs);
+      return this.normalizer.normalize(msg.topic, msg.payload, msg.receivedAtMs);
     } catch (error) {
-      normalized = new Rejection('schema', `unexpected: ${clip((error as Error).message, 120)}`);
+      return new Rejection('schema', `unexpected: ${clip((error as Error).message, 120)}`);
     }
-    return normalized instanceof Promise
-      ? normalized.then((n) => this.route(n, msg), (e: Error) => this.deadLetter(new Rejection('unknown_device', `registry lookup failed: ${clip(e.message, 120)}`), msg))
-      : this.route(normalized, msg);
+  }
+
+  /**
+   * A registry lookup that fails (PostgreSQL unreachable) says nothing about the message:
+   * it is retried with back-off and stays unacknowledged meanwhile, so the broker keeps
+   * it; in-flight messages pile up to HV_INGEST_MAX_INFLIGHT and reading stops there.
+   */
+  private async afterLookup(pending: Promise<Normalized>, msg: InboundMessage): Promise<void> {
+    let delayMs = REGISTRY_RETRY_MIN_MS;
+    for (;;) {
+      let normalized: Normalized;
+      try {
+        normalized = await pending;
+      } catch (error) {
+        if (this.closing) throw error; // left unacknowledged: redelivered after the restart
+        this.warnRegistryDown(error as Error);
+        await new Promise((r) => setTimeout(r, delayMs));
+        delayMs = Math.min(delayMs * 2, REGISTRY_RETRY_MAX_MS);
+        const again = this.normalize(msg);
+        pending = again instanceof Promise ? again : Promise.resolve(again);
+        continue;
+      }
+      return this.route(normalized, msg);
+    }
+  }
+
+  /** One warning per 10 s while the registry is down, not one per message. */
+  private warnRegistryDown(error: Error): void {
+    this.registryFailures++;
+    if (Date.now() - this.lastRegistryWarning < 10_000) return;
+    this.lastRegistryWarning = Date.now();
+    this.logger.warn(`registry lookups failing (${this.registryFailures} so far), messages held unacknowledged: ${clip(error.message, 120)}`);
   }
 
   private route(normalized: Normalized, msg: InboundMessage): Promise<void> {
@@ -67,6 +105,7 @@ export class IngestService implements OnApplicationShutdown {
 
   /** On shutdown: write what is batched (or spool it) before the process goes. */
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
     await this.writer.close();
     await this.deadLetters.close();
     this.logger.log(`ingest stopped: ${this.metrics.storedPoints} stored, ${this.metrics.spooledPoints} spooled, ${this.metrics.rejectedCount} rejected`);
