@@ -4,9 +4,7 @@ import { VARIANTS, type InvalidVariant } from './invalid-variants';
 import type { Seed } from './random';
 
 /**
- * The reasons ingest gives for a refusal that a message alone can cause (libs/ingest
- * pipeline/rejection.ts). `store_rejected` is missing on purpose: it is InfluxDB refusing
- * a batch, which no payload valid under the contract can provoke.
+ * The reasons ingest gives for a refusal (libs/ingest pipeline/rejection.ts).
  */
 export const SIM_REJECT_REASONS = [
   'oversized',

@@ -14,7 +14,6 @@ export const REJECT_REASONS = [
   'domain_mismatch',
   'timestamp_future',
   'timestamp_past',
-  'store_rejected',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
