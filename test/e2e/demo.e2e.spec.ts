@@ -51,7 +51,7 @@ describe('npm start (the demo)', () => {
     const health = (await (await fetch(`http://127.0.0.1:${httpPort}/health`)).json()) as { status: string; checks: Record<string, { up: boolean }> };
     expect(health.status).toBe('ok');
     expect(Object.keys(health.checks).sort()).toEqual(['broker', 'influxdb', 'mqtt', 'postgres']);
-    const status = await demo.waitFor(/\[demo\] published \d+ messages; InfluxDB holds \d+ telemetry points; health: ok/, 30_000);
+    const status = await demo.waitFor(/\[demo\] published \d+ messages; InfluxDB holds \d+ points \(telemetry and events\); health: ok/, 30_000);
     expect(status).toBeTruthy();
 
     // HV_DEMO_DURATION_S ends it like a Ctrl-C would: clean exit, services it did not start left running.

@@ -57,8 +57,9 @@ async function run(config: HvConfig, stops: Array<() => Promise<unknown>>): Prom
     Number(process.env.HV_MOSQUITTO_PORT ?? 11883),
   );
   const wanted = [isLocal(config.HV_INFLUX_URL) && 'influxdb', isLocal(config.HV_PG_URL) && 'postgres'].filter(Boolean) as ServiceName[];
-  say(`starting ${wanted.join(' and ')} (data in ${env.runDir}; first run installs them with apt-get)`);
+  say(`starting ${wanted.join(' and ')} (data in ${env.runDir}; the first run installs them with apt-get)`);
   const started = await ensureServices(wanted, env);
+  stops.push(async () => say(started.length ? `stopping ${started.join(' and ')}` : 'leaving the services running (they were running before)'));
   stops.push(() => stopServices(started, env));
   await ensurePgDatabase(config.HV_PG_URL);
 
@@ -124,9 +125,10 @@ Ctrl-C stops the fleet, the hypervisor and the services this command started.
 
 async function printStatus(config: HvConfig, platform: RunningPlatform, sent: number): Promise<void> {
   try {
-    const stored = (await influxCount(config.HV_INFLUX_URL, config.HV_INFLUX_DB, 'lighting_controller')) + (await influxCount(config.HV_INFLUX_URL, config.HV_INFLUX_DB, 'lighting_cabinet'));
+    let stored = 0;
+    for (const m of ['lighting_controller', 'lighting_cabinet', 'device_event']) stored += await influxCount(config.HV_INFLUX_URL, config.HV_INFLUX_DB, m);
     const health = (await (await fetch(`${platform.httpUrl}/health`)).json()) as { status: string };
-    say(`published ${sent} messages; InfluxDB holds ${stored} telemetry points; health: ${health.status}`);
+    say(`published ${sent} messages; InfluxDB holds ${stored} points (telemetry and events); health: ${health.status}`);
   } catch (error) {
     say(`status unavailable: ${(error as Error).message}`);
   }
