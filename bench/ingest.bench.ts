@@ -15,7 +15,6 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import {
   ensureServices,
-  influxCount,
   influxQuery,
   repoRoot,
   serviceEnv,
@@ -24,6 +23,7 @@ import {
   provisionFleet,
   type GatewayCredentials,
   startNodeApp as startChild,
+  stopAllNodeApps,
   type AppProcess as ChildApp,
 } from '@hv/devkit';
 import { connectGateway, FleetPublisher, lightingFleet, messages, type Fleet, type SimMessage } from '@hv/simulators';
@@ -86,6 +86,7 @@ export async function benchIngest(argv: string[]): Promise<Record<string, unknow
     log(`provisioned ${devices.length} devices, ${gateways.length} gateways; ${cpus().length} cores, ${cpus()[0]?.model}`);
     for (const broker of args.brokers) results.push(await runBroker(broker, args, pgUrl, fleets, gateways));
   } finally {
+    await stopAllNodeApps();
     await stopServices(started, ENV);
   }
   const main = results.find((r) => r.broker === 'mosquitto') ?? results[0]!;
@@ -115,7 +116,7 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
     HV_BROKER_PORT: String(mqttPort),
     HV_INGEST_CLIENT_ID: `hv-bench-ingest-${broker}`,
     HV_INGEST_SPOOL_DIR: join(ENV.runDir, `spool-${broker}`),
-    HV_LOG_LEVEL: 'warn',
+    HV_LOG_LEVEL: 'log', // the 'up' lines are what the bench waits for
   };
   // Devices of Mosquitto's run publish anonymously (its bench config allows it); the
   // embedded broker authenticates every gateway against the registry.
@@ -128,11 +129,11 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
     await baselineBroker.waitFor(/broker up/);
   }
   const counter = startChild('bench/count-subscriber.js', {}, 'counter', [mqttUrl, SERVICE.username, SERVICE.password, 'hv/v1/+/+/+/telemetry', String(args.messages)]);
-  await counter.waitFor(/^ready/);
+  await counter.waitFor(/\] ready$/);
   const t0 = Date.now();
   await publishAll(mqttUrl, fleets, gateways, creds, args.messages, 0);
-  const done = await counter.waitFor(/^done /, 300_000);
-  const baselineMs = Number(done.split(' ')[1]) || Date.now() - t0;
+  const done = await counter.waitFor(/\] done \d+/, 300_000);
+  const baselineMs = Number(/done (\d+)/.exec(done)?.[1]) || Date.now() - t0;
   const baseline = (args.messages / baselineMs) * 1000;
   log(`${broker}: raw ceiling ${baseline.toFixed(0)} msg/s`);
   await counter.stop();
@@ -143,28 +144,31 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
     ? startChild('apps/all-in-one/src/main.js', appEnv, 'all-in-one')
     : startChild('apps/ingest/src/main.js', { ...appEnv, HV_MQTT_URL: mqttUrl }, 'ingest');
   await app.waitFor(/(hyperviseur|ingest) up/);
+  // Completion is read from ingest's own counters (cheap), then verified by a count in InfluxDB.
+  const metricsUrl = 'http://127.0.0.1:13100/metrics';
+  const written = async () => {
+    const text = await (await fetch(metricsUrl)).text();
+    return metricValue(text, 'hv_ingest_stored_points_total') + metricValue(text, 'hv_ingest_replayed_points_total');
+  };
   const start = Date.now();
-  await publishAll(mqttUrl, fleets, gateways, creds, args.messages, 1);
-  let stored = 0;
+  const publishing = publishAll(mqttUrl, fleets, gateways, creds, args.messages, 1);
   const deadline = Date.now() + 600_000;
-  while (Date.now() < deadline) {
-    stored = await influxCount(ENV.influxUrl, influxDb, MEASUREMENT);
-    if (stored >= args.messages) break;
-    await sleep(100);
-  }
+  while ((await written()) < args.messages && Date.now() < deadline) await sleep(50);
   const elapsedMs = Date.now() - start;
-  const throughput = (stored / elapsedMs) * 1000;
+  await publishing;
+  const stored = await storedCount(influxDb);
+  const throughput = (Math.min(stored, args.messages) / elapsedMs) * 1000;
   log(`${broker}: ${stored}/${args.messages} stored in ${elapsedMs} ms → ${throughput.toFixed(0)} msg/s`);
 
   // 3. Latency at 2,000 msg/s: a probe device's points, polled in InfluxDB every 10 ms.
   const latencies = await measureLatency(mqttUrl, fleets, gateways, creds, influxDb, args.latencySeconds);
-  const metrics = await (await fetch('http://127.0.0.1:13100/metrics')).text();
+  const metrics = await (await fetch(metricsUrl)).text();
   const received = metricValue(metrics, 'hv_ingest_received_total');
   const spooled = metricValue(metrics, 'hv_ingest_spooled_points_total');
   const rssMb = peakRssMb(app.child.pid!);
   await app.stop();
   const published = args.messages + latencies.published;
-  const latencyStored = await influxCount(ENV.influxUrl, influxDb, MEASUREMENT);
+  const latencyStored = await storedCount(influxDb);
   latencies.values.sort((a, b) => a - b);
   return {
     broker,
@@ -199,7 +203,7 @@ async function publishAll(
     fleets.map(async (fleet, i) => {
       const n = Math.min(perFleet, count - i * perFleet);
       const g = gateways.find((x) => x.tenant === fleet.devices[0]!.tenant)!;
-      const client = await connectGateway(url, creds(g).username ?? '', creds(g).password ?? '');
+      const client = await connectGateway(url, creds(g).username ?? '', creds(g).password ?? '', { clientId: `bench-load-${g.tenant}-${round}` });
       try {
         const stream = messages(fleet, { seed: `${SEED}-${round}`, count: n, startMs, stepMs: 1, channels: ['telemetry'] });
         await new FleetPublisher(client).publish(stream, { window: 1_000, qos: 1 });
@@ -228,7 +232,7 @@ async function measureLatency(
   const load = Promise.all(
     fleets.map(async (fleet) => {
       const gw = gateways.find((x) => x.tenant === fleet.devices[0]!.tenant)!;
-      const client = await connectGateway(url, creds(gw).username ?? '', creds(gw).password ?? '');
+      const client = await connectGateway(url, creds(gw).username ?? '', creds(gw).password ?? '', { clientId: `bench-latency-${gw.tenant}` });
       try {
         const stream = messages({ ...fleet, devices: fleet.devices.filter((d) => d.id !== probe.id) }, { seed: `${SEED}-lat`, count: (2_000 / fleets.length) * seconds, startMs: Date.now() - 2 * 3_600_000, stepMs: 1, channels: ['telemetry'] });
         await new FleetPublisher(client).publish(stream, { ratePerS: 2_000 / fleets.length, window: 1_000, qos: 1 });
@@ -239,7 +243,7 @@ async function measureLatency(
   );
   const sentAt = new Map<number, number>();
   const latencies: number[] = [];
-  const probeClient = await connectGateway(url, creds(g).username ?? '', creds(g).password ?? '');
+  const probeClient = await connectGateway(url, creds(g).username ?? '', creds(g).password ?? '', { clientId: 'bench-probe' });
   const probeStream: Iterable<SimMessage> = messages(probeFleet, { seed: `${SEED}-probe`, count: 20 * seconds, startMs: Date.now(), stepMs: 50, channels: ['telemetry'] });
   let polling = true;
   let lastSent = Date.now();
@@ -274,6 +278,16 @@ async function measureLatency(
   await poller;
   await probeClient.endAsync();
   return { values: latencies, published: 2_000 * seconds + 20 * seconds };
+}
+
+/** Points of the lighting fleet (lamps and cabinets), counted on the field every reading has. */
+async function storedCount(influxDb: string): Promise<number> {
+  let total = 0;
+  for (const m of ['lighting_controller', 'lighting_cabinet']) {
+    const json = await influxQuery(ENV.influxUrl, `SELECT count("seq") FROM "${m}"`, influxDb);
+    total += Number(json.results?.[0]?.series?.[0]?.values?.[0]?.[1] ?? 0);
+  }
+  return total;
 }
 
 async function freshPgDatabase(name: string): Promise<string> {

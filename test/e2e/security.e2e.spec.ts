@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { deviceTopic } from '@hv/contracts';
 import { influxCount } from '@hv/devkit';
-import { deviceSecret, lightingFleet } from '@hv/simulators';
+import { connectDevice, deviceSecret, lightingFleet } from '@hv/simulators';
 import { connect, preparePlatform, SERVICE_ACCOUNT, type TestPlatform } from '../support/platform';
 import { metricSum, scrape, waitFor } from '../support/wait';
 
@@ -96,6 +96,24 @@ describe('broker security', () => {
     for (const filter of [own, deviceTopic('02408', 'lighting', b!.id, 'cmd'), 'hv/v1/+/+/+/cmd', '#']) granted.push(await grantedQos(client, filter));
     await client.endAsync();
     expect(granted).toEqual([1, 0x80, 0x80, 0x80]); // 0x80: SUBACK failure (MQTT 3.1.1 §3.9.3)
+  });
+
+  it('publishes a vanished device\'s last will as its retained offline status, and ingest stores it', async () => {
+    const device = await connectDevice(url, b!, deviceSecret(SEED, b!.id), { clientId: 'sec-will' });
+    (device as unknown as { stream: { destroy(): void } }).stream.destroy(); // the lamp loses power: no DISCONNECT
+    const statusTopic = deviceTopic('02408', 'lighting', b!.id, 'status');
+    const statusCount = () => influxCount(tp.influx.url, tp.influx.db, 'device_status', `"device" = '${b!.id}' AND "reason" = 'will'`);
+    expect(await waitFor(statusCount, (n) => n === 1, 15_000)).toBe(1);
+    // A late subscriber still gets it: the broker retained it.
+    const operator = await connect(url, { ...SERVICE_ACCOUNT, clientId: 'sec-operator' });
+    const retained = new Promise<{ payload: string; retain: boolean }>((resolve) =>
+      operator.on('message', (_t, payload, packet) => resolve({ payload: payload.toString(), retain: packet.retain })),
+    );
+    await operator.subscribeAsync(statusTopic, { qos: 1 });
+    const got = await retained;
+    await operator.endAsync();
+    expect(got.retain).toBe(true);
+    expect(JSON.parse(got.payload)).toEqual({ online: false, reason: 'will' });
   });
 
   it('refuses a topic with an empty level (aedes would ack it and deliver it to no persistent subscriber)', async () => {
