@@ -42,6 +42,8 @@ export class BatchWriter {
   private current: Batch = newBatch();
   private timer: NodeJS.Timeout | undefined;
   private readonly writing = new Set<Promise<void>>();
+  private activeWrites = 0;
+  private readonly slotWaiters: (() => void)[] = [];
   private influxDown = false;
   private replaying: Promise<void> | undefined;
   private roomWaiters: (() => void)[] = [];
@@ -82,7 +84,9 @@ export class BatchWriter {
     const batch = this.current;
     if (batch.lines.length === 0) return;
     this.current = newBatch();
-    const job = this.throttle().then(() => this.persist(batch));
+    const job = this.acquireSlot()
+      .then(() => this.persist(batch))
+      .finally(() => this.releaseSlot());
     this.writing.add(job);
     void job.finally(() => this.writing.delete(job));
   }
@@ -99,9 +103,22 @@ export class BatchWriter {
     await this.replaying;
   }
 
-  private async throttle(): Promise<void> {
-    const max = this.options.maxConcurrentWrites ?? 2;
-    while (this.writing.size > max) await Promise.race(this.writing);
+  /**
+   * At most maxConcurrentWrites batches persist at once; the others wait their turn in
+   * FIFO order (a slot is handed from a finishing batch to the oldest waiting one).
+   */
+  private acquireSlot(): Promise<void> {
+    if (this.activeWrites < (this.options.maxConcurrentWrites ?? 2)) {
+      this.activeWrites++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+  }
+
+  private releaseSlot(): void {
+    const next = this.slotWaiters.shift();
+    if (next) next();
+    else this.activeWrites--;
   }
 
   private async persist(batch: Batch): Promise<void> {

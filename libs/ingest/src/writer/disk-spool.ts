@@ -12,7 +12,12 @@ const SEGMENT = /^(\d{12})\.lp$/;
 export class DiskSpool {
   private nextSeq = 1;
   private totalBytes = 0;
-  private readonly sizes = new Map<string, number>();
+  /**
+   * Segments by name, in sequence order: a segment is listed (and its bytes counted) from
+   * the moment its append starts, so that concurrent appends cannot overshoot maxBytes and
+   * replay waits for an older segment still being written rather than skipping it.
+   */
+  private readonly segmentsByName = new Map<string, { size: number; written: Promise<boolean> }>();
 
   constructor(
     readonly dir: string,
@@ -28,7 +33,7 @@ export class DiskSpool {
       if (name.endsWith('.tmp')) await unlink(join(this.dir, name));
       if (!m) continue;
       const size = (await stat(join(this.dir, name))).size;
-      this.sizes.set(name, size);
+      this.segmentsByName.set(name, { size, written: Promise.resolve(true) });
       this.totalBytes += size;
       this.nextSeq = Math.max(this.nextSeq, Number(m[1]) + 1);
     }
@@ -39,45 +44,60 @@ export class DiskSpool {
   }
 
   get segments(): number {
-    return this.sizes.size;
+    return this.segmentsByName.size;
   }
 
   isEmpty(): boolean {
-    return this.sizes.size === 0;
+    return this.segmentsByName.size === 0;
   }
 
+  /** An empty spool always takes one batch, however large: a batch is never stuck for size alone. */
   hasRoom(bytes: number): boolean {
-    return this.totalBytes + bytes <= this.maxBytes || this.sizes.size === 0;
+    return this.totalBytes + bytes <= this.maxBytes || this.segmentsByName.size === 0;
   }
 
   async append(body: string): Promise<void> {
     const name = `${String(this.nextSeq++).padStart(12, '0')}.lp`;
-    const tmp = join(this.dir, `${name}.tmp`);
-    const file = await open(tmp, 'w');
-    try {
-      await file.writeFile(body);
-      await file.datasync();
-    } finally {
-      await file.close();
-    }
-    await rename(tmp, join(this.dir, name));
-    await this.syncDir();
     const size = Buffer.byteLength(body);
-    this.sizes.set(name, size);
+    let settle!: (ok: boolean) => void;
+    this.segmentsByName.set(name, { size, written: new Promise<boolean>((resolve) => (settle = resolve)) });
     this.totalBytes += size;
+    const tmp = join(this.dir, `${name}.tmp`);
+    try {
+      const file = await open(tmp, 'w');
+      try {
+        await file.writeFile(body);
+        await file.datasync();
+      } finally {
+        await file.close();
+      }
+      await rename(tmp, join(this.dir, name));
+      await this.syncDir();
+      settle(true);
+    } catch (error) {
+      this.segmentsByName.delete(name);
+      this.totalBytes -= size;
+      settle(false);
+      await unlink(tmp).catch(() => undefined);
+      throw error;
+    }
   }
 
-  /** The oldest segment, or undefined when the spool is empty. */
+  /** The oldest segment (waiting for it if it is still being written), or undefined when empty. */
   async oldest(): Promise<{ name: string; body: string } | undefined> {
-    const name = this.sizes.keys().next().value;
-    if (name === undefined) return undefined;
-    return { name, body: await readFile(join(this.dir, name), 'utf8') };
+    for (;;) {
+      const first = this.segmentsByName.entries().next().value;
+      if (first === undefined) return undefined;
+      const [name, segment] = first;
+      if (await segment.written) return { name, body: await readFile(join(this.dir, name), 'utf8') };
+      // That append failed and was withdrawn: look again.
+    }
   }
 
   async remove(name: string): Promise<void> {
     await unlink(join(this.dir, name));
-    this.totalBytes -= this.sizes.get(name) ?? 0;
-    this.sizes.delete(name);
+    this.totalBytes -= this.segmentsByName.get(name)?.size ?? 0;
+    this.segmentsByName.delete(name);
   }
 
   private async syncDir(): Promise<void> {
