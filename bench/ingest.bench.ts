@@ -140,9 +140,11 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
   await baselineBroker?.stop();
 
   // 2. Ingest: publish the same load, wait until InfluxDB holds every point.
+  // HV_BENCH_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to the app under test only.
+  const nodeOptions = process.env.HV_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.HV_BENCH_NODE_OPTIONS } : {};
   const app = broker === 'embedded'
-    ? startChild('apps/all-in-one/src/main.js', appEnv, 'all-in-one')
-    : startChild('apps/ingest/src/main.js', { ...appEnv, HV_MQTT_URL: mqttUrl }, 'ingest');
+    ? startChild('apps/all-in-one/src/main.js', { ...appEnv, ...nodeOptions }, 'all-in-one')
+    : startChild('apps/ingest/src/main.js', { ...appEnv, ...nodeOptions, HV_MQTT_URL: mqttUrl }, 'ingest');
   await app.waitFor(/(hyperviseur|ingest) up/);
   // Completion is read from ingest's own counters (cheap), then verified by a count in InfluxDB.
   const metricsUrl = 'http://127.0.0.1:13100/metrics';
