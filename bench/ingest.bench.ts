@@ -140,8 +140,11 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
   await baselineBroker?.stop();
 
   // 2. Ingest: publish the same load, wait until InfluxDB holds every point.
+  // A persistent session left by an earlier run (interrupted, say) would replay its backlog
+  // into this one: connect once with a clean session to discard it.
+  if (broker === 'mosquitto') await (await connectGateway(mqttUrl, '', '', { clientId: appEnv.HV_INGEST_CLIENT_ID })).endAsync();
   // HV_BENCH_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to the app under test only.
-  const nodeOptions = process.env.HV_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.HV_BENCH_NODE_OPTIONS } : {};
+  const nodeOptions: Record<string, string> = process.env.HV_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.HV_BENCH_NODE_OPTIONS } : {};
   const app = broker === 'embedded'
     ? startChild('apps/all-in-one/src/main.js', { ...appEnv, ...nodeOptions }, 'all-in-one')
     : startChild('apps/ingest/src/main.js', { ...appEnv, ...nodeOptions, HV_MQTT_URL: mqttUrl }, 'ingest');

@@ -7,9 +7,9 @@ import { UPLINK_PATTERN, type InboundMessage } from './transport/durable-mqtt.se
 export class IngestController {
   constructor(private readonly ingest: IngestService) {}
 
-  /** Resolves when the message is durable; the transport acknowledges it then. */
+  /** Resolves when every message of the array is durable; the transport acknowledges them then. */
   @EventPattern(UPLINK_PATTERN)
-  handle(@Payload() msg: InboundMessage): Promise<void> {
-    return this.ingest.handle(msg);
+  handle(@Payload() msgs: InboundMessage[]): Promise<void> {
+    return this.ingest.handleAll(msgs);
   }
 }

@@ -38,6 +38,13 @@ export class IngestService implements OnApplicationShutdown {
     private readonly metrics: IngestMetrics,
   ) {}
 
+  /** Resolves when every message is at one of its ends (most share their batch's promise). */
+  handleAll(msgs: readonly InboundMessage[]): Promise<void> {
+    const waits = new Set<Promise<void>>();
+    for (const msg of msgs) waits.add(this.handle(msg));
+    return waits.size === 1 ? waits.values().next().value! : Promise.all(waits).then(() => undefined);
+  }
+
   handle(msg: InboundMessage): Promise<void> {
     this.metrics.received++;
     const normalized = this.normalize(msg);
