@@ -3,6 +3,7 @@
  * (on the test services and fresh databases instead of the dev ones) and checks that it
  * says where to look and that what it points at answers: metrics, health, stored points.
  */
+import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { influxCount, startNodeApp, stopAllNodeApps } from '@hv/devkit';
 import { createTestDatabase, createTestInfluxDb, testServiceEnv } from '../support/services';
@@ -21,6 +22,8 @@ describe('npm start (the demo)', () => {
     drops.push(pg.drop);
     const influx = await createTestInfluxDb('e2e_demo');
     drops.push(influx.drop);
+    const spoolDir = `${env.runDir}/demo-spool-${Date.now()}`;
+    drops.push(() => rm(spoolDir, { recursive: true, force: true }));
     const httpPort = await freePort();
     const demo = startNodeApp(
       'apps/all-in-one/src/demo.js',
@@ -32,7 +35,7 @@ describe('npm start (the demo)', () => {
         HV_BROKER_PORT: String(await freePort()),
         HV_HTTP_PORT: String(httpPort),
         HV_INGEST_CLIENT_ID: `demo-${Date.now()}`,
-        HV_INGEST_SPOOL_DIR: `${env.runDir}/demo-spool-${Date.now()}`,
+        HV_INGEST_SPOOL_DIR: spoolDir,
         HV_DEMO_DURATION_S: '40',
       },
       'demo',
