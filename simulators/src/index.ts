@@ -18,3 +18,4 @@ export * from './invalid';
 export * from './connect';
 export * from './publisher';
 export { parseCliArgs, CLI_USAGE, CliUsageError, type CliOptions } from './cli-options';
+export * from './live-device';
