@@ -19,3 +19,4 @@ export * from './connect';
 export * from './publisher';
 export { parseCliArgs, CLI_USAGE, CliUsageError, type CliOptions } from './cli-options';
 export * from './live-device';
+export * from './recording';

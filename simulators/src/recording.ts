@@ -1,0 +1,379 @@
+import type { MqttClient } from 'mqtt';
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import { FleetPublisher, FleetPublishError, type PublishResult } from './publisher';
+
+/**
+ * Recordings of simulated streams: gzip-compressed JSONL, a header line
+ * `{"format":"hv-sim-recording","version":1}` then one line per message
+ * `{"t":<ts or null>,"topic":"…","payload_b64":"…","qos":0|1}`, each line ending in `\n`.
+ * The sha256 of the uncompressed content (header included) is the stream hash: the same
+ * seed gives the same hash. Everything streams (backpressured gzip on the way out,
+ * readline over gunzip on the way in), so a million messages never sit in memory.
+ */
+
+export const RECORDING_FORMAT = 'hv-sim-recording';
+export const RECORDING_VERSION = 1;
+
+/** What can be recorded: a SimMessage, a LorawanMessage, a RecordedMessage… */
+export interface RecordableMessage {
+  topic: string;
+  payload: Buffer | string;
+  /** Epoch ms, used to pace a replay; absent or null is recorded as `"t":null`. */
+  ts?: number | null;
+  /** Absent is recorded as 1 (FleetPublisher's default). */
+  qos?: 0 | 1;
+}
+
+/** One message as read back from a recording. */
+export interface RecordedMessage {
+  /** The recorded `t`, epoch ms, or null. */
+  ts: number | null;
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1;
+}
+
+export interface RecordingSummary {
+  messages: number;
+  /** Uncompressed bytes (the content the sha256 covers), header included. */
+  bytes: number;
+  /** Size of the gzip file on disk. */
+  compressedBytes: number;
+  /** Hex sha256 of the uncompressed content: the stream hash. */
+  sha256: string;
+}
+
+/** A line of a recording that cannot be read; `line` is 1-based (line 1 is the header). */
+export class RecordingFormatError extends Error {
+  constructor(
+    readonly path: string,
+    readonly line: number,
+    readonly field: string | undefined,
+    detail: string,
+    override readonly cause?: unknown,
+  ) {
+    super(`${path}: line ${line}${field ? `, field "${field}"` : ''}: ${detail}`);
+    this.name = 'RecordingFormatError';
+  }
+}
+
+const HEADER_LINE = `${JSON.stringify({ format: RECORDING_FORMAT, version: RECORDING_VERSION })}\n`;
+/** Uncompressed bytes gathered before a write to gzip. */
+const CHUNK_BYTES = 64 * 1024;
+
+/** The JSONL line of one message, `\n` included. Throws on what cannot be recorded. */
+function messageLine(m: RecordableMessage, index: number): string {
+  if (typeof m.topic !== 'string' || m.topic === '') throw new TypeError(`message ${index}: topic must be a non-empty string`);
+  const ts = m.ts ?? null;
+  if (ts !== null && !Number.isFinite(ts)) throw new TypeError(`message ${index}: ts must be a finite number, got ${ts}`);
+  const qos = m.qos ?? 1;
+  if (qos !== 0 && qos !== 1) throw new TypeError(`message ${index}: qos must be 0 or 1, got ${String(qos)}`);
+  const payload = typeof m.payload === 'string' ? Buffer.from(m.payload, 'utf8') : m.payload;
+  if (!Buffer.isBuffer(payload)) throw new TypeError(`message ${index}: payload must be a Buffer or a string`);
+  return `${JSON.stringify({ t: ts, topic: m.topic, payload_b64: payload.toString('base64'), qos })}\n`;
+}
+
+/** Lines in chunks of about CHUNK_BYTES, feeding `hash` and the counters as it goes. */
+async function* contentChunks(
+  messages: Iterable<RecordableMessage> | AsyncIterable<RecordableMessage>,
+  hash: Hash,
+  counts: { messages: number; bytes: number },
+): AsyncGenerator<Buffer> {
+  let parts: string[] = [HEADER_LINE];
+  let size = HEADER_LINE.length;
+  const take = () => {
+    const chunk = Buffer.from(parts.join(''), 'utf8');
+    hash.update(chunk);
+    counts.bytes += chunk.length;
+    parts = [];
+    size = 0;
+    return chunk;
+  };
+  for await (const m of messages) {
+    const line = messageLine(m, counts.messages);
+    counts.messages++;
+    parts.push(line);
+    size += line.length;
+    if (size >= CHUNK_BYTES) yield take();
+  }
+  if (parts.length > 0) yield take();
+}
+
+/**
+ * Records `messages` to `path` (gzip JSONL, see the module comment) and returns the
+ * message count, the uncompressed size and the stream hash. Messages are pulled one
+ * chunk at a time as gzip and the disk accept them. The file is written under a
+ * temporary name and renamed at the end: a failed recording leaves no partial file.
+ */
+export async function recordStream(
+  messages: Iterable<RecordableMessage> | AsyncIterable<RecordableMessage>,
+  path: string,
+): Promise<RecordingSummary> {
+  const hash = createHash('sha256');
+  const counts = { messages: 0, bytes: 0 };
+  const partial = `${path}.${process.pid}.partial`;
+  try {
+    await pipeline(Readable.from(contentChunks(messages, hash, counts)), createGzip(), createWriteStream(partial));
+    await rename(partial, path);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+  const { size } = await stat(path);
+  return { messages: counts.messages, bytes: counts.bytes, compressedBytes: size, sha256: hash.digest('hex') };
+}
+
+/**
+ * The sha256 `recordStream` would return for these messages, without writing anything:
+ * to check that a seeded stream is deterministic.
+ */
+export function streamHash(messages: Iterable<RecordableMessage>): string {
+  const hash = createHash('sha256');
+  hash.update(HEADER_LINE);
+  let index = 0;
+  for (const m of messages) hash.update(messageLine(m, index++));
+  return hash.digest('hex');
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function parseHeader(path: string, line: string | undefined): void {
+  if (line === undefined) throw new RecordingFormatError(path, 1, undefined, `empty file, expected the header ${HEADER_LINE.trim()}`);
+  let header: unknown;
+  try {
+    header = JSON.parse(line);
+  } catch (error) {
+    throw new RecordingFormatError(path, 1, undefined, `not an ${RECORDING_FORMAT} header (not JSON): ${excerpt(line)}`, error);
+  }
+  if (!isObject(header) || header.format !== RECORDING_FORMAT) {
+    throw new RecordingFormatError(path, 1, 'format', `not an ${RECORDING_FORMAT} file, header is ${excerpt(line)}`);
+  }
+  if (header.version !== RECORDING_VERSION) {
+    throw new RecordingFormatError(path, 1, 'version', `unsupported version ${JSON.stringify(header.version)} (this reader knows ${RECORDING_VERSION})`);
+  }
+}
+
+function parseLine(path: string, n: number, line: string): RecordedMessage {
+  if (line === '') throw new RecordingFormatError(path, n, undefined, 'empty line');
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    throw new RecordingFormatError(path, n, undefined, `not JSON: ${excerpt(line)}`, error);
+  }
+  if (!isObject(value)) throw new RecordingFormatError(path, n, undefined, `expected a JSON object, got ${excerpt(line)}`);
+  const { t, topic, payload_b64: b64, qos } = value;
+  if (t !== null && (typeof t !== 'number' || !Number.isFinite(t))) {
+    throw new RecordingFormatError(path, n, 't', `expected epoch ms or null, got ${excerpt(JSON.stringify(t) ?? 'nothing')}`);
+  }
+  if (typeof topic !== 'string' || topic === '') {
+    throw new RecordingFormatError(path, n, 'topic', `expected a non-empty string, got ${excerpt(JSON.stringify(topic) ?? 'nothing')}`);
+  }
+  if (typeof b64 !== 'string' || !BASE64.test(b64)) {
+    throw new RecordingFormatError(path, n, 'payload_b64', `expected a base64 string, got ${excerpt(JSON.stringify(b64) ?? 'nothing')}`);
+  }
+  if (qos !== 0 && qos !== 1) {
+    throw new RecordingFormatError(path, n, 'qos', `expected 0 or 1, got ${excerpt(JSON.stringify(qos) ?? 'nothing')}`);
+  }
+  return { ts: t, topic, payload: Buffer.from(b64, 'base64'), qos };
+}
+
+/**
+ * Reads a recording back, one message at a time (readline over gunzip: memory stays
+ * flat whatever the size). Throws a RecordingFormatError naming the line and the field
+ * on a bad header or line, and on gzip data that is corrupt or truncated.
+ */
+export async function* readRecording(path: string): AsyncGenerator<RecordedMessage, void, undefined> {
+  const file = createReadStream(path);
+  const gunzip = createGunzip();
+  file.on('error', (error) => gunzip.destroy(error));
+  file.pipe(gunzip);
+  const lines = createInterface({ input: gunzip, crlfDelay: Number.POSITIVE_INFINITY });
+  let n = 0;
+  try {
+    const iterator = lines[Symbol.asyncIterator]();
+    let header: string | undefined;
+    try {
+      const first = await iterator.next();
+      header = first.done ? undefined : first.value;
+      if (!first.done) n = 1;
+      parseHeader(path, header);
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        n++;
+        yield parseLine(path, n, next.value);
+      }
+    } catch (error) {
+      throw readError(path, n, error);
+    }
+  } finally {
+    lines.close();
+    file.destroy();
+    gunzip.destroy();
+  }
+}
+
+function readError(path: string, n: number, error: unknown): unknown {
+  if (error instanceof RecordingFormatError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'Z_DATA_ERROR') {
+    return new RecordingFormatError(path, n + 1, undefined, `not gzip data or corrupt (${(error as Error).message})`, error);
+  }
+  if (code === 'Z_BUF_ERROR') {
+    return new RecordingFormatError(path, n + 1, undefined, `truncated recording: the gzip data ends after line ${n} (${(error as Error).message})`, error);
+  }
+  return error;
+}
+
+export interface ReplayOptions {
+  /**
+   * 1 (default) replays at the recorded pace, from the `t` deltas; 4 four times faster;
+   * 0 or Infinity as fast as the window allows. Messages with `t` null, or with a `t`
+   * earlier than one already sent, go out at once.
+   */
+  speed?: number;
+  /** Most QoS 1 publishes awaiting their PUBACK at once (FleetPublisher); default 1,000. */
+  window?: number;
+  /**
+   * Rewrites the top-level `ts` of JSON object payloads, e.g. `(ts) => ts + shift` so an
+   * old recording is not rejected as too old. The payload is parsed and re-serialised
+   * with JSON.stringify, so its bytes differ from the recording's (key order is kept,
+   * but any other formatting is not). Payloads that are not JSON objects with a numeric
+   * `ts` (LoRaWAN uplinks, invalid messages) go out unchanged. Pacing still uses `t`.
+   */
+  restamp?: (recordedTs: number) => number;
+  /** Stops the replay; what is in flight still completes. */
+  signal?: AbortSignal;
+}
+
+/** Longest a batch waits for the next message's time, ms (as FleetPublisher's tick). */
+const TICK_MS = 10;
+
+/**
+ * Publishes a recording over `client` with FleetPublisher (bounded in-flight QoS 1, each
+ * message at its recorded QoS), paced by the recorded timestamps divided by `speed`.
+ * Reading and publishing overlap: the next batch is read while the current one is in
+ * flight. Rejects with a FleetPublishError (totals over the whole replay) if the
+ * connection is lost, with a RecordingFormatError on a bad line (after what was read
+ * before it has been published).
+ */
+export async function replayRecording(path: string, client: MqttClient, options: ReplayOptions = {}): Promise<PublishResult> {
+  const speed = options.speed ?? 1;
+  if (Number.isNaN(speed) || speed < 0) throw new RangeError(`speed must be positive, 0 or Infinity, got ${speed}`);
+  const paced = speed > 0 && Number.isFinite(speed);
+  const window = options.window ?? 1_000;
+  // Paced: small batches, sent when the next message is not due yet. Unpaced: a few
+  // windows per publish() call, so the drain at the end of each call costs little.
+  const batchMax = paced ? window : window * 4;
+  const publisher = new FleetPublisher(client);
+  const restamp = options.restamp;
+  const signal = options.signal;
+
+  const totals = { published: 0, acked: 0, failed: 0, maxInFlight: 0 };
+  let pending: Promise<{ result?: PublishResult; error?: unknown }> | undefined;
+  let batch: RecordedMessage[] = [];
+  const started = performance.now();
+
+  const settle = async () => {
+    if (!pending) return;
+    const { result, error } = await pending;
+    pending = undefined;
+    const r = result ?? (error instanceof FleetPublishError ? error.result : undefined);
+    if (r) {
+      totals.published += r.published;
+      totals.acked += r.acked;
+      totals.failed += r.failed;
+      totals.maxInFlight = Math.max(totals.maxInFlight, r.maxInFlight);
+    }
+    if (error instanceof FleetPublishError) throw new FleetPublishError(`replay of ${path}: ${error.message}`, summary(), error.cause);
+    if (error !== undefined) throw error;
+  };
+  const flush = async () => {
+    await settle();
+    if (batch.length === 0) return;
+    const sending = batch;
+    batch = [];
+    // Handled at once, so a failure while the next batch is read is not an unhandled rejection.
+    pending = publisher.publish(sending, { window, signal }).then(
+      (result) => ({ result }),
+      (error: unknown) => ({ error }),
+    );
+  };
+  const summary = (): PublishResult => {
+    const elapsedMs = performance.now() - started;
+    return { ...totals, elapsedMs, ratePerS: elapsedMs > 0 ? (totals.acked * 1000) / elapsedMs : 0 };
+  };
+
+  let firstTs: number | undefined;
+  try {
+    try {
+      for await (const m of readRecording(path)) {
+        if (signal?.aborted) break;
+        if (paced && m.ts !== null) {
+          firstTs ??= m.ts;
+          const due = started + (m.ts - firstTs) / speed;
+          if (due - performance.now() > TICK_MS) {
+            await flush();
+            await sleep(due - performance.now(), signal);
+            if (signal?.aborted) break;
+          }
+        }
+        batch.push(restamp ? restampMessage(m, restamp) : m);
+        if (batch.length >= batchMax) await flush();
+      }
+    } catch (error) {
+      // A bad line: what came before it still goes out, as with a live stream.
+      if (error instanceof RecordingFormatError && !signal?.aborted) await flush();
+      throw error;
+    }
+    if (!signal?.aborted) await flush();
+    await settle();
+  } finally {
+    // A read error or an abort: let what was handed to the publisher finish first.
+    if (pending) await pending;
+  }
+  return summary();
+}
+
+/** `m` with its JSON payload's top-level `ts` rewritten; `m` itself when there is none. */
+export function restampMessage<M extends { payload: Buffer }>(m: M, restamp: (recordedTs: number) => number): M {
+  let body: unknown;
+  try {
+    body = JSON.parse(m.payload.toString('utf8'));
+  } catch {
+    return m;
+  }
+  if (!isObject(body) || typeof body.ts !== 'number') return m;
+  const ts = restamp(body.ts);
+  if (!Number.isFinite(ts)) throw new RangeError(`restamp(${body.ts}) returned ${ts}`);
+  return { ...m, payload: Buffer.from(JSON.stringify({ ...body, ts }), 'utf8') };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function excerpt(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
