@@ -3,9 +3,11 @@
  * one JSON line holding its figures, the machine and the baseline measured in the same run.
  */
 import { benchIngest } from './ingest.bench';
+import { benchSim } from './sim.bench';
 
 const BENCHES: Record<string, (argv: string[]) => Promise<Record<string, unknown>>> = {
   ingest: benchIngest,
+  sim: benchSim,
 };
 
 async function main(): Promise<void> {
