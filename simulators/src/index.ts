@@ -20,3 +20,5 @@ export * from './publisher';
 export { parseCliArgs, CLI_USAGE, CliUsageError, type CliOptions } from './cli-options';
 export * from './live-device';
 export * from './recording';
+export * from './aisne-fleet';
+export * from './scenario';
