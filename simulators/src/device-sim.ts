@@ -1,5 +1,6 @@
 import { CMD_SCHEMAS, COMMAND_ID_PATTERN, deviceTopic, type DeviceCommand, type UplinkChannel } from '@hv/contracts';
 import { Environment } from './env/environment';
+import { FaultEventQueue, type FaultPlan } from './faults';
 import type { SimDevice } from './fleet';
 import { ackFor, createModel, statusPayload, type DeviceModel, type StatusReason } from './models';
 import type { Seed } from './random';
@@ -22,6 +23,8 @@ export interface DeviceSimOptions {
   env?: Environment;
   /** Sequence number of the first seq-bearing uplink (default 0). */
   firstSeq?: number;
+  /** Injected faults the model consults, and whose fault events the device owes (faults.ts). */
+  faults?: FaultPlan;
 }
 
 const CHANNEL_INDEX: Record<UplinkChannel, number> = { telemetry: 0, event: 1, status: 2, ack: 3 };
@@ -38,6 +41,8 @@ export class DeviceSim {
   private readonly topics: Record<UplinkChannel, string>;
   private readonly lastTs = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
   private nextSeq: number;
+  private readonly faults: FaultPlan | null;
+  private readonly faultEvents: FaultEventQueue | null;
 
   constructor(
     readonly device: SimDevice,
@@ -45,6 +50,10 @@ export class DeviceSim {
   ) {
     this.model = createModel(device, options.env ?? new Environment(options.seed), options.seed);
     this.nextSeq = options.firstSeq ?? 0;
+    this.faults = options.faults ?? null;
+    this.model.faults = this.faults;
+    const transitions = this.faults?.transitions(device.id) ?? [];
+    this.faultEvents = transitions.length ? new FaultEventQueue(transitions) : null;
     const topic = (channel: UplinkChannel) => deviceTopic(device.tenant, device.domain, device.id, channel);
     this.topics = { telemetry: topic('telemetry'), event: topic('event'), status: topic('status'), ack: topic('ack') };
   }
@@ -74,6 +83,23 @@ export class DeviceSim {
     const at = this.stamp('event', ts);
     const seq = this.takeSeq();
     return this.message('event', { ts: at, seq, ...this.model.event(at) }, seq, at);
+  }
+
+  /** Whether an injected communication loss keeps the device silent at `ts`. */
+  silent(ts: number): boolean {
+    return this.faults !== null && this.faults.silent(this.device.id, ts);
+  }
+
+  /**
+   * The `fault_raised` / `fault_cleared` event an injected fault owes at `ts` (one at a
+   * time, oldest first), or null when none is due.
+   */
+  faultEvent(ts: number): SimMessage | null {
+    const due = this.faultEvents?.next(ts);
+    if (!due) return null;
+    const at = this.stamp('event', ts);
+    const seq = this.takeSeq();
+    return this.message('event', { ts: at, seq, ...due }, seq, at);
   }
 
   status(ts: number, reason: StatusReason = 'boot'): SimMessage {

@@ -22,3 +22,4 @@ export * from './live-device';
 export * from './recording';
 export * from './aisne-fleet';
 export * from './scenario';
+export * from './faults';

@@ -1,6 +1,7 @@
 import type { DeviceCommand, UplinkChannel } from '@hv/contracts';
 import { DeviceSim, type SimMessage } from './device-sim';
 import { Environment } from './env/environment';
+import { FaultPlan, type FaultSpec } from './faults';
 import type { Fleet, SimDevice } from './fleet';
 import { Random, type Seed } from './random';
 
@@ -16,7 +17,7 @@ export interface StreamOptions {
   /**
    * Simulated time between two consecutive messages of the stream, ms (default 1000).
    * The n-th message is stamped `startMs + n × stepMs`; a device is visited once per
-   * round, so it reports every `devices × stepMs` ms.
+   * round, so it reports every `devices × stepMs` ms (a silent device's turns still take their slot).
    */
   stepMs?: number;
   /** Channels to publish on (default telemetry only). */
@@ -32,6 +33,15 @@ export interface StreamOptions {
   clock?: () => number;
   /** Shared weather and schedules; default: one built from `seed`. */
   env?: Environment;
+  /**
+   * Injected faults and their repairs (faults.ts), planned with `seed`. A device under
+   * communication loss publishes nothing: its turn passes (its time slot goes by unused)
+   * and `count` still counts messages yielded. With 'event' in `channels`, a faulted
+   * device reports `fault_raised` / `fault_cleared` (where its contract has the code) in
+   * place of its next message once the fault starts or is repaired; with 'status', a
+   * device that comes back from a communication loss first reports `reconnect`.
+   */
+  faults?: readonly FaultSpec[];
 }
 
 /** Default simulated time between two messages of a stream, ms. */
@@ -62,24 +72,47 @@ export function* messages(fleet: Fleet, options: StreamOptions): Generator<SimMe
   if (!withTelemetry && eventShare + ackShare === 0 && !withStatus) throw new RangeError('no channel to publish on');
 
   const env = options.env ?? new Environment(options.seed);
-  const sims = fleet.devices.map((device) => new DeviceSim(device, { seed: options.seed, env }));
+  const plan = options.faults?.length ? new FaultPlan(options.faults, fleet, options.seed) : undefined;
+  const withFaultEvents = plan !== undefined && channels.has('event');
+  const sims = fleet.devices.map((device) => new DeviceSim(device, { seed: options.seed, env, faults: plan }));
   const booted = new Uint8Array(n);
+  const wasSilent = new Uint8Array(n);
+  let silentRun = 0;
   const rng = new Random(options.seed, 'stream');
   const order = Array.from({ length: n }, (_, i) => i);
 
-  for (let i = 0; i < count; i++) {
+  for (let i = 0, yielded = 0; yielded < count; i++) {
     const pos = i % n;
     if (pos === 0) rng.shuffle(order);
     const k = order[pos]!;
     const sim = sims[k]!;
     const ts = options.clock ? options.clock() : options.startMs + Math.floor(i * stepMs);
 
+    if (plan && sim.silent(ts)) {
+      wasSilent[k] = 1;
+      // Every device silenced for good: nothing more will ever come.
+      if (++silentRun >= n && fleet.devices.every((d) => plan.silentForever(d.id, ts))) return;
+      continue;
+    }
+    silentRun = 0;
+    yielded++;
     if (withStatus && !booted[k]) {
       booted[k] = 1;
+      wasSilent[k] = 0;
       yield sim.status(ts, 'boot');
       continue;
     }
+    if (withStatus && wasSilent[k]) {
+      wasSilent[k] = 0;
+      yield sim.status(ts, 'reconnect');
+      continue;
+    }
     const r = rng.next();
+    const faultEvent = withFaultEvents ? sim.faultEvent(ts) : null;
+    if (faultEvent) {
+      yield faultEvent;
+      continue;
+    }
     const reconnectShare = withStatus ? RECONNECT_SHARE : 0;
     if (r < eventShare) {
       yield sim.event(ts);

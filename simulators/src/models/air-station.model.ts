@@ -3,9 +3,13 @@ import { clamp } from '../env/environment';
 import { parisTime } from '../env/time';
 import type { SimDevice } from '../fleet';
 import type { Seed } from '../random';
+import { PM_DRIFT_MAX, PM_DRIFT_PER_H } from '../faults';
 import { DeviceModel, round1, type Body } from './device-model';
 
 const AIR_STATION_FAULTS = ['sensor_fault', 'sensor_drift'] as const;
+
+const POLLUTANTS = ['pm25_ugm3', 'pm10_ugm3', 'no2_ugm3', 'o3_ugm3', 'so2_ugm3'] as const;
+const pollutantsOf = (body: Body): Body => Object.fromEntries(POLLUTANTS.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]));
 
 /** Background NO2 by exposure, µg/m³ (ATMO Hauts-de-France annual means, rounded). */
 const NO2_BACKGROUND = { urban: 18, traffic: 32, suburban: 11 } as const;
@@ -18,6 +22,8 @@ const NO2_BACKGROUND = { urban: 18, traffic: 32, suburban: 11 } as const;
 export class AirStationModel extends DeviceModel {
   private readonly no2Base: number;
   private readonly noise: number[] = [0, 0, 0];
+  private lastPollutants: Body | undefined;
+  private stuck: Body | undefined;
 
   constructor(device: SimDevice, env: Environment, seed: Seed) {
     super(device, env, seed);
@@ -43,7 +49,9 @@ export class AirStationModel extends DeviceModel {
     const o3 = Math.max(2, (28 + 70 * summer * sun + 3 * anomaly) * Math.exp(0.15 * this.noise[1]!) - 0.35 * no2);
     const pm10 = (12 + 10 * cold + 5 * traffic - 1.2 * anomaly) * Math.exp(0.25 * this.noise[2]!);
     const pm25 = pm10 * (0.55 + 0.15 * cold);
-    const drift = this.fault === 'sensor_drift' ? 1.6 : 1;
+    const injectedDrift = this.injected('sensor_drift', ts);
+    const drift =
+      (this.fault === 'sensor_drift' ? 1.6 : 1) * (injectedDrift ? 1 + Math.min(PM_DRIFT_MAX, (PM_DRIFT_PER_H * (ts - injectedDrift.at)) / 3_600_000) : 1);
     const body: Body = {
       pm25_ugm3: round1(clamp(pm25 * drift, 0, 10_000)),
       pm10_ugm3: round1(clamp(pm10 * drift, 0, 10_000)),
@@ -58,6 +66,14 @@ export class AirStationModel extends DeviceModel {
       delete body.pm25_ugm3;
       delete body.pm10_ugm3;
     }
+    // A stuck analyser repeats the pollutant values it last reported.
+    if (this.injected('sensor_stuck', ts)) {
+      this.stuck ??= this.lastPollutants ?? pollutantsOf(body);
+      Object.assign(body, this.stuck);
+    } else {
+      this.stuck = undefined;
+    }
+    this.lastPollutants = pollutantsOf(body);
     return body;
   }
 

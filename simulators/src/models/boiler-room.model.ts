@@ -19,6 +19,11 @@ const TAU_HEAT_S = 1.5 * 3600;
 const TAU_COOL_S = 30 * 3600;
 /** Flow water time constant, s: a few minutes to come up to temperature. */
 const FLOW_TAU_S = 240;
+/** The boiler locks out below this circuit pressure, bar (DOMAIN.md). */
+const LOCKOUT_BAR = 1;
+/** A leaking circuit falls towards this pressure, bar, with this time constant, ms. */
+const LEAK_FLOOR_BAR = 0.6;
+const LEAK_TAU_MS = 10 * 60_000;
 
 /**
  * Boiler room of a public building. Flow temperature follows the heating curve (loi
@@ -61,11 +66,16 @@ export class BoilerRoomModel extends DeviceModel {
     const t = parisTime(ts);
     const outdoor = this.env.outdoorC(ts, t);
     const occupied = buildingOccupied(this.use, t);
-    const setpoint = this.setpoint(occupied);
+    // Injected scheduling fault: the building is heated as if occupied, day and night.
+    const setpoint = this.setpoint(occupied || this.injected('unoccupied_heating', ts) !== undefined);
     this.roomC ??= setpoint + this.rng.normal(0, 0.3);
 
     const season = !this.summerCutoff || this.env.dailyMeanC(ts) < CUTOFF_DAILY_MEAN_C;
-    const lockedOut = this.fault === 'flame_fault' || this.fault === 'low_pressure';
+    // Injected leak: the circuit pressure falls towards LEAK_FLOOR_BAR; the boiler locks out below LOCKOUT_BAR.
+    const leak = this.injected('low_pressure', ts);
+    const leakBar = leak ? LEAK_FLOOR_BAR + (this.nominalBar - LEAK_FLOOR_BAR) * Math.exp(-(ts - leak.at) / LEAK_TAU_MS) : undefined;
+    const lockedOut =
+      this.hasFault('flame_fault', ts) || this.fault === 'low_pressure' || (leakBar !== undefined && leakBar < LOCKOUT_BAR);
     // Burner runs while the room is below its setpoint (0.5 °C hysteresis).
     const demand = season && this.mode !== 'off' && !lockedOut && this.roomC < setpoint + 0.5;
     const curveC = clamp(55 - 1.5 * outdoor + 1.5 * (setpoint - 19), 25, 80);
@@ -86,6 +96,7 @@ export class BoilerRoomModel extends DeviceModel {
 
     let pressure = this.nominalBar + 0.1 * ((this.flowC - 40) / 40) + this.rng.normal(0, 0.015);
     if (this.fault === 'low_pressure') pressure = this.rng.uniform(0.6, 0.95);
+    else if (leakBar !== undefined) pressure += leakBar - this.nominalBar;
     if (this.fault === 'high_pressure') pressure = this.rng.uniform(3.0, 3.4);
 
     return {

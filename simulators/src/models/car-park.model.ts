@@ -45,7 +45,7 @@ export class CarParkModel extends DeviceModel {
     const current = this.occupied ?? target;
     // ≈ 20 min to follow the demand, plus arrivals and departures that do not cancel out.
     const next = relax(current, target, dtS, 1_200) + this.rng.normal(0, Math.sqrt(this.capacity) * 0.15);
-    this.occupied = Math.round(clamp(this.fault === 'sensor_fault' ? current : next, 0, this.capacity));
+    this.occupied = Math.round(clamp(this.fault === 'sensor_fault' || this.injected('sensor_stuck', ts) ? current : next, 0, this.capacity));
     return { occupied: this.occupied, capacity: this.capacity };
   }
 

@@ -2,6 +2,7 @@ import { buildingOccupied, clamp, type BuildingUse, type Environment } from '../
 import { parisTime } from '../env/time';
 import type { SimDevice } from '../fleet';
 import type { Seed } from '../random';
+import { CO2_DRIFT_MAX_PPM, CO2_DRIFT_PPM_PER_H } from '../faults';
 import { DeviceModel, relax, round0, round1, type Body } from './device-model';
 
 const CO2_FAULTS = ['sensor_fault', 'sensor_drift', 'battery_low'] as const;
@@ -26,6 +27,8 @@ export class Co2SensorModel extends DeviceModel {
   private readonly airChangesPerH: number;
   private ppm = OUTDOOR_PPM + 30;
   private batteryPct: number;
+  private lastPpm: number | undefined;
+  private stuckPpm: number | undefined;
 
   constructor(device: SimDevice, env: Environment, seed: Seed) {
     super(device, env, seed);
@@ -46,11 +49,19 @@ export class Co2SensorModel extends DeviceModel {
     this.ppm = relax(this.ppm, steady, dtS, 3_600 / this.airChangesPerH);
     this.batteryPct = Math.max(0, this.batteryPct - dtS / (86_400 * 30)); // ≈ 1 % a month
 
-    const drift = this.fault === 'sensor_drift' ? 250 : 0;
+    const injectedDrift = this.injected('sensor_drift', ts);
+    const drift =
+      (this.fault === 'sensor_drift' ? 250 : 0) +
+      (injectedDrift ? Math.min(CO2_DRIFT_MAX_PPM, (CO2_DRIFT_PPM_PER_H * (ts - injectedDrift.at)) / 3_600_000) : 0);
     const outdoor = this.env.outdoorC(ts, t);
     const room = occupied ? 20.5 + this.rng.normal(0, 0.4) : clamp(17 + 0.15 * outdoor, 12, 26);
+    let co2 = round0(clamp(this.ppm + drift + this.rng.normal(0, 15), 0, SENSOR_MAX_PPM));
+    // A stuck NDIR cell repeats the last value it read.
+    if (this.injected('sensor_stuck', ts)) co2 = this.stuckPpm ??= this.lastPpm ?? co2;
+    else this.stuckPpm = undefined;
+    this.lastPpm = co2;
     return {
-      co2_ppm: round0(clamp(this.ppm + drift + this.rng.normal(0, 15), 0, SENSOR_MAX_PPM)),
+      co2_ppm: co2,
       temp_c: round1(clamp(room, -20, 60)),
       rh_pct: round0(clamp(38 + 0.004 * (this.ppm - OUTDOOR_PPM) + this.rng.normal(0, 2), 0, 100)),
       occupied,

@@ -1,5 +1,6 @@
 import { DEVICE_TYPES, type DeviceCommand } from '@hv/contracts';
 import type { Environment } from '../env/environment';
+import type { ActiveFault, FaultSource, FaultType } from '../faults';
 import type { SimDevice } from '../fleet';
 import { Random, type Seed } from '../random';
 
@@ -21,6 +22,8 @@ export abstract class DeviceModel {
   protected fault: string | null = null;
   /** Reporting interval, s (set by `set_interval`). */
   intervalS: number;
+  /** Injected faults (faults.ts: FaultPlan), consulted at each reading; null: none. */
+  faults: FaultSource | null = null;
 
   constructor(
     readonly device: SimDevice,
@@ -73,6 +76,16 @@ export abstract class DeviceModel {
     this.fault = code;
     const value = valueOf(code);
     return value === undefined ? { event: 'fault_raised', code } : { event: 'fault_raised', code, value };
+  }
+
+  /** The injected fault of this type active at `ts`, if any. */
+  protected injected(type: FaultType, ts: number): ActiveFault | undefined {
+    return this.faults?.activeFaults(this.device.id, ts).find((f) => f.type === type);
+  }
+
+  /** Whether `code` is the device's own fault, or an injected fault active at `ts`. */
+  protected hasFault(code: string, ts: number): boolean {
+    return this.fault === code || (this.faults !== null && this.faults.activeFaults(this.device.id, ts).some((f) => f.type === code));
   }
 
   protected num(key: string, fallback: number): number {

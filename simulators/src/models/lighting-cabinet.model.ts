@@ -31,7 +31,7 @@ export class LightingCabinetModel extends LightingDeviceModel {
 
   telemetry(ts: number): Body {
     const dtS = this.advance(ts);
-    const supplyOk = this.fault !== 'supply_loss';
+    const supplyOk = !this.hasFault('supply_loss', ts);
     const level = supplyOk ? this.targetLevel(ts) : 0;
     this.level = level;
     const previousW = this.powerW;
@@ -40,7 +40,7 @@ export class LightingCabinetModel extends LightingDeviceModel {
     this.energyWh += ((previousW + power) / 2) * (dtS / 3600);
     const volts = (i: 0 | 1 | 2) => {
       if (!supplyOk) return 0;
-      if (this.fault === 'voltage_out_of_range' && i === 0) return this.rng.uniform(190, 197);
+      if (i === 0 && this.hasFault('voltage_out_of_range', ts)) return this.rng.uniform(190, 197);
       return 231 + this.phaseBiasV[i] + this.rng.normal(0, 0.8);
     };
     return {

@@ -1,4 +1,5 @@
 import type { Environment } from '../env/environment';
+import { powerDrift } from '../faults';
 import type { SimDevice } from '../fleet';
 import type { Seed } from '../random';
 import { round0, round1, round2, type Body } from './device-model';
@@ -69,32 +70,38 @@ export class LightingControllerModel extends LightingDeviceModel {
     const wasOn = this.on;
     const previousW = this.powerW;
     let level = this.targetLevel(ts);
-    if (this.fault === 'cycling' && level > 0 && this.rng.chance(0.5)) level = 0; // end-of-life sodium: off and on again
+    if (this.hasFault('cycling', ts) && level > 0 && this.rng.chance(0.5)) level = 0; // end-of-life sodium: off and on again
     this.level = level;
+    // Its cabinet lost the mains: the lamp is dark whatever it was told (the controller
+    // keeps reporting on its backup supply, with no voltage).
+    const supplyLost = this.injected('supply_loss', ts) !== undefined;
+    if (supplyLost) level = 0;
     this.on = level > 0;
     if (this.on && !wasOn) this.switchCount++;
 
     let power = this.on ? this.ratedW * (level / 100) * this.lossFactor * (1 + this.rng.normal(0, 0.01)) : 0;
-    if (this.on && this.fault === 'lamp_failure') power = FAILED_LAMP_W;
+    if (this.on && this.hasFault('lamp_failure', ts)) power = FAILED_LAMP_W;
     if (this.on && this.fault === 'power_low') power *= 0.6;
     if (this.on && this.fault === 'power_high') power *= 1.35;
+    const drift = this.injected('power_drift', ts);
+    if (this.on && drift) power *= 1 + powerDrift(ts - drift.at);
     this.powerW = power;
     // Trapezoidal integration between two reports; a switch in between is not seen.
     this.energyWh += ((previousW + power) / 2) * (dtS / 3600);
     if (wasOn && this.on) this.hoursH += dtS / 3600;
 
-    const voltage = this.voltage();
+    const voltage = supplyLost ? 0 : this.voltage(ts);
     const pf = this.pfFull - 0.08 * (1 - level / 100);
     const outdoor = this.env.outdoorC(ts);
     const selfHeating = this.on ? 6 + 12 * (level / 100) : 2;
-    const temp = this.fault === 'over_temperature' ? this.rng.uniform(72, 88) : outdoor + selfHeating + this.rng.normal(0, 0.3);
+    const temp = this.hasFault('over_temperature', ts) ? this.rng.uniform(72, 88) : outdoor + selfHeating + this.rng.normal(0, 0.3);
     const body: Body = {
       on: this.on,
       level_pct: level,
       power_w: round1(power),
       energy_wh: round1(this.energyWh),
       voltage_v: round1(voltage),
-      current_ma: this.on ? round0((power / (voltage * pf)) * 1000) : 0,
+      current_ma: this.on && voltage > 0 ? round0((power / (voltage * pf)) * 1000) : 0,
     };
     if (this.on) body.power_factor = round2(pf);
     body.temp_c = round1(temp);
@@ -125,8 +132,8 @@ export class LightingControllerModel extends LightingDeviceModel {
   }
 
   /** Supply voltage, V: 230 V ± 10 % (EN 50160), or outside it during a voltage fault. */
-  private voltage(): number {
-    if (this.fault === 'voltage_out_of_range') return this.rng.chance(0.5) ? this.rng.uniform(185, 197) : this.rng.uniform(254, 262);
+  private voltage(ts: number): number {
+    if (this.hasFault('voltage_out_of_range', ts)) return this.rng.chance(0.5) ? this.rng.uniform(185, 197) : this.rng.uniform(254, 262);
     return 231 + this.voltageBiasV + this.rng.normal(0, 1.2);
   }
 }

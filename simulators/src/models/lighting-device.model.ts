@@ -24,7 +24,7 @@ export abstract class LightingDeviceModel extends DeviceModel {
     if (this.fault !== null && this.stuckFaults.includes(this.fault)) return this.level;
     if (this.override_ && ts < this.override_.untilMs) return this.override_.levelPct;
     this.override_ = null;
-    if (this.fault === 'day_burner') return 100;
+    if (this.hasFault('day_burner', ts)) return 100;
     return programLevel(ts, this.lat, this.lon, this.policy);
   }
 

@@ -49,7 +49,7 @@ export class ParkingSpotModel extends DeviceModel {
 
   telemetry(ts: number): Body {
     const dtS = this.advance(ts);
-    if (this.fault !== 'sensor_stuck') this.advanceTo(ts);
+    if (!this.hasFault('sensor_stuck', ts)) this.advanceTo(ts);
     this.batteryPct = Math.max(0, this.batteryPct - dtS / (86_400 * 60)); // ≈ 0.5 % a month
     return { occupied: this.occupied, battery_pct: round0(this.batteryPct) };
   }
@@ -57,6 +57,8 @@ export class ParkingSpotModel extends DeviceModel {
   /** Mostly a car arriving or leaving now; sometimes a fault. */
   event(ts: number): Body {
     this.advance(ts);
+    // An injected stuck sensor sees no car come or go: it repeats the state it is stuck in.
+    if (this.injected('sensor_stuck', ts)) return { event: this.occupied ? 'occupied' : 'free' };
     if (this.fault !== null || this.rng.chance(0.06)) {
       return this.faultEvent(SPOT_FAULTS, (code) => (code === 'battery_low' ? round0(Math.min(this.batteryPct, 10)) : undefined));
     }
