@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadScenario, parseScenario, ScenarioError, SimClock } from './scenario';
+import { loadScenario, parseScenario, scenarioFaults, ScenarioError, SimClock } from './scenario';
 
 const valid = {
   name: 'DST night in Laon',
@@ -27,7 +27,7 @@ describe('scenario files', () => {
   });
 
   it('names every bad field, with its path', () => {
-    const bad = { ...valid, start: 'yesterday', speed: -2, fleet: { kind: 'aisne', seed: 1, communes: ['75056'] }, faults: [{ type: 'lamp_failure', at_s: 100, until_s: 50 }], extra: true };
+    const bad = { ...valid, start: 'yesterday', speed: -2, fleet: { kind: 'aisne', seed: 1, communes: ['75056'] }, faults: [{ type: 'lamp_failure', at_s: 100, until_s: 50 }, { type: 'alien_invasion', at_s: 1 }], extra: true };
     try {
       parseScenario(bad, 'bad.json');
       expect.unreachable();
@@ -35,8 +35,14 @@ describe('scenario files', () => {
       expect(error).toBeInstanceOf(ScenarioError);
       const text = (error as Error).message;
       expect(text).toContain('invalid scenario bad.json');
-      for (const field of ['start:', 'speed:', 'fleet.communes[0]:', 'faults[0].until_s:', '(root): Unrecognized key']) expect(text).toContain(field);
+      for (const field of ['faults[1].type:', 'start:', 'speed:', 'fleet.communes[0]:', 'faults[0].until_s:', '(root): Unrecognized key']) expect(text).toContain(field);
     }
+  });
+
+  it('turns fault offsets into instants from the start date', () => {
+    expect(scenarioFaults(parseScenario(valid))).toEqual([
+      { type: 'lamp_failure', at: Date.parse('2026-03-29T00:30:00+01:00') + 600_000, until: Date.parse('2026-03-29T00:30:00+01:00') + 1_800_000, share: 0.05 },
+    ]);
   });
 
   it('reads a file, and says so when it is not JSON', () => {

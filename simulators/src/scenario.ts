@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UPLINK_CHANNELS } from '@hv/contracts';
+import { FAULT_TYPES, type FaultSpec } from './faults';
 
 /**
  * A scenario as a file (JSON): which fleet, from which date, for how long, how fast, which
@@ -16,7 +17,7 @@ export const scenarioFleetSchema = z.discriminatedUnion('kind', [
 ]);
 
 export const scenarioFaultSchema = z.strictObject({
-  type: z.string().min(1),
+  type: z.enum(FAULT_TYPES),
   /** Seconds after the scenario start. */
   at_s: z.number().min(0),
   /** Repair, seconds after the scenario start. */
@@ -69,6 +70,18 @@ export function parseScenario(input: unknown, source = '(object)'): Scenario {
     source,
     result.error.issues.map((i) => `${i.path.length ? i.path.map((p, k) => (typeof p === 'number' ? `[${p}]` : `${k ? '.' : ''}${String(p)}`)).join('') : '(root)'}: ${i.message}`),
   );
+}
+
+/** The scenario's faults as stream fault specs: offsets from the start become instants. */
+export function scenarioFaults(scenario: Scenario): FaultSpec[] {
+  const start = Date.parse(scenario.start);
+  return scenario.faults.map((f) => ({
+    type: f.type,
+    at: start + f.at_s * 1000,
+    ...(f.until_s !== undefined ? { until: start + f.until_s * 1000 } : {}),
+    ...(f.devices ? { devices: f.devices } : {}),
+    ...(f.share !== undefined ? { share: f.share } : {}),
+  }));
 }
 
 /** Reads and validates a scenario file (JSON). */
