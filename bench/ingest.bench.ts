@@ -24,6 +24,7 @@ import {
   type GatewayCredentials,
   startNodeApp as startChild,
   stopAllNodeApps,
+  metricSum,
   type AppProcess as ChildApp,
 } from '@hv/devkit';
 import { connectGateway, FleetPublisher, lightingFleet, messages, type Fleet, type SimMessage } from '@hv/simulators';
@@ -153,7 +154,7 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
   const metricsUrl = 'http://127.0.0.1:13100/metrics';
   const written = async () => {
     const text = await (await fetch(metricsUrl)).text();
-    return metricValue(text, 'hv_ingest_stored_points_total') + metricValue(text, 'hv_ingest_replayed_points_total');
+    return metricSum(text, 'hv_ingest_stored_points_total') + metricSum(text, 'hv_ingest_replayed_points_total');
   };
   const start = Date.now();
   const publishing = publishAll(mqttUrl, fleets, gateways, creds, args.messages, 1);
@@ -168,8 +169,8 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
   // 3. Latency at 2,000 msg/s: a probe device's points, polled in InfluxDB every 10 ms.
   const latencies = await measureLatency(mqttUrl, fleets, gateways, creds, influxDb, args.latencySeconds);
   const metrics = await (await fetch(metricsUrl)).text();
-  const received = metricValue(metrics, 'hv_ingest_received_total');
-  const spooled = metricValue(metrics, 'hv_ingest_spooled_points_total');
+  const received = metricSum(metrics, 'hv_ingest_received_total');
+  const spooled = metricSum(metrics, 'hv_ingest_spooled_points_total');
   const rssMb = peakRssMb(app.child.pid!);
   await app.stop();
   const published = args.messages + latencies.published;
@@ -305,11 +306,6 @@ async function freshPgDatabase(name: string): Promise<string> {
     await admin.end();
   }
   return `postgres://postgres@127.0.0.1:${ENV.pgPort}/${name}`;
-}
-
-function metricValue(text: string, name: string): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : 0;
 }
 
 /** Peak resident set of a process (VmHWM), MiB. */

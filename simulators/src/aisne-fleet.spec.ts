@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { aisneCommunes, aisneFleet, laonEpciFleet, readFleetFile, writeFleetFile } from './aisne-fleet';
+import { aisneCommunes, aisneFleet, laonEpciFleet } from './aisne-fleet';
+import { readFleetFile, writeFleetFile } from './fleet-file';
 import { type Fleet, type SimDevice } from './fleet';
 import { messages } from './stream';
 

@@ -1,10 +1,9 @@
-import { DEV_EUI_PATTERN, DEVICE_ID_PATTERN, DEVICE_TYPE_NAMES, DOMAINS, TENANT_ID_PATTERN, domainOf, type DeviceType } from '@hv/contracts';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { DEVICE_ID_PATTERN, domainOf, type DeviceType } from '@hv/contracts';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import { z } from 'zod';
 import { type BuildingUse } from './env/environment';
-import { type Fleet, type NightMode, type SimDevice } from './fleet';
+import { ID_PREFIXES, type Fleet, type NightMode, type SimDevice } from './fleet';
 import { AISNE_BOUNDS, BUILDING_NAMES, CA_PAYS_DE_LAON, CAR_PARK_NAMES, KNOWN_COMMUNES } from './places';
 import { Random, type Seed } from './random';
 
@@ -104,7 +103,7 @@ function communeDevices(seed: Seed, c: AisneCommune, scale: number, mainTown: bo
     lon: known?.lon ?? round6(centreRng.uniform(AISNE_BOUNDS.lonMin + 0.05, AISNE_BOUNDS.lonMax - 0.05)),
   };
   const make = (type: DeviceType, n: number | string, attributes: Record<string, unknown>): SimDevice => {
-    const id = `${ID_PREFIX[type]}-${c.insee}-${n}`;
+    const id = `${ID_PREFIXES[type]}-${c.insee}-${n}`;
     if (!DEVICE_ID_PATTERN.test(id)) throw new RangeError(`generated device id "${id}" breaks the id pattern`);
     return { id, tenant: c.insee, type, domain: domainOf(type), devEui: null, epci: c.epci, cabinet: null, attributes };
   };
@@ -174,16 +173,6 @@ function communeDevices(seed: Seed, c: AisneCommune, scale: number, mainTown: bo
   }
   return [...lighting, ...boilers, ...co2, ...others];
 }
-
-const ID_PREFIX: Readonly<Record<DeviceType, string>> = {
-  'lighting-controller': 'lc',
-  'lighting-cabinet': 'lc',
-  'boiler-room': 'br',
-  'air-station': 'aq',
-  'co2-sensor': 'co2',
-  'parking-spot': 'ps',
-  'car-park': 'cp',
-};
 
 /** Average luminaires per cabinet ("a few dozen", as lightingFleet). */
 const LAMPS_PER_CABINET = 30;
@@ -364,79 +353,4 @@ function parseEtalab<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
   const parsed = schema.safeParse(data);
   if (!parsed.success) throw new Error(`@etalab/decoupage-administratif ${what} has an unexpected shape: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
-}
-
-// ---------------------------------------------------------------------------------------
-// Fleet files
-
-const nullableString = (pattern: RegExp, what: string) => z.string().regex(pattern, `${what} must match ${pattern}`).nullable();
-
-const simDeviceSchema = z.object({
-  id: z.string().regex(DEVICE_ID_PATTERN, `device id must match ${DEVICE_ID_PATTERN}`),
-  tenant: z.string().regex(TENANT_ID_PATTERN, 'tenant must be an INSEE or SIREN code'),
-  type: z.enum(DEVICE_TYPE_NAMES as [DeviceType, ...DeviceType[]]),
-  domain: z.enum(DOMAINS),
-  devEui: nullableString(DEV_EUI_PATTERN, 'devEui'),
-  epci: nullableString(/^[0-9]{9}$/, 'epci (SIREN)'),
-  cabinet: nullableString(DEVICE_ID_PATTERN, 'cabinet'),
-  attributes: z.record(z.string(), z.unknown()),
-});
-
-const fleetSchema = z
-  .object({
-    seed: z.union([z.string(), z.number()]),
-    devices: z.array(simDeviceSchema),
-  })
-  .superRefine((fleet, ctx) => {
-    const byId = new Map<string, (typeof fleet.devices)[number]>();
-    const euis = new Set<string>();
-    fleet.devices.forEach((d, i) => {
-      if (byId.has(d.id)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'id'], message: `duplicate device id "${d.id}"` });
-      byId.set(d.id, d);
-      if (d.domain !== domainOf(d.type)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'domain'], message: `a ${d.type} is in domain ${domainOf(d.type)}, not ${d.domain}` });
-      if (d.devEui !== null) {
-        if (euis.has(d.devEui)) ctx.addIssue({ code: 'custom', path: ['devices', i, 'devEui'], message: `duplicate devEui ${d.devEui}` });
-        euis.add(d.devEui);
-      }
-    });
-    fleet.devices.forEach((d, i) => {
-      if (d.cabinet === null) return;
-      const cab = byId.get(d.cabinet);
-      if (!cab || cab.type !== 'lighting-cabinet' || cab.tenant !== d.tenant) {
-        ctx.addIssue({ code: 'custom', path: ['devices', i, 'cabinet'], message: `cabinet "${d.cabinet}" is not a lighting-cabinet of tenant ${d.tenant} in this fleet` });
-      }
-    });
-  });
-
-/** Writes a fleet as JSON (one device per line), atomically (temporary file, then rename). */
-export function writeFleetFile(fleet: Fleet, path: string): void {
-  const lines = fleet.devices.map((d) => JSON.stringify(d));
-  const text = `{"seed":${JSON.stringify(fleet.seed)},"devices":[\n${lines.join(',\n')}\n]}\n`;
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, 'utf8');
-  renameSync(tmp, path);
-}
-
-/** Reads a fleet written by writeFleetFile (or by hand), checking every field; the error names the bad ones. */
-export function readFleetFile(path: string): Fleet {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`fleet file ${path}: ${err instanceof SyntaxError ? `not valid JSON (${err.message})` : (err as Error).message}`);
-  }
-  const parsed = fleetSchema.safeParse(data);
-  if (!parsed.success) {
-    const issues = parsed.error.issues;
-    const shown = issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`);
-    const more = issues.length > shown.length ? `; and ${issues.length - shown.length} more` : '';
-    throw new Error(`fleet file ${path} is invalid: ${shown.join('; ')}${more}`);
-  }
-  return parsed.data as Fleet;
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
 }

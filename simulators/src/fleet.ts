@@ -1,4 +1,4 @@
-import { DEVICE_ID_PATTERN, DEVICE_TYPE_NAMES, TENANT_ID_PATTERN, domainOf, type DeviceType, type Domain } from '@hv/contracts';
+import { DEVICE_ID_PATTERN, DEVICE_TYPE_NAMES, TENANT_ID_PATTERN, domainOf, type DeviceInfo, type DeviceType, type Domain } from '@hv/contracts';
 import { type BuildingUse } from './env/environment';
 import { AISNE_BOUNDS, BUILDING_NAMES, CA_PAYS_DE_LAON, CAR_PARK_NAMES, KNOWN_COMMUNES, LAON } from './places';
 import { Random, type Seed } from './random';
@@ -26,14 +26,8 @@ export interface Fleet {
 }
 
 /** The registry's view of a device (ingest's DeviceInfo), for StaticDeviceDirectory and provisioning. */
-export interface DeviceRecord {
-  id: string;
-  tenant: string;
-  type: DeviceType;
-  epci: string | null;
-  cabinet: string | null;
-  devEui: string | null;
-}
+/** The registry's view of a simulated device (what ingest's directory holds). */
+export type DeviceRecord = DeviceInfo;
 
 export function devicesOf(fleet: Fleet): DeviceRecord[] {
   return fleet.devices.map(({ id, tenant, type, epci, cabinet, devEui }) => ({ id, tenant, type, epci, cabinet, devEui }));

@@ -23,3 +23,4 @@ export * from './recording';
 export * from './aisne-fleet';
 export * from './scenario';
 export * from './faults';
+export * from './fleet-file';

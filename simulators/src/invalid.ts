@@ -1,25 +1,12 @@
+import { REJECT_REASONS, type RejectReason } from '@hv/contracts';
 import type { Fleet } from './fleet';
 import { InvalidContext } from './invalid-context';
 import { VARIANTS, type InvalidVariant } from './invalid-variants';
 import type { Seed } from './random';
 
-/**
- * The reasons ingest gives for a refusal (libs/ingest pipeline/rejection.ts).
- */
-export const SIM_REJECT_REASONS = [
-  'oversized',
-  'bad_topic',
-  'unexpected_channel',
-  'malformed_json',
-  'schema',
-  'unknown_device',
-  'unknown_dev_eui',
-  'tenant_mismatch',
-  'domain_mismatch',
-  'timestamp_future',
-  'timestamp_past',
-] as const;
-export type SimRejectReason = (typeof SIM_REJECT_REASONS)[number];
+/** Every reason ingest gives for a refusal: invalidMessages() produces each of them. */
+export const SIM_REJECT_REASONS = REJECT_REASONS;
+export type SimRejectReason = RejectReason;
 
 export interface InvalidMessage {
   topic: string;

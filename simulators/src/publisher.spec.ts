@@ -1,7 +1,6 @@
-import { Aedes } from 'aedes';
 import type { MqttClient } from 'mqtt';
-import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBroker } from './testing/test-broker';
 import { connectDevice, connectGateway } from './connect';
 import { demoFleet } from './fleet';
 import { FleetPublisher, FleetPublishError, type Publishable } from './publisher';
@@ -11,24 +10,20 @@ import { messages } from './stream';
 const fleet = demoFleet({ controllers: 20, cabinets: 1 });
 const START = Date.parse('2025-12-21T12:00:00Z');
 
-let broker: Aedes;
-let server: Server;
+let testBroker: Awaited<ReturnType<typeof startTestBroker>>;
 let url: string;
 const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  broker = await Aedes.createBroker();
-  broker.authenticate = (_client, username, _password, done) => done(null, username !== 'intruder');
-  server = createServer(broker.handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  url = `mqtt://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  testBroker = await startTestBroker((b) => {
+    b.authenticate = (_client, username, _password, done) => done(null, username !== 'intruder');
+  });
+  url = testBroker.url;
 });
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.endAsync(true)));
-  await new Promise<void>((resolve) => broker.close(() => resolve()));
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await testBroker.close();
 });
 
 async function gateway(name: string): Promise<MqttClient> {

@@ -1,12 +1,11 @@
-import { Aedes } from 'aedes';
 import type { MqttClient } from 'mqtt';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBroker } from './testing/test-broker';
 import { connectGateway } from './connect';
 import { demoFleet } from './fleet';
 import { readRecording, recordStream, replayRecording, RecordingFormatError, streamHash, type RecordableMessage, type RecordedMessage } from './recording';
@@ -16,24 +15,19 @@ const fleet = demoFleet({ controllers: 20, cabinets: 1 });
 const START = Date.parse('2025-12-21T12:00:00Z');
 
 let dir: string;
-let broker: Aedes;
-let server: Server;
+let testBroker: Awaited<ReturnType<typeof startTestBroker>>;
 let url: string;
 const clients: MqttClient[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hv-recording-'));
-  broker = await Aedes.createBroker();
-  server = createServer(broker.handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  url = `mqtt://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  testBroker = await startTestBroker();
+  url = testBroker.url;
 });
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.endAsync(true)));
-  await new Promise<void>((resolve) => broker.close(() => resolve()));
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await testBroker.close();
   await rm(dir, { recursive: true, force: true });
 });
 

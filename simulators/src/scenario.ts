@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UPLINK_CHANNELS } from '@hv/contracts';
 import { FAULT_TYPES, type FaultSpec } from './faults';
+import { formatIssuePath } from './fleet-file';
 
 /**
  * A scenario as a file (JSON): which fleet, from which date, for how long, how fast, which
@@ -68,7 +69,7 @@ export function parseScenario(input: unknown, source = '(object)'): Scenario {
   if (result.success) return result.data;
   throw new ScenarioError(
     source,
-    result.error.issues.map((i) => `${i.path.length ? i.path.map((p, k) => (typeof p === 'number' ? `[${p}]` : `${k ? '.' : ''}${String(p)}`)).join('') : '(root)'}: ${i.message}`),
+    result.error.issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}`),
   );
 }
 

@@ -8,3 +8,4 @@ export * from './schemas/lighting.schema';
 export * from './schemas/heating.schema';
 export * from './schemas/air.schema';
 export * from './schemas/parking.schema';
+export * from './registry';

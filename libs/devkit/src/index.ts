@@ -1,3 +1,4 @@
 export * from './local-services';
 export * from './provision';
 export * from './app-process';
+export * from './metrics-text';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DEVICE_TYPES, isDeviceId, type DeviceType, type Domain } from '@hv/contracts';
+import { DEVICE_TYPES, isDeviceId, type DeviceInfo, type DeviceSource, type DeviceType, type Domain } from '@hv/contracts';
 import { Database, type Queryable } from './database';
 import { parseDeviceInput, parseDeviceInputs, type DeviceAttributes, type DeviceInput, type ValidDeviceInput } from './device.schema';
 import { hashSecrets, rejectUnknownTenants, toRegistryError, verifyOrBurn } from './registry.helpers';
@@ -18,23 +18,7 @@ export interface Device {
   retiredAt: Date | null;
 }
 
-/** What ingest needs to know about an active device (same shape as @hv/ingest's DeviceInfo). */
-export interface DeviceInfo {
-  id: string;
-  tenant: string;
-  type: DeviceType;
-  /** The EPCI of the device's commune; null when the tenant is not a commune or has none. */
-  epci: string | null;
-  /** `attributes.cabinet`: the lighting cabinet feeding it. */
-  cabinet: string | null;
-  devEui: string | null;
-}
-
-/** The part of the registry ingest reads (@hv/ingest's DeviceSource, copied structurally). */
-export interface DeviceSource {
-  listActiveDevices(): Promise<DeviceInfo[]>;
-  findActiveDevice(by: { id: string } | { devEui: string }): Promise<DeviceInfo | undefined>;
-}
+export type { DeviceInfo, DeviceSource } from '@hv/contracts';
 
 /** Rows per INSERT statement of a batch (arrays of this size stay well under a MB). */
 const INSERT_CHUNK_ROWS = 5_000;

@@ -1,14 +1,7 @@
-import type { DeviceType } from '@hv/contracts';
+import type { DeviceInfo } from '@hv/contracts';
 
-/** What ingest needs to know about a registered device. */
-export interface DeviceInfo {
-  id: string;
-  tenant: string;
-  type: DeviceType;
-  epci: string | null;
-  cabinet: string | null;
-  devEui: string | null;
-}
+export type { DeviceInfo } from '@hv/contracts';
+
 
 /**
  * Registry lookups on the hot path. Implementations answer from memory when they can

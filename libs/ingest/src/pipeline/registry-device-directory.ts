@@ -1,12 +1,8 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { DeviceInfo } from './device-directory';
+import type { DeviceInfo, DeviceSource } from '@hv/contracts';
 import { StaticDeviceDirectory, type DeviceDirectory } from './device-directory';
 
-/** The part of the registry ingest reads (implemented by @hv/state's DeviceRepository). */
-export interface DeviceSource {
-  listActiveDevices(): Promise<DeviceInfo[]>;
-  findActiveDevice(by: { id: string } | { devEui: string }): Promise<DeviceInfo | undefined>;
-}
+export type { DeviceSource } from '@hv/contracts';
 
 /** Full reload period, ms: catches retirements and bulk imports. */
 const REFRESH_MS = 60_000;

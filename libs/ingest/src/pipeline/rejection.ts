@@ -1,21 +1,6 @@
-/**
- * Why ingest refused a message. Each reason is counted (Prometheus, by tenant and device
- * when they are registered) and the message is published on `hv/dlq/v1/{reason}`.
- */
-export const REJECT_REASONS = [
-  'oversized',
-  'bad_topic',
-  'unexpected_channel',
-  'malformed_json',
-  'schema',
-  'unknown_device',
-  'unknown_dev_eui',
-  'tenant_mismatch',
-  'domain_mismatch',
-  'timestamp_future',
-  'timestamp_past',
-] as const;
-export type RejectReason = (typeof REJECT_REASONS)[number];
+import type { RejectReason } from '@hv/contracts';
+
+export { REJECT_REASONS, type RejectReason } from '@hv/contracts';
 
 /** A domain error: turned into a dead letter and a counter at the edge, never thrown past it. */
 export class Rejection {

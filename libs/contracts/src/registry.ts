@@ -1,0 +1,39 @@
+import type { DeviceType } from './domains';
+
+/**
+ * Why ingest refuses a message (DEVICE-CONTRACT.md, "Dead letters"): each is counted and
+ * published on `hv/dlq/v1/{reason}`. Part of the contract, since simulators produce one
+ * message per reason and operators subscribe to them.
+ */
+export const REJECT_REASONS = [
+  'oversized',
+  'bad_topic',
+  'unexpected_channel',
+  'malformed_json',
+  'schema',
+  'unknown_device',
+  'unknown_dev_eui',
+  'tenant_mismatch',
+  'domain_mismatch',
+  'timestamp_future',
+  'timestamp_past',
+] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
+/** A registered device as ingest sees it: the registry's answer, a simulated fleet's view. */
+export interface DeviceInfo {
+  id: string;
+  tenant: string;
+  type: DeviceType;
+  /** The EPCI (SIREN) of the device's commune; null when the tenant is not a commune or has none. */
+  epci: string | null;
+  /** The lighting cabinet feeding it (`attributes.cabinet`). */
+  cabinet: string | null;
+  devEui: string | null;
+}
+
+/** The part of the registry ingest reads (implemented by @hv/state's DeviceRepository). */
+export interface DeviceSource {
+  listActiveDevices(): Promise<DeviceInfo[]>;
+  findActiveDevice(by: { id: string } | { devEui: string }): Promise<DeviceInfo | undefined>;
+}
