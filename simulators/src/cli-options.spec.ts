@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CliUsageError, parseCliArgs } from './cli-options';
+import { CliUsageError, parseCliArgs, startDate } from './cli-options';
 
 describe('parseCliArgs()', () => {
   it('has the documented defaults: demo fleet at 50 msg/s until stopped', () => {
@@ -20,7 +20,31 @@ describe('parseCliArgs()', () => {
     [['--window', '0']],
     [['--lorawan', 'helium']],
     [['--nope']],
+    [['--transport', 'pigeon']],
+    [['--scenario', 'a.json', '--replay', 'b.jsonl.gz']],
+    [['--offline']],
+    [['--restamp-now']],
+    [['--replay', 'b.jsonl.gz', '--record', 'c.jsonl.gz']],
+    [['--speed', '-1']],
+    [['--start', 'yesterday']],
   ])('refuses %j with a usage error', (argv) => {
     expect(() => parseCliArgs(argv)).toThrow(CliUsageError);
+  });
+
+  it('reads the scenario and replay options', () => {
+    const o = parseCliArgs(['--scenario', 's.json', '--speed', '0', '--transport', 'device', '--record', 'r.jsonl.gz', '--start', '2026-03-29T00:00:00+01:00']);
+    expect(o).toMatchObject({ scenario: 's.json', speed: 0, transport: 'device', record: 'r.jsonl.gz', start: Date.parse('2026-03-28T23:00:00Z'), offline: false });
+    expect(parseCliArgs(['--replay', 'r.jsonl.gz', '--restamp-now'])).toMatchObject({ replay: 'r.jsonl.gz', restampNow: true, speed: undefined, transport: 'gateway' });
+  });
+
+  it('reads --start as a date, now, or some time ago', () => {
+    const now = Date.parse('2026-11-23T12:00:00Z');
+    expect(startDate('now', now)).toBe(now);
+    expect(startDate('now-1d', now)).toBe(now - 86_400_000);
+    expect(startDate('now-90m', now)).toBe(now - 90 * 60_000);
+    expect(startDate('now-1.5h', now)).toBe(now - 5_400_000);
+    expect(startDate('2026-10-25T02:30:00+02:00', now)).toBe(Date.parse('2026-10-25T00:30:00Z'));
+    expect(() => startDate('now+1d', now)).toThrow(CliUsageError);
+    expect(() => startDate('12', now)).toThrow(CliUsageError);
   });
 });

@@ -21,6 +21,22 @@ export interface CliOptions {
   lorawan: LorawanFormat | undefined;
   /** Print the fleet (with each device's secret) as JSON lines and exit. */
   list: boolean;
+  /** Play this scenario file (its fleet, start, duration, speed, faults, command behaviour). */
+  scenario: string | undefined;
+  /** Replay this recording. */
+  replay: string | undefined;
+  /** Record what is published to this gzip JSONL file. */
+  record: string | undefined;
+  /** Overrides the scenario's speed, or the replay's (default: the scenario's; 1 for a replay). */
+  speed: number | undefined;
+  /** Overrides the scenario's start: epoch ms. */
+  start: number | undefined;
+  /** Scenario transport: one gateway connection, or one connection per device. */
+  transport: 'gateway' | 'device';
+  /** Scenario: generate (and record) without a broker. */
+  offline: boolean;
+  /** Replay: shift every timestamp so that the first message is stamped now. */
+  restampNow: boolean;
   help: boolean;
 }
 
@@ -42,7 +58,28 @@ Publishes a simulated fleet's uplinks to an MQTT broker, stamped with the curren
   --lorawan chirpstack|tts
                        send LoRaWAN devices' telemetry in that network server's format
   --list               print the fleet with each device's secret (JSON lines) and exit
-  --help`;
+
+Scenarios (simulators/scenarios/*.json: fleet, start, duration, speed, faults, commands):
+  --scenario FILE      play it: simulated clock, faults injected and repaired on time,
+                       commands on the devices' cmd topics answered with acks
+  --transport gateway|device
+                       one connection for the whole fleet (with --username: a gateway or
+                       service account; the default) or one per device, each with its
+                       own secret (provisioned from the fleet's seed)
+  --speed N            simulated seconds per second (overrides the scenario; 0: flat out)
+  --start DATE         overrides the scenario's start: ISO 8601, now, or now-<N>(m|h|d).
+                       Ingest refuses timestamps over 5 min ahead or 31 days behind its
+                       clock: an accelerated run should start in the past (now-1d).
+  --record FILE        record everything published (acks too) to a gzip JSONL file
+  --offline            no broker: generate (and --record) the scenario's stream, print its hash
+
+Recordings:
+  --replay FILE        publish a recording, paced by its timestamps (--speed, default 1)
+  --restamp-now        shift the payloads' timestamps so the first message is stamped now
+  --help
+
+Long runs print a progress bar with live figures (on a terminal; a line every 10 s
+otherwise) and end with a summary, then one JSON line of figures.`;
 
 export class CliUsageError extends Error {}
 
@@ -67,6 +104,14 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         events: { type: 'boolean', default: false },
         lorawan: { type: 'string' },
         list: { type: 'boolean', default: false },
+        scenario: { type: 'string' },
+        replay: { type: 'string' },
+        record: { type: 'string' },
+        speed: { type: 'string' },
+        start: { type: 'string' },
+        transport: { type: 'string', default: 'gateway' },
+        offline: { type: 'boolean', default: false },
+        'restamp-now': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -79,6 +124,12 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (qos === undefined) throw new CliUsageError(`--qos must be 0 or 1, got "${values.qos}"`);
   const lorawan = values.lorawan;
   if (lorawan !== undefined && lorawan !== 'chirpstack' && lorawan !== 'tts') throw new CliUsageError(`--lorawan must be chirpstack or tts, got "${lorawan}"`);
+  const transport = values.transport;
+  if (transport !== 'gateway' && transport !== 'device') throw new CliUsageError(`--transport must be gateway or device, got "${transport}"`);
+  if (values.scenario !== undefined && values.replay !== undefined) throw new CliUsageError('--scenario and --replay go separately');
+  if (values.offline && values.scenario === undefined) throw new CliUsageError('--offline needs --scenario');
+  if (values['restamp-now'] && values.replay === undefined) throw new CliUsageError('--restamp-now needs --replay');
+  if (values.replay !== undefined && values.record !== undefined) throw new CliUsageError('--record records a scenario, not a replay (the recording is already there)');
   return {
     url: values.url,
     fleet,
@@ -93,8 +144,28 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     events: values.events,
     lorawan,
     list: values.list,
+    scenario: values.scenario,
+    replay: values.replay,
+    record: values.record,
+    speed: values.speed === undefined ? undefined : number('--speed', values.speed, 0),
+    start: values.start === undefined ? undefined : startDate(values.start, Date.now()),
+    transport,
+    offline: values.offline,
+    restampNow: values['restamp-now'],
     help: values.help,
   };
+}
+
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `--start`: an ISO 8601 date-time, `now`, or `now-<N>(m|h|d)`, as epoch ms. */
+export function startDate(text: string, now: number): number {
+  if (text === 'now') return now;
+  const ago = /^now-(\d+(?:\.\d+)?)(m|h|d)$/.exec(text);
+  if (ago) return Math.round(now - Number(ago[1]) * UNIT_MS[ago[2] as keyof typeof UNIT_MS]);
+  const ms = /^\d{4}-\d{2}-\d{2}T/.test(text) ? Date.parse(text) : Number.NaN;
+  if (!Number.isFinite(ms)) throw new CliUsageError(`--start must be an ISO 8601 date-time, now, or now-<N>(m|h|d), got "${text}"`);
+  return ms;
 }
 
 function number(name: string, text: string, min: number): number {

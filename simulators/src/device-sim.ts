@@ -107,10 +107,14 @@ export class DeviceSim {
     return this.message('status', statusPayload(at, reason), -1, at);
   }
 
-  /** Applies a command to the model and answers with the state it is then in. */
-  ack(cmd: DeviceCommand, ts: number): SimMessage {
+  /**
+   * Applies a command to the model and answers with the state it is then in. With `fail`,
+   * the device does not apply it and answers `failed` with its unchanged state (a driver
+   * that did not respond, a relay that stuck).
+   */
+  ack(cmd: DeviceCommand, ts: number, options: { fail?: boolean } = {}): SimMessage {
     const at = this.stamp('ack', ts);
-    const status = this.model.apply(cmd, at);
+    const status = options.fail ? 'failed' : this.model.apply(cmd, at);
     const seq = this.takeSeq();
     const body = ackFor(this.device.domain, cmd, at, seq, { status, reported: this.model.reported(at) });
     return this.message('ack', body, seq, at);
@@ -118,9 +122,11 @@ export class DeviceSim {
 
   /**
    * A command as received on the cmd topic → the ack to publish; null when the payload
-   * has no usable `cmd_id` (there is nothing to answer to).
+   * has no usable `cmd_id` (there is nothing to answer to). A payload that is not a valid
+   * command for the device's domain is answered `rejected`; `fail` answers a valid one
+   * `failed` without applying it.
    */
-  handleCommand(payload: Buffer | string, ts: number): SimMessage | null {
+  handleCommand(payload: Buffer | string, ts: number, options: { fail?: boolean } = {}): SimMessage | null {
     let body: unknown;
     try {
       body = JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8'));
@@ -128,7 +134,7 @@ export class DeviceSim {
       return null;
     }
     const parsed = CMD_SCHEMAS[this.device.domain].safeParse(body);
-    if (parsed.success) return this.ack(parsed.data as DeviceCommand, ts);
+    if (parsed.success) return this.ack(parsed.data as DeviceCommand, ts, options);
     const cmdId = (body as { cmd_id?: unknown } | null)?.cmd_id;
     if (typeof cmdId !== 'string' || !COMMAND_ID_PATTERN.test(cmdId)) return null;
     const at = this.stamp('ack', ts);

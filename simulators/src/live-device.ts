@@ -1,4 +1,5 @@
 import type { MqttClient } from 'mqtt';
+import { CommandResponder, type CommandStats } from './command-responder';
 import type { DeviceSim, SimMessage } from './device-sim';
 
 export interface LiveDeviceOptions {
@@ -10,40 +11,32 @@ export interface LiveDeviceOptions {
   onAck?(ack: SimMessage): void;
 }
 
-const DEFAULT_ACK_DELAY_MS = 300;
-
 /**
  * A simulated device on a live connection: it subscribes to its own `cmd` topic, applies
  * each command to its model after a realistic delay, and answers on `ack` with the state
  * it is then in. Its telemetry then reflects the command (`publishTelemetry`).
  */
 export class LiveDevice {
-  private readonly pending = new Set<NodeJS.Timeout>();
   private readonly clock: () => number;
+  private readonly responder: CommandResponder;
 
   constructor(
     readonly client: MqttClient,
     readonly sim: DeviceSim,
-    private readonly options: LiveDeviceOptions = {},
+    options: LiveDeviceOptions = {},
   ) {
     this.clock = options.clock ?? Date.now;
+    this.responder = new CommandResponder((id) => (id === sim.device.id ? sim : undefined), { ...options, clock: this.clock });
+  }
+
+  get commands(): Readonly<CommandStats> {
+    return this.responder.stats;
   }
 
   /** Subscribes to the device's cmd topic (QoS 1) and answers what arrives there. */
   async start(): Promise<void> {
-    const topic = this.sim.commandTopic;
-    this.client.on('message', (t, payload) => {
-      if (t !== topic) return;
-      const timer = setTimeout(() => {
-        this.pending.delete(timer);
-        const ack = this.sim.handleCommand(payload, this.clock());
-        if (!ack) return;
-        this.client.publish(ack.topic, ack.payload, { qos: 1 });
-        this.options.onAck?.(ack);
-      }, this.options.ackDelayMs ?? DEFAULT_ACK_DELAY_MS);
-      this.pending.add(timer);
-    });
-    await this.client.subscribeAsync(topic, { qos: 1 });
+    this.responder.attach(this.client);
+    await this.client.subscribeAsync(this.sim.commandTopic, { qos: 1 });
   }
 
   /** Publishes one telemetry reading now and resolves on its PUBACK. */
@@ -55,8 +48,7 @@ export class LiveDevice {
 
   /** Cancels unanswered commands and closes the connection. */
   async stop(): Promise<void> {
-    for (const timer of this.pending) clearTimeout(timer);
-    this.pending.clear();
+    this.responder.stop();
     await this.client.endAsync();
   }
 }

@@ -24,6 +24,19 @@ export interface PublishOptions<M extends Publishable> {
   onAcked?(message: M, latencyMs: number): void;
   /** Stops feeding new messages; what is in flight still completes. */
   signal?: AbortSignal;
+  /**
+   * Wall-clock ms to wait before this message may go (a scenario's simulated clock:
+   * `m => clock.wallDelayUntil(m.ts)`); 0 sends it now. Combines with `ratePerS`.
+   */
+  delayOf?(message: M): number;
+  /**
+   * The connection this message goes out on (one connection per device); default the
+   * publisher's client. The run ends early only when the publisher's own client is lost
+   * for good: give the others a reconnection period so what they hold is resent.
+   */
+  clientOf?(message: M): MqttClient;
+  /** Called as each message is handed to mqtt.js, in stream order. */
+  onSent?(message: M): void;
 }
 
 export interface PublishResult {
@@ -107,17 +120,23 @@ export class FleetPublisher {
 
     const started = performance.now();
     const iterator = messages[Symbol.iterator]();
+    const delayOf = options.delayOf;
+    /** A message taken from the iterator and not yet sent (held back by `delayOf`). */
+    let held: M | undefined;
     let exhausted = false;
     let tokens = rate === undefined ? 0 : Math.min(1, rate * BURST_S);
     let refilledAt = started;
     const burst = rate === undefined ? 0 : Math.max(1, rate * BURST_S);
 
+    const clientOf = options.clientOf;
     const send = (m: M) => {
       const sentAt = performance.now();
+      const via = clientOf ? clientOf(m) : client;
       stats.published++;
       stats.inFlight++;
       if (stats.inFlight > maxInFlight) maxInFlight = stats.inFlight;
-      client.publish(m.topic, m.payload, { qos: m.qos ?? qos, retain }, (error) => {
+      options.onSent?.(m);
+      via.publish(m.topic, m.payload, { qos: m.qos ?? qos, retain }, (error) => {
         stats.inFlight--;
         if (error) {
           stats.failed++;
@@ -144,14 +163,28 @@ export class FleetPublisher {
           else await sleep(Math.min(MAX_SLEEP_MS, Math.max(TICK_MS, ((1 - tokens) * 1000) / rate!)));
           continue;
         }
+        let waitMs = 0;
         for (let k = 0; k < budget; k++) {
-          const next = iterator.next();
-          if (next.done) {
-            exhausted = true;
+          let m = held;
+          held = undefined;
+          if (m === undefined) {
+            const next = iterator.next();
+            if (next.done) {
+              exhausted = true;
+              break;
+            }
+            m = next.value;
+          }
+          if (delayOf && (waitMs = delayOf(m)) > 0) {
+            held = m;
             break;
           }
-          send(next.value);
+          send(m);
           if (rate !== undefined) tokens--;
+        }
+        if (held !== undefined) {
+          await sleep(Math.min(MAX_SLEEP_MS, Math.max(1, waitMs)));
+          continue;
         }
         // Let mqtt.js read PUBACKs and flush the socket before the next batch.
         if (rate !== undefined) await sleep(TICK_MS);

@@ -1,10 +1,10 @@
 import type { MqttClient } from 'mqtt';
 import { createHash, type Hash } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { FleetPublisher, FleetPublishError, type PublishResult } from './publisher';
@@ -80,32 +80,6 @@ function messageLine(m: RecordableMessage, index: number): string {
   return `${JSON.stringify({ t: ts, topic: m.topic, payload_b64: payload.toString('base64'), qos })}\n`;
 }
 
-/** Lines in chunks of about CHUNK_BYTES, feeding `hash` and the counters as it goes. */
-async function* contentChunks(
-  messages: Iterable<RecordableMessage> | AsyncIterable<RecordableMessage>,
-  hash: Hash,
-  counts: { messages: number; bytes: number },
-): AsyncGenerator<Buffer> {
-  let parts: string[] = [HEADER_LINE];
-  let size = HEADER_LINE.length;
-  const take = () => {
-    const chunk = Buffer.from(parts.join(''), 'utf8');
-    hash.update(chunk);
-    counts.bytes += chunk.length;
-    parts = [];
-    size = 0;
-    return chunk;
-  };
-  for await (const m of messages) {
-    const line = messageLine(m, counts.messages);
-    counts.messages++;
-    parts.push(line);
-    size += line.length;
-    if (size >= CHUNK_BYTES) yield take();
-  }
-  if (parts.length > 0) yield take();
-}
-
 /**
  * Records `messages` to `path` (gzip JSONL, see the module comment) and returns the
  * message count, the uncompressed size and the stream hash. Messages are pulled one
@@ -116,18 +90,95 @@ export async function recordStream(
   messages: Iterable<RecordableMessage> | AsyncIterable<RecordableMessage>,
   path: string,
 ): Promise<RecordingSummary> {
-  const hash = createHash('sha256');
-  const counts = { messages: 0, bytes: 0 };
-  const partial = `${path}.${process.pid}.partial`;
+  const writer = new RecordingWriter(path);
   try {
-    await pipeline(Readable.from(contentChunks(messages, hash, counts)), createGzip(), createWriteStream(partial));
-    await rename(partial, path);
+    for await (const m of messages) {
+      writer.write(m);
+      await writer.drained();
+    }
   } catch (error) {
-    await rm(partial, { force: true });
+    await writer.abort();
     throw error;
   }
-  const { size } = await stat(path);
-  return { messages: counts.messages, bytes: counts.bytes, compressedBytes: size, sha256: hash.digest('hex') };
+  return writer.close();
+}
+
+/**
+ * Records messages as they happen (a live run, its acks included), when they cannot be
+ * pulled from an iterable: `write()` each, then `close()` for the summary. Writes go
+ * through gzip in chunks of about CHUNK_BYTES; what gzip has not yet flushed stays in
+ * memory, which at the simulators' rates (tens of MB/s for gzip, a few MB/s of JSONL)
+ * stays small. Written under a temporary name and renamed by `close()`; `abort()` leaves
+ * no file. `recordStream` is the same writer fed from an iterable, with backpressure.
+ */
+export class RecordingWriter {
+  private readonly hash = createHash('sha256');
+  private readonly gzip = createGzip();
+  private readonly partial: string;
+  private readonly done: Promise<void>;
+  private parts: string[] = [HEADER_LINE];
+  private size = HEADER_LINE.length;
+  private counts = { messages: 0, bytes: 0 };
+  private closed = false;
+
+  constructor(readonly path: string) {
+    this.partial = `${path}.${process.pid}.partial`;
+    this.done = pipeline(this.gzip, createWriteStream(this.partial));
+    // Surfaced by close(); without a handler a failed disk would be an unhandled rejection.
+    this.done.catch(() => undefined);
+  }
+
+  get messages(): number {
+    return this.counts.messages;
+  }
+
+  write(m: RecordableMessage): void {
+    if (this.closed) throw new Error(`recording ${this.path} is closed`);
+    const line = messageLine(m, this.counts.messages);
+    this.counts.messages++;
+    this.parts.push(line);
+    this.size += line.length;
+    if (this.size >= CHUNK_BYTES) this.flush();
+  }
+
+  /** Resolves once gzip has room again (at once when it has): for writers that can wait. */
+  async drained(): Promise<void> {
+    // Racing `done`: a failed disk rejects here rather than leaving the wait for 'drain' hanging.
+    if (this.gzip.writableNeedDrain) await Promise.race([once(this.gzip, 'drain'), this.done]);
+  }
+
+  async close(): Promise<RecordingSummary> {
+    if (this.closed) throw new Error(`recording ${this.path} is already closed`);
+    this.flush();
+    this.closed = true;
+    this.gzip.end();
+    try {
+      await this.done;
+      await rename(this.partial, this.path);
+    } catch (error) {
+      await rm(this.partial, { force: true });
+      throw error;
+    }
+    const { size } = await stat(this.path);
+    return { messages: this.counts.messages, bytes: this.counts.bytes, compressedBytes: size, sha256: this.hash.digest('hex') };
+  }
+
+  async abort(): Promise<void> {
+    this.closed = true;
+    this.gzip.destroy();
+    await this.done.catch(() => undefined);
+    await rm(this.partial, { force: true });
+  }
+
+  private flush(): void {
+    if (this.parts.length === 0) return;
+    const chunk = Buffer.from(this.parts.join(''), 'utf8');
+    this.hash.update(chunk);
+    this.counts.bytes += chunk.length;
+    this.parts = [];
+    this.size = 0;
+    this.gzip.write(chunk);
+  }
 }
 
 /**

@@ -58,75 +58,116 @@ const RECONNECT_SHARE = 0.002;
  * 'status' in `channels`, a device's first message is its boot status. The same fleet
  * and options give byte-identical messages.
  */
-export function* messages(fleet: Fleet, options: StreamOptions): Generator<SimMessage, void, undefined> {
-  const count = options.count ?? Number.POSITIVE_INFINITY;
-  const stepMs = options.stepMs ?? DEFAULT_STEP_MS;
-  if (!(stepMs > 0)) throw new RangeError(`stepMs must be positive, got ${stepMs}`);
-  const n = fleet.devices.length;
-  if (n === 0 || count <= 0) return;
-  const channels = new Set(options.channels ?? ['telemetry']);
-  const eventShare = channels.has('event') ? (options.eventShare ?? DEFAULT_EVENT_SHARE) : 0;
-  const ackShare = channels.has('ack') ? (options.ackShare ?? DEFAULT_ACK_SHARE) : 0;
-  const withStatus = channels.has('status');
-  const withTelemetry = channels.has('telemetry');
-  if (!withTelemetry && eventShare + ackShare === 0 && !withStatus) throw new RangeError('no channel to publish on');
+export function messages(fleet: Fleet, options: StreamOptions): Generator<SimMessage, void, undefined> {
+  return new FleetStream(fleet, options).messages();
+}
 
-  const env = options.env ?? new Environment(options.seed);
-  const plan = options.faults?.length ? new FaultPlan(options.faults, fleet, options.seed) : undefined;
-  const withFaultEvents = plan !== undefined && channels.has('event');
-  const sims = fleet.devices.map((device) => new DeviceSim(device, { seed: options.seed, env, faults: plan }));
-  const booted = new Uint8Array(n);
-  const wasSilent = new Uint8Array(n);
-  let silentRun = 0;
-  const rng = new Random(options.seed, 'stream');
-  const order = Array.from({ length: n }, (_, i) => i);
+/**
+ * A fleet's simulated devices and the stream of their uplinks (`messages()`), with the
+ * devices kept reachable: a scenario run answers the commands that reach them (`sim(id)`),
+ * so the telemetry that follows reflects the command. One `messages()` per FleetStream.
+ */
+export class FleetStream {
+  readonly plan: FaultPlan | undefined;
+  private readonly sims: DeviceSim[];
+  private readonly byId: Map<string, DeviceSim>;
 
-  for (let i = 0, yielded = 0; yielded < count; i++) {
-    const pos = i % n;
-    if (pos === 0) rng.shuffle(order);
-    const k = order[pos]!;
-    const sim = sims[k]!;
-    const ts = options.clock ? options.clock() : options.startMs + Math.floor(i * stepMs);
+  constructor(
+    readonly fleet: Fleet,
+    private readonly options: StreamOptions,
+  ) {
+    const env = options.env ?? new Environment(options.seed);
+    this.plan = options.faults?.length ? new FaultPlan(options.faults, fleet, options.seed) : undefined;
+    this.sims = fleet.devices.map((device) => new DeviceSim(device, { seed: options.seed, env, faults: this.plan }));
+    this.byId = new Map(this.sims.map((s) => [s.device.id, s]));
+  }
 
-    if (plan && sim.silent(ts)) {
-      wasSilent[k] = 1;
-      // Every device silenced for good: nothing more will ever come.
-      if (++silentRun >= n && fleet.devices.every((d) => plan.silentForever(d.id, ts))) return;
-      continue;
+  /** The simulated device with this id. */
+  sim(deviceId: string): DeviceSim | undefined {
+    return this.byId.get(deviceId);
+  }
+
+  /** Injected faults in progress at `ts`: fault specs and devices they hold (their own, not inherited). */
+  activeFaults(ts: number): { faults: number; devices: number } {
+    let faults = 0;
+    let devices = 0;
+    for (const f of this.plan?.faults ?? []) {
+      if (f.at <= ts && (f.until === undefined || ts < f.until) && f.devices.length > 0) {
+        faults++;
+        devices += f.devices.length;
+      }
     }
-    silentRun = 0;
-    yielded++;
-    if (withStatus && !booted[k]) {
-      booted[k] = 1;
-      wasSilent[k] = 0;
-      yield sim.status(ts, 'boot');
-      continue;
-    }
-    if (withStatus && wasSilent[k]) {
-      wasSilent[k] = 0;
-      yield sim.status(ts, 'reconnect');
-      continue;
-    }
-    const r = rng.next();
-    const faultEvent = withFaultEvents ? sim.faultEvent(ts) : null;
-    if (faultEvent) {
-      yield faultEvent;
-      continue;
-    }
-    const reconnectShare = withStatus ? RECONNECT_SHARE : 0;
-    if (r < eventShare) {
-      yield sim.event(ts);
-    } else if (r < eventShare + ackShare) {
-      yield sim.ack(simulatedCommand(sim.device, rng, ts), ts);
-    } else if (r < eventShare + ackShare + reconnectShare) {
-      yield sim.status(ts, 'reconnect');
-    } else if (withTelemetry) {
-      yield sim.telemetry(ts);
-    } else if (eventShare + ackShare > 0) {
-      // No telemetry asked for: events and acks in their own proportions.
-      yield rng.next() * (eventShare + ackShare) < eventShare ? sim.event(ts) : sim.ack(simulatedCommand(sim.device, rng, ts), ts);
-    } else {
-      yield sim.status(ts, 'reconnect');
+    return { faults, devices };
+  }
+
+  *messages(): Generator<SimMessage, void, undefined> {
+    const { fleet, options, plan, sims } = this;
+    const count = options.count ?? Number.POSITIVE_INFINITY;
+    const stepMs = options.stepMs ?? DEFAULT_STEP_MS;
+    if (!(stepMs > 0)) throw new RangeError(`stepMs must be positive, got ${stepMs}`);
+    const n = fleet.devices.length;
+    if (n === 0 || count <= 0) return;
+    const channels = new Set(options.channels ?? ['telemetry']);
+    const eventShare = channels.has('event') ? (options.eventShare ?? DEFAULT_EVENT_SHARE) : 0;
+    const ackShare = channels.has('ack') ? (options.ackShare ?? DEFAULT_ACK_SHARE) : 0;
+    const withStatus = channels.has('status');
+    const withTelemetry = channels.has('telemetry');
+    if (!withTelemetry && eventShare + ackShare === 0 && !withStatus) throw new RangeError('no channel to publish on');
+
+    const withFaultEvents = plan !== undefined && channels.has('event');
+    const booted = new Uint8Array(n);
+    const wasSilent = new Uint8Array(n);
+    let silentRun = 0;
+    const rng = new Random(options.seed, 'stream');
+    const order = Array.from({ length: n }, (_, i) => i);
+
+    for (let i = 0, yielded = 0; yielded < count; i++) {
+      const pos = i % n;
+      if (pos === 0) rng.shuffle(order);
+      const k = order[pos]!;
+      const sim = sims[k]!;
+      const ts = options.clock ? options.clock() : options.startMs + Math.floor(i * stepMs);
+
+      if (plan && sim.silent(ts)) {
+        wasSilent[k] = 1;
+        // Every device silenced for good: nothing more will ever come.
+        if (++silentRun >= n && fleet.devices.every((d) => plan.silentForever(d.id, ts))) return;
+        continue;
+      }
+      silentRun = 0;
+      yielded++;
+      if (withStatus && !booted[k]) {
+        booted[k] = 1;
+        wasSilent[k] = 0;
+        yield sim.status(ts, 'boot');
+        continue;
+      }
+      if (withStatus && wasSilent[k]) {
+        wasSilent[k] = 0;
+        yield sim.status(ts, 'reconnect');
+        continue;
+      }
+      const r = rng.next();
+      const faultEvent = withFaultEvents ? sim.faultEvent(ts) : null;
+      if (faultEvent) {
+        yield faultEvent;
+        continue;
+      }
+      const reconnectShare = withStatus ? RECONNECT_SHARE : 0;
+      if (r < eventShare) {
+        yield sim.event(ts);
+      } else if (r < eventShare + ackShare) {
+        yield sim.ack(simulatedCommand(sim.device, rng, ts), ts);
+      } else if (r < eventShare + ackShare + reconnectShare) {
+        yield sim.status(ts, 'reconnect');
+      } else if (withTelemetry) {
+        yield sim.telemetry(ts);
+      } else if (eventShare + ackShare > 0) {
+        // No telemetry asked for: events and acks in their own proportions.
+        yield rng.next() * (eventShare + ackShare) < eventShare ? sim.event(ts) : sim.ack(simulatedCommand(sim.device, rng, ts), ts);
+      } else {
+        yield sim.status(ts, 'reconnect');
+      }
     }
   }
 }
