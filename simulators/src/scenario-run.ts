@@ -9,7 +9,7 @@ import { readFleetFile } from './fleet-file';
 import { lorawanUplink, type LorawanFormat } from './lorawan';
 import { FleetPublisher, FleetPublishError, type Publishable, type PublishResult } from './publisher';
 import { RecordingWriter, type RecordingSummary } from './recording';
-import { scenarioFaults, SimClock, type Scenario } from './scenario';
+import { scenarioEnvironment, scenarioFaults, SimClock, type Scenario } from './scenario';
 import { FleetStream } from './stream';
 
 /** What the fleet publishes: native uplinks (SimMessage) or network-server uplinks (LorawanMessage). */
@@ -41,7 +41,7 @@ export const scenarioBaseDir = (scenarioPath: string): string => dirname(resolve
 export function scenarioStream(scenario: Scenario, fleet: Fleet): { stream: FleetStream; startMs: number; endMs: number; messages(): Generator<SimMessage, void, undefined> } {
   const startMs = Date.parse(scenario.start);
   const endMs = startMs + scenario.duration_s * 1000;
-  const stream = new FleetStream(fleet, { seed: scenario.seed, startMs, stepMs: scenario.step_ms, channels: scenario.channels, faults: scenarioFaults(scenario) });
+  const stream = new FleetStream(fleet, { seed: scenario.seed, startMs, stepMs: scenario.step_ms, channels: scenario.channels, faults: scenarioFaults(scenario), env: scenarioEnvironment(scenario) });
   return {
     stream,
     startMs,

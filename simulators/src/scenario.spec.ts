@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadScenario, parseScenario, scenarioFaults, ScenarioError, SimClock } from './scenario';
+import { Environment } from './env/environment';
+import { scenarioFleet, scenarioStream } from './scenario-run';
+import { loadScenario, parseScenario, scenarioEnvironment, scenarioFaults, ScenarioError, SimClock } from './scenario';
 
 const valid = {
   name: 'DST night in Laon',
@@ -45,6 +47,16 @@ describe('scenario files', () => {
     ]);
   });
 
+  it('forces its pollution episodes on the shared environment, and checks them', () => {
+    const s = parseScenario({ ...valid, episodes: [{ at_s: 3_600, until_s: 90_000, pm10_ugm3: 45 }] });
+    const env = scenarioEnvironment(s);
+    const start = Date.parse(valid.start);
+    expect(env.episodeAt(start + 12 * 3_600_000).pm10).toBeGreaterThanOrEqual(45);
+    expect(env.episodeAt(start + 12 * 3_600_000).pm10).toBe(new Environment('dst').episodeAt(start + 12 * 3_600_000).pm10 + 45);
+    expect(() => parseScenario({ ...valid, episodes: [{ at_s: 10, until_s: 5, pm10_ugm3: 45 }] })).toThrow(/episodes\[0\]\.until_s: until_s must be after at_s/);
+    expect(() => parseScenario({ ...valid, episodes: [{ at_s: 10, until_s: 50, pm10_ugm3: -1, nox: 3 }] })).toThrow(/episodes\[0\]\.pm10_ugm3: [\s\S]*episodes\[0\]: Unrecognized key: "nox"/);
+  });
+
   it('reads a file, and says so when it is not JSON', () => {
     const good = join(dir, 'good.json');
     writeFileSync(good, JSON.stringify(valid));
@@ -53,6 +65,26 @@ describe('scenario files', () => {
     writeFileSync(broken, '{"name": ');
     expect(() => loadScenario(broken)).toThrow(/broken\.json:\n {2}- not JSON/);
     expect(() => loadScenario(join(dir, 'missing.json'))).toThrow(/cannot read/);
+  });
+});
+
+describe('the scenario files shipped in simulators/scenarios', () => {
+  const folder = join(__dirname, '..', 'scenarios');
+  const files = readdirSync(folder).filter((f) => f.endsWith('.json'));
+
+  it('are there', () => {
+    expect(files.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it.each(files)('%s validates, and its faults name devices of its fleet', (file) => {
+    const scenario = loadScenario(join(folder, file));
+    expect(scenario.faults.length).toBeGreaterThan(0);
+    // The Aisne fleet takes seconds to build: its faults are by share, checked by the schema alone.
+    if (scenario.fleet.kind === 'aisne') return;
+    const run = scenarioStream(scenario, scenarioFleet(scenario, folder));
+    let n = 0;
+    for (const m of run.messages()) if (++n >= 100 || m.ts < run.startMs) break;
+    expect(n).toBe(100);
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UPLINK_CHANNELS } from '@hv/contracts';
+import { Environment } from './env/environment';
 import { FAULT_TYPES, type FaultSpec } from './faults';
 import { formatIssuePath } from './fleet-file';
 
@@ -27,6 +28,18 @@ export const scenarioFaultSchema = z.strictObject({
   share: z.number().min(0).max(1).optional(),
 }).refine((f) => f.until_s === undefined || f.until_s > f.at_s, { message: 'until_s must be after at_s', path: ['until_s'] });
 
+/** A regional pollution episode the scenario forces, on top of the seasonal ones. */
+export const scenarioEpisodeSchema = z
+  .strictObject({
+    at_s: z.number().min(0),
+    until_s: z.number().positive(),
+    /** Extra PM10 on the plateau, µg/m³ (+40 takes a winter day's mean over the 50 µg/m³ information threshold). */
+    pm10_ugm3: z.number().min(0).max(1_000),
+    /** Extra O3 on the plateau, µg/m³, in the afternoon sun. */
+    o3_ugm3: z.number().min(0).max(1_000).optional(),
+  })
+  .refine((e) => e.until_s > e.at_s, { message: 'until_s must be after at_s', path: ['until_s'] });
+
 export const scenarioSchema = z.strictObject({
   name: z.string().min(1).max(100),
   fleet: scenarioFleetSchema,
@@ -41,6 +54,7 @@ export const scenarioSchema = z.strictObject({
   seed: z.union([z.string(), z.number()]),
   channels: z.array(z.enum(UPLINK_CHANNELS)).min(1).default(['telemetry', 'event']),
   faults: z.array(scenarioFaultSchema).default([]),
+  episodes: z.array(scenarioEpisodeSchema).default([]),
   commands: z
     .strictObject({
       /** Time a device takes to answer a command, ms of simulated time. */
@@ -83,6 +97,14 @@ export function scenarioFaults(scenario: Scenario): FaultSpec[] {
     ...(f.devices ? { devices: f.devices } : {}),
     ...(f.share !== undefined ? { share: f.share } : {}),
   }));
+}
+
+/** The scenario's shared outside world: weather and schedules from its seed, its forced pollution episodes. */
+export function scenarioEnvironment(scenario: Scenario): Environment {
+  const start = Date.parse(scenario.start);
+  return new Environment(scenario.seed, {
+    episodes: scenario.episodes.map((e) => ({ from: start + e.at_s * 1000, to: start + e.until_s * 1000, pm10Ugm3: e.pm10_ugm3, ...(e.o3_ugm3 !== undefined ? { o3Ugm3: e.o3_ugm3 } : {}) })),
+  });
 }
 
 /** Reads and validates a scenario file (JSON). */

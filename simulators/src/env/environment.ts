@@ -11,6 +11,33 @@ const SYNOPTIC = [
   [11.3, 1.3],
 ] as const;
 
+/** Length of the blocks in which seasonal pollution episodes are drawn, days. */
+const EPISODE_BLOCK_DAYS = 4;
+const HOUR_MS = 3_600_000;
+
+/**
+ * A regional pollution episode: every station of the territory sees it (episodes in the
+ * Hauts-de-France are regional: spring ammonium-nitrate particles from fertiliser
+ * spreading under anticyclones, winter particles from wood heating in cold still air,
+ * summer ozone). Extra concentrations ramp up and down over up to 12 h at each end.
+ */
+export interface PollutionEpisode {
+  /** Start and end, epoch ms. */
+  from: number;
+  to: number;
+  /** Extra PM10 on the plateau, µg/m³ (PM2.5 rises with it). */
+  pm10Ugm3: number;
+  /** Extra O3 on the plateau, µg/m³, in the afternoon sun. */
+  o3Ugm3?: number;
+}
+
+export interface EnvironmentOptions {
+  /** Episodes on top of the seasonal ones (a scenario's). */
+  episodes?: readonly PollutionEpisode[];
+  /** Draw seasonal episodes from the seed (default true). */
+  seasonalEpisodes?: boolean;
+}
+
 /**
  * The shared outside world of a simulation: weather and the rhythms of public buildings
  * and traffic. Pure functions of time and seed, so that every device sees the same
@@ -21,10 +48,62 @@ const SYNOPTIC = [
  */
 export class Environment {
   private readonly phases: number[];
+  private readonly episodes: readonly PollutionEpisode[];
+  private readonly seasonalEpisodes: boolean;
+  private readonly episodeBlocks = new Map<number, PollutionEpisode | null>();
 
-  constructor(readonly seed: Seed = 'hyperviseur') {
+  constructor(
+    readonly seed: Seed = 'hyperviseur',
+    options: EnvironmentOptions = {},
+  ) {
     const rng = new Random(seed, 'environment');
     this.phases = SYNOPTIC.map(() => rng.uniform(0, TWO_PI));
+    for (const [i, e] of (options.episodes ?? []).entries()) {
+      if (!(e.to > e.from) || !(e.pm10Ugm3 >= 0) || !((e.o3Ugm3 ?? 0) >= 0)) throw new RangeError(`episodes[${i}]: needs from < to and extra concentrations ≥ 0`);
+    }
+    this.episodes = options.episodes ?? [];
+    this.seasonalEpisodes = options.seasonalEpisodes ?? true;
+  }
+
+  /** Extra pollutant concentrations of the episodes under way at `tsMs`, µg/m³ (0 outside any). */
+  episodeAt(tsMs: number): { pm10: number; o3: number } {
+    let pm10 = 0;
+    let o3 = 0;
+    const add = (e: PollutionEpisode | null | undefined) => {
+      if (!e || tsMs < e.from || tsMs >= e.to) return;
+      const ramp = Math.min(12 * HOUR_MS, (e.to - e.from) / 4);
+      const w = Math.min(1, (tsMs - e.from) / ramp, (e.to - tsMs) / ramp);
+      pm10 += w * e.pm10Ugm3;
+      o3 += w * (e.o3Ugm3 ?? 0);
+    };
+    for (const e of this.episodes) add(e);
+    if (this.seasonalEpisodes) add(this.seasonalEpisode(Math.floor(tsMs / (EPISODE_BLOCK_DAYS * DAY_MS))));
+    return { pm10, o3 };
+  }
+
+  /**
+   * The seasonal episode of a block of days, if it has one: frequent in spring
+   * (February–April) and in summer (ozone), less in the heart of winter, rare otherwise.
+   */
+  private seasonalEpisode(block: number): PollutionEpisode | null {
+    const cached = this.episodeBlocks.get(block);
+    if (cached !== undefined) return cached;
+    const blockStart = block * EPISODE_BLOCK_DAYS * DAY_MS;
+    const month = new Date(blockStart + 2 * DAY_MS).getUTCMonth(); // 0 = January
+    const spring = month >= 1 && month <= 3;
+    const summer = month >= 5 && month <= 7;
+    const winter = month === 11 || month === 0;
+    const rng = new Random(this.seed, 'episode', block);
+    const chance = spring ? 0.18 : summer ? 0.12 : winter ? 0.08 : 0.02;
+    let episode: PollutionEpisode | null = null;
+    if (rng.next() < chance) {
+      const from = blockStart + rng.uniform(0, 1.5) * DAY_MS;
+      const to = from + rng.uniform(1.5, 2.5) * DAY_MS;
+      episode = summer ? { from, to, pm10Ugm3: rng.uniform(8, 18), o3Ugm3: rng.uniform(70, 120) } : { from, to, pm10Ugm3: rng.uniform(42, 75) };
+    }
+    if (this.episodeBlocks.size > 64) this.episodeBlocks.clear();
+    this.episodeBlocks.set(block, episode);
+    return episode;
   }
 
   /** Slowly varying departure from the seasonal normal (weather systems), °C. */

@@ -17,7 +17,9 @@ const NO2_BACKGROUND = { urban: 18, traffic: 32, suburban: 11 } as const;
 /**
  * Outdoor air-quality station (ATMO pollutants, µg/m³): NO2 follows traffic, O3 builds up
  * on sunny summer afternoons and is eaten by NO2, particles rise in cold stable weather
- * (heating) and with traffic. Mostly "bon" to "moyen", with episodes.
+ * (heating) and with traffic. Mostly "bon" to "moyen", with the regional episodes of the
+ * shared Environment (particles in spring and winter, ozone in summer) crossing the
+ * information thresholds (PM10 daily mean 50 µg/m³, O3 hourly 180 µg/m³).
  */
 export class AirStationModel extends DeviceModel {
   private readonly no2Base: number;
@@ -45,10 +47,13 @@ export class AirStationModel extends DeviceModel {
     const sun = Math.max(0, Math.sin((Math.PI * (t.hour - 6)) / 14)); // 06:00–20:00
     const cold = clamp((8 - outdoor) / 15, 0, 1); // wood heating and inversions
 
+    // A regional episode adds the same load at every station, give or take local noise.
+    const episode = this.env.episodeAt(ts);
     const no2 = this.no2Base * (0.45 + 1.1 * traffic) * (1 + 0.35 * cold) * Math.exp(0.25 * this.noise[0]!);
-    const o3 = Math.max(2, (28 + 70 * summer * sun + 3 * anomaly) * Math.exp(0.15 * this.noise[1]!) - 0.35 * no2);
-    const pm10 = (12 + 10 * cold + 5 * traffic - 1.2 * anomaly) * Math.exp(0.25 * this.noise[2]!);
-    const pm25 = pm10 * (0.55 + 0.15 * cold);
+    const o3 = Math.max(2, (28 + 70 * summer * sun + 3 * anomaly + episode.o3 * sun) * Math.exp(0.15 * this.noise[1]!) - 0.35 * no2);
+    const pm10 = (12 + 10 * cold + 5 * traffic - 1.2 * anomaly + episode.pm10) * Math.exp(0.25 * this.noise[2]!);
+    // Episode particles are fine (secondary nitrate, combustion): PM2.5 takes most of them.
+    const pm25 = pm10 * (0.55 + 0.15 * cold + (episode.pm10 > 0 ? (0.15 * episode.pm10) / (episode.pm10 + 20) : 0));
     const injectedDrift = this.injected('sensor_drift', ts);
     const drift =
       (this.fault === 'sensor_drift' ? 1.6 : 1) * (injectedDrift ? 1 + Math.min(PM_DRIFT_MAX, (PM_DRIFT_PER_H * (ts - injectedDrift.at)) / 3_600_000) : 1);

@@ -154,14 +154,78 @@ describe('CO2 sensor', () => {
 });
 
 describe('parking', () => {
-  it('car park: occupied is an integer never above capacity, busier at noon than at 03:00 on a weekday', () => {
+  const carPark = (profile: string, capacity: number): SimDevice => {
     const d = deviceOf('car-park');
-    const rows = run(d, '2025-11-17T00:00:00Z', 24, 5 * MIN);
-    for (const r of rows) {
+    return { ...d, id: `${d.id}${profile.length}`, attributes: { ...d.attributes, profile, capacity } };
+  };
+
+  it.each([
+    ['commuter', 120],
+    ['station', 350],
+    ['shopping', 80],
+  ])('car park (%s, %i spots): a week of arrivals and departures, never below 0 or above capacity, counters consistent', (profile, capacity) => {
+    // Monday 17 to Sunday 23 November 2025, every 5 minutes.
+    const rows = run(carPark(profile, capacity), '2025-11-16T23:00:00Z', 7 * 24, 5 * MIN);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
       expect(Number.isInteger(r.occupied)).toBe(true);
-      expect(r.occupied).toBeLessThanOrEqual(r.capacity);
+      expect(r.occupied).toBeGreaterThanOrEqual(0);
+      expect(r.occupied).toBeLessThanOrEqual(capacity);
+      expect(r.capacity).toBe(capacity);
+      if (i === 0) continue;
+      const p = rows[i - 1]!;
+      expect(r.entries).toBeGreaterThanOrEqual(p.entries);
+      expect(r.exits).toBeGreaterThanOrEqual(p.exits);
+      expect(r.occupied - p.occupied).toBe(r.entries - p.entries - (r.exits - p.exits));
     }
-    expect(rows[12 * 12]!.occupied).toBeGreaterThan(rows[3 * 12]!.occupied);
+    const at = (day: number, hour: number) => rows[(day * 24 + hour) * 12]!;
+    const carsIn = rows.at(-1)!.entries - rows[0]!.entries;
+    expect(carsIn).toBeGreaterThan(capacity); // cars rotate: more came in over the week than there are spots
+    if (profile === 'shopping') {
+      expect(at(5, 15).occupied).toBeGreaterThan(at(6, 15).occupied); // Saturday afternoon busier than Sunday's
+      expect(at(5, 15).occupied).toBeGreaterThan(0.6 * capacity);
+    } else {
+      for (let day = 0; day < 5; day++) expect(at(day, 11).occupied).toBeGreaterThan(Math.max(5, 3 * at(day, 3).occupied));
+      expect(at(1, 11).occupied).toBeGreaterThan(0.6 * capacity);
+    }
+  });
+
+  it('car park: a full car park turns cars away and stays at capacity', () => {
+    // 10 spots of a station car park on a weekday morning: the wave brings more cars than spots.
+    const rows = run(carPark('station', 10), '2025-11-17T04:00:00Z', 8, MIN);
+    expect(Math.max(...rows.map((r) => r.occupied))).toBe(10);
+    for (const r of rows) expect(r.occupied).toBeLessThanOrEqual(10);
+  });
+
+  it('spot: short daytime stays in the blue zone, some overstaying its 1 h 30, residents staying the night', () => {
+    const spots = mixedFleet({ seed: 'stays', tenants: [{ tenant: '02691' }], perTenant: { 'parking-spot': 40 } }).devices;
+    const day: number[] = [];
+    let overnight = 0;
+    for (const d of spots) {
+      const sim = new DeviceSim(d, { seed: 'stays', env });
+      let since: number | undefined;
+      let was: boolean | undefined;
+      // Tuesday 18 November 2025, every minute, 06:00 to 06:00 Paris time.
+      for (let t = Date.parse('2025-11-18T05:00:00Z'); t < Date.parse('2025-11-19T05:00:00Z'); t += MIN) {
+        const occupied = body(sim.telemetry(t)).occupied as boolean;
+        if (was === false && occupied) since = t;
+        if (was === true && !occupied && since !== undefined) {
+          const hour = (since - Date.parse('2025-11-18T05:00:00Z')) / HOUR + 6;
+          if (hour >= 8 && hour < 17) day.push((t - since) / MIN);
+          else if (hour >= 18 && t - since > 8 * HOUR) overnight++;
+        }
+        was = occupied;
+      }
+    }
+    day.sort((a, b) => a - b);
+    expect(day.length).toBeGreaterThan(100);
+    const median = day[Math.floor(day.length / 2)]!;
+    expect(median).toBeGreaterThan(20);
+    expect(median).toBeLessThan(90);
+    const overstays = day.filter((m) => m > 90).length / day.length;
+    expect(overstays).toBeGreaterThan(0.03);
+    expect(overstays).toBeLessThan(0.4);
+    expect(overnight).toBeGreaterThan(0);
   });
 
   it('spot: consecutive occupancy events alternate between occupied and free', () => {
@@ -179,6 +243,55 @@ describe('air station', () => {
       expect(r.o3_ugm3).toBeLessThan(180);
       if (r.pm10_ugm3 !== undefined) expect(r.pm25_ugm3).toBeLessThan(r.pm10_ugm3);
     }
+  });
+
+  /** PM10 daily means (Paris days) of a station from `firstDay`, hourly readings. */
+  function pm10DailyMeans(environment: Environment, firstDay: string, days: number): number[] {
+    const sim = new DeviceSim(deviceOf('air-station'), { seed: 'models', env: environment });
+    const start = Date.parse(`${firstDay}T00:00:00+01:00`);
+    const means: number[] = [];
+    for (let d = 0; d < days; d++) {
+      let sum = 0;
+      let n = 0;
+      for (let h = 0; h < 24; h++) {
+        const r = body(sim.telemetry(start + (d * 24 + h) * HOUR));
+        if (r.pm10_ugm3 === undefined) continue;
+        sum += r.pm10_ugm3;
+        n++;
+      }
+      means.push(sum / n);
+    }
+    return means;
+  }
+
+  it('an episode raises the PM10 daily mean above the 50 µg/m³ information threshold, and it falls back after', () => {
+    const from = Date.parse('2026-03-10T00:00:00+01:00');
+    const quiet = new Environment('episode', { seasonalEpisodes: false });
+    const episode = new Environment('episode', { seasonalEpisodes: false, episodes: [{ from, to: from + 3 * 24 * HOUR, pm10Ugm3: 45 }] });
+    const without = pm10DailyMeans(quiet, '2026-03-08', 7);
+    const withIt = pm10DailyMeans(episode, '2026-03-08', 7);
+    // 8 and 9 March before, 10 to 12 March the episode (ramping up on the 10th, down on the 12th), 13 and 14 March after.
+    expect(Math.max(...without)).toBeLessThan(40);
+    expect(withIt[3]).toBeGreaterThan(50);
+    expect(withIt[2]).toBeGreaterThan(without[2]! + 20);
+    expect(withIt[4]).toBeGreaterThan(without[4]! + 20);
+    for (const d of [0, 1, 5, 6]) expect(withIt[d]).toBeCloseTo(without[d]!, 6);
+  });
+
+  it('seasonal episodes: a few days a year over the PM10 threshold, none in summer; ozone over 180 µg/m³ only in summer', () => {
+    const means = pm10DailyMeans(env, '2026-01-01', 365);
+    const over = means.flatMap((m, day) => (m > 50 ? [day] : []));
+    expect(over.length).toBeGreaterThanOrEqual(2);
+    expect(over.length).toBeLessThanOrEqual(30);
+    // Not from June to September (days 151–272 of 2026).
+    for (const day of over) expect(day < 151 || day > 272, `day ${day}`).toBe(true);
+
+    const sim = new DeviceSim(deviceOf('air-station'), { seed: 'models', env });
+    const ozoneMonths = new Set<number>();
+    for (let t = Date.parse('2026-01-01T00:00:00Z'); t < Date.parse('2027-01-01T00:00:00Z'); t += HOUR) {
+      if ((body(sim.telemetry(t)).o3_ugm3 as number) > 180) ozoneMonths.add(new Date(t).getUTCMonth());
+    }
+    for (const month of ozoneMonths) expect(month >= 5 && month <= 7, `month ${month}`).toBe(true);
   });
 });
 

@@ -16,6 +16,8 @@ export const carParkTelemetrySchema = z
     ...telemetryBase,
     occupied: z.number().int().min(0).describe('occupied spots'),
     capacity: z.number().int().min(1).describe('total spots'),
+    entries: z.number().int().min(0).optional().describe('vehicles in, cumulative (the counter\'s own total)'),
+    exits: z.number().int().min(0).optional().describe('vehicles out, cumulative'),
   })
   .refine((m) => m.occupied <= m.capacity, { message: 'occupied exceeds capacity', path: ['occupied'] });
 
