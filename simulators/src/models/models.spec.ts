@@ -2,6 +2,7 @@ import { ACK_SCHEMAS, DEVICE_TYPE_NAMES, statusSchema, uplinkSchema, type Device
 import { describe, expect, it } from 'vitest';
 import { DeviceSim } from '../device-sim';
 import { Environment } from '../env/environment';
+import { sunTimes } from '../env/sun';
 import { lightingFleet, mixedFleet, type SimDevice } from '../fleet';
 import { ackFor } from './ack';
 import { willPayload } from './status';
@@ -59,6 +60,40 @@ describe('lighting controller', () => {
     const [evening] = run(lamp('full'), '2025-12-21T16:10:00Z', 0.1);
     expect(noon).toMatchObject({ on: false, level_pct: 0, power_w: 0 });
     expect(evening).toMatchObject({ on: true, level_pct: 100 });
+  });
+
+  it.each([
+    // night starting on, reference sunset and next sunrise (UTC), dimming window in UTC
+    ['2025-12-21', '15:48', '07:39', '21:00', '05:00'], // DOMAIN.md reference (winter time)
+    ['2025-06-21', '19:56', '03:38', '20:00', null], // DOMAIN.md reference; sunrise before 06:00 CEST
+    ['2026-03-28', null, null, '21:00', '04:00'], // spring forward at 01:00 UTC: 22:00 CET → 06:00 CEST
+    ['2026-10-24', null, null, '20:00', '05:00'], // fall back at 01:00 UTC: 22:00 CEST → 06:00 CET
+  ])('Laon, night of %s: on at sunset, 50 %% from 22:00 to 06:00 Paris time, off at sunrise (±2 min)', (day, sunset, sunrise, dimFrom, dimTo) => {
+    const noon = Date.parse(`${day}T12:00:00Z`);
+    const next = new Date(noon + 24 * HOUR).toISOString().slice(0, 10);
+    const d = lamp('dim');
+    const { lat, lon } = d.attributes as { lat: number; lon: number };
+    const onAt = sunset ? Date.parse(`${day}T${sunset}:00Z`) : sunTimes(Date.parse(`${day}T00:00:00Z`), lat, lon).sunsetMs!;
+    const offAt = sunrise ? Date.parse(`${next}T${sunrise}:00Z`) : sunTimes(Date.parse(`${next}T00:00:00Z`), lat, lon).sunriseMs!;
+    // Level changes over the night, sampled every 30 s.
+    const sim = new DeviceSim(d, { seed: 'models', env });
+    const changes: Array<{ at: number; level: number }> = [];
+    let level = -1;
+    for (let t = noon; t < noon + 24 * HOUR; t += 30_000) {
+      const r = body(sim.telemetry(t));
+      if (r.level_pct !== level) changes.push({ at: t, level: (level = r.level_pct) });
+    }
+    const near = (at: number, ref: number) => expect(Math.abs(at - ref), `${new Date(at).toISOString()} vs ${new Date(ref).toISOString()}`).toBeLessThanOrEqual(2 * MIN);
+    const levels = changes.map((c) => c.level);
+    if (dimTo) {
+      expect(levels).toEqual([0, 100, 50, 100, 0]);
+      near(changes[3]!.at, Date.parse(`${next}T${dimTo}:00Z`));
+    } else {
+      expect(levels).toEqual([0, 100, 50, 0]);
+    }
+    near(changes[1]!.at, onAt);
+    near(changes[2]!.at, Date.parse(`${day}T${dimFrom}:00Z`));
+    near(changes.at(-1)!.at, offAt);
   });
 
   it('draws rated power × level plus driver losses', () => {
