@@ -1,4 +1,4 @@
-import { parisOffsetMs } from './env/time';
+import { parisOffsetMs } from '@hv/lighting';
 import type { ScenarioProgress, ScenarioResult } from './scenario-run';
 
 const BAR_WIDTH = 24;

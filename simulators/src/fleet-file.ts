@@ -1,4 +1,4 @@
-import { DEV_EUI_PATTERN, DEVICE_ID_PATTERN, DEVICE_TYPE_NAMES, DOMAINS, TENANT_ID_PATTERN, domainOf, type DeviceType } from '@hv/contracts';
+import { formatIssues, DEV_EUI_PATTERN, DEVICE_ID_PATTERN, DEVICE_TYPE_NAMES, DOMAINS, TENANT_ID_PATTERN, domainOf, type DeviceType } from '@hv/contracts';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
@@ -66,15 +66,9 @@ export function readFleetFile(path: string): Fleet {
   const parsed = fleetSchema.safeParse(data);
   if (!parsed.success) {
     const issues = parsed.error.issues;
-    const shown = issues.slice(0, 5).map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
+    const shown = formatIssues(issues.slice(0, 5));
     const more = issues.length > shown.length ? `; and ${issues.length - shown.length} more` : '';
     throw new Error(`fleet file ${path} is invalid: ${shown.join('; ')}${more}`);
   }
   return parsed.data as Fleet;
-}
-
-/** A zod issue path as people write it: `devices[3].cabinet`, `(root)` for the whole. */
-export function formatIssuePath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(root)';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
 }

@@ -7,8 +7,6 @@ export * from './random';
 export * from './places';
 export * from './fleet';
 export * from './secrets';
-export * from './env/time';
-export * from './env/sun';
 export * from './env/environment';
 export * from './models';
 export * from './device-sim';

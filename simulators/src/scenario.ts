@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { UPLINK_CHANNELS } from '@hv/contracts';
+import { formatIssues, UPLINK_CHANNELS } from '@hv/contracts';
 import { Environment } from './env/environment';
 import { FAULT_TYPES, type FaultSpec } from './faults';
-import { formatIssuePath } from './fleet-file';
 
 /**
  * A scenario as a file (JSON): which fleet, from which date, for how long, how fast, which
@@ -83,7 +82,7 @@ export function parseScenario(input: unknown, source = '(object)'): Scenario {
   if (result.success) return result.data;
   throw new ScenarioError(
     source,
-    result.error.issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}`),
+    formatIssues(result.error.issues),
   );
 }
 

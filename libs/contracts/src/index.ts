@@ -9,3 +9,4 @@ export * from './schemas/heating.schema';
 export * from './schemas/air.schema';
 export * from './schemas/parking.schema';
 export * from './registry';
+export * from './issue-path';

@@ -1,5 +1,4 @@
-import { isDark } from '../env/sun';
-import { parisTime } from '../env/time';
+import { isDark, parisTime } from '@hv/lighting';
 
 /** A commune's night policy, as lightingFleet() stores it in the attributes. */
 export interface LightingPolicy {

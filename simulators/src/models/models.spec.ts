@@ -2,7 +2,7 @@ import { ACK_SCHEMAS, DEVICE_TYPE_NAMES, statusSchema, uplinkSchema, type Device
 import { describe, expect, it } from 'vitest';
 import { DeviceSim } from '../device-sim';
 import { Environment } from '../env/environment';
-import { sunTimes } from '../env/sun';
+import { sunTimes } from '@hv/lighting';
 import { lightingFleet, mixedFleet, type SimDevice } from '../fleet';
 import { ackFor } from './ack';
 import { willPayload } from './status';

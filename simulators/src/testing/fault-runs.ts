@@ -1,7 +1,7 @@
 /** The fault specs' shared fixtures: a lighting fleet, the other domains, and stream runs checked against the contract. */
 import { uplinkSchema, type DeviceType, type UplinkChannel } from '@hv/contracts';
 import { expect } from 'vitest';
-import { isDark } from '../env/sun';
+import { isDark } from '@hv/lighting';
 import type { FaultSpec } from '../faults';
 import { lightingFleet, mixedFleet, type Fleet, type SimDevice } from '../fleet';
 import { messages } from '../stream';
