@@ -1,0 +1,5 @@
+/**
+ * Telegestion rules: the ATMO index and air thresholds, alarm detection with hysteresis and
+ * minimum durations for the four domains, energy-saving findings, per-tenant configuration.
+ */
+export * from './air/atmo';
