@@ -3,3 +3,6 @@
  * minimum durations for the four domains, energy-saving findings, per-tenant configuration.
  */
 export * from './air/atmo';
+export * from './alarms/alarm-types';
+export * from './alarms/debounce';
+export * from './rule-config';
