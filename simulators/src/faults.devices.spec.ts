@@ -34,8 +34,10 @@ describe('heating faults in a stream', () => {
     expect(dur.length).toBeGreaterThan(150);
     expect(dur.every((r) => r.body.setpoint_c === 19 && r.body.room_c >= 18.5)).toBe(true);
     expect(dur.some((r) => r.body.burner_on)).toBe(true);
-    const normal = empty([...before(rows, boiler.id), ...after(rows, boiler.id)]);
-    expect(normal.every((r) => r.body.setpoint_c === 16)).toBe(true);
+    // Normally: reduced (16 °C) when empty, frost protection (8 °C) after 48 h, comfort 2 h before occupants come back.
+    const normal = empty([...before(rows, boiler.id), ...after(rows, boiler.id)]).filter((r) => r.body.setpoint_c !== 19);
+    expect(normal.length).toBeGreaterThan(100);
+    expect(normal.every((r) => r.body.setpoint_c === 16 || r.body.setpoint_c === 8)).toBe(true);
     expect(mean(dur)).toBeGreaterThan(mean(normal) + 1);
     expect(faultEvents(rows)).toEqual([]); // the contract has no code: the platform finds it
   });

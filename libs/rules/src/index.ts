@@ -6,3 +6,7 @@ export * from './air/atmo';
 export * from './alarms/alarm-types';
 export * from './alarms/debounce';
 export * from './rule-config';
+export * from './engine/detection';
+export * from './engine/device-rules';
+export { heatingCurveC } from './engine/heating.detectors';
+export { enforcedMs } from './engine/parking.detectors';

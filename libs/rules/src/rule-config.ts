@@ -31,8 +31,10 @@ export const ruleConfigSchema = z
     high_pressure: rule(300, 300, { above_bar: z.number().min(0).max(10).default(3), clear_bar: z.number().min(0).max(10).default(2.5) }),
     flame_fault: rule(0, 0, {}),
     heating_curve_deviation: rule(10_800, 3_600, { deviation_c: celsius(12), clear_c: celsius(6) }),
-    overheating_occupied: rule(3_600, 3_600, { limit_c: celsius(19), tolerance_c: celsius(0.5) }),
-    unoccupied_heating: rule(3_600, 3_600, { after_24h_c: celsius(16), after_48h_c: celsius(8), tolerance_c: celsius(0.5) }),
+    // Tolerance 1 °C: a room sensor's ±0.5 °C plus the regulator's 0.5 °C band.
+    overheating_occupied: rule(3_600, 3_600, { limit_c: celsius(19), tolerance_c: celsius(1) }),
+    // 3 h: longer than an optimised start's preheat before occupants arrive.
+    unoccupied_heating: rule(10_800, 3_600, { after_24h_c: celsius(16), after_48h_c: celsius(8), tolerance_c: celsius(1) }),
     mild_weather_heating: rule(7_200, 21_600, { daily_mean_above_c: celsius(16) }),
     // Air
     pm10_threshold: rule(0, 0, {}),
@@ -46,6 +48,10 @@ export const ruleConfigSchema = z
     // Every domain
     sensor_stuck: rule(0, 0, { stuck_s: seconds(7_200), parking_spot_stuck_s: seconds(3 * 86_400) }),
     sensor_fault: rule(0, 0, {}),
+    sensor_drift: rule(0, 0, {}),
+    battery_low: rule(0, 0, {}),
+    relay_failure: rule(0, 0, {}),
+    high_temperature: rule(0, 0, {}),
     communication_loss: rule(0, 0, { missed_periods: z.number().min(1.5).max(100).default(3) }),
     /** Money and carbon (DOMAIN.md): electricity ≈ €0.15–0.25/kWh, 0.055–0.073 kgCO2e/kWh; gas 0.227 kgCO2e/kWh. */
     factors: z

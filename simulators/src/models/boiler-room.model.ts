@@ -12,6 +12,11 @@ type Mode = 'comfort' | 'eco' | 'frost' | 'off' | 'auto';
 const SETPOINT_C: Record<Exclude<Mode, 'auto' | 'off'>, number> = { comfort: 19, eco: 16, frost: 8 };
 /** Burner stops once the daily mean outdoor temperature exceeds this, °C (DOMAIN.md, derived). */
 const CUTOFF_DAILY_MEAN_C = 16;
+const HOUR_MS = 3_600_000;
+/** Optimised start: comfort this long before occupants arrive. */
+const PREHEAT_MS = 2 * HOUR_MS;
+/** R241-27: beyond 48 h unoccupied, 8 °C. */
+const LONG_ABSENCE_MS = 48 * HOUR_MS;
 /** Boiler efficiency on gas PCS (condensing boilers ≈ 0.9–0.95). */
 const EFFICIENCY = 0.92;
 /** Room time constants, s: heating up with the burner on, cooling down with it off. */
@@ -55,10 +60,26 @@ export class BoilerRoomModel extends DeviceModel {
     this.heatKwh = this.gasKwh * EFFICIENCY;
   }
 
-  private setpoint(occupied: boolean): number {
+  /**
+   * The regulator's setpoint in `auto`: comfort when occupied, and from PREHEAT_MS before
+   * occupants arrive (optimised start); reduced (eco, 16 °C) when unoccupied; frost
+   * protection (8 °C) once the building has been empty for 48 h (R241-27).
+   */
+  private setpoint(occupied: boolean, ts: number): number {
     if (this.manualSetpointC !== undefined) return this.manualSetpointC;
     if (this.mode === 'comfort' || this.mode === 'eco' || this.mode === 'frost') return SETPOINT_C[this.mode];
-    return occupied || !this.nightSetback ? SETPOINT_C.comfort : SETPOINT_C.eco;
+    if (occupied || !this.nightSetback) return SETPOINT_C.comfort;
+    const t = parisTime(ts + PREHEAT_MS);
+    if (buildingOccupied(this.use, t)) return SETPOINT_C.comfort;
+    return this.emptyForMs(ts) >= LONG_ABSENCE_MS ? SETPOINT_C.frost : SETPOINT_C.eco;
+  }
+
+  /** How long the building has been empty at `ts`, by its schedule (hour steps, up to LONG_ABSENCE_MS). */
+  private emptyForMs(ts: number): number {
+    for (let back = HOUR_MS; back <= LONG_ABSENCE_MS; back += HOUR_MS) {
+      if (buildingOccupied(this.use, parisTime(ts - back))) return back - HOUR_MS;
+    }
+    return LONG_ABSENCE_MS;
   }
 
   telemetry(ts: number): Body {
@@ -67,7 +88,7 @@ export class BoilerRoomModel extends DeviceModel {
     const outdoor = this.env.outdoorC(ts, t);
     const occupied = buildingOccupied(this.use, t);
     // Injected scheduling fault: the building is heated as if occupied, day and night.
-    const setpoint = this.setpoint(occupied || this.injected('unoccupied_heating', ts) !== undefined);
+    const setpoint = this.setpoint(occupied || this.injected('unoccupied_heating', ts) !== undefined, ts);
     this.roomC ??= setpoint + this.rng.normal(0, 0.3);
 
     const season = !this.summerCutoff || this.env.dailyMeanC(ts) < CUTOFF_DAILY_MEAN_C;
@@ -129,9 +150,9 @@ export class BoilerRoomModel extends DeviceModel {
     });
   }
 
-  override reported(_ts: number): Body {
+  override reported(ts: number): Body {
     const occupied = this.lastTs !== undefined && buildingOccupied(this.use, parisTime(this.lastTs));
-    return this.mode === 'off' ? { mode: 'off' } : { mode: this.mode, setpoint_c: this.setpoint(occupied) };
+    return this.mode === 'off' ? { mode: 'off' } : { mode: this.mode, setpoint_c: this.setpoint(occupied, ts) };
   }
 
   override apply(cmd: DeviceCommand, ts: number): AckStatus {

@@ -1,0 +1,232 @@
+import { DEVICE_TYPES, type DeviceType } from '@hv/contracts';
+import { ALARM_TYPES, alarmTypeOfCode, CROSS_DOMAIN_TYPES, SEVERITIES, type AlarmType, type Severity } from '../alarms/alarm-types';
+import { debounce, initialCondition, type ConditionState } from '../alarms/debounce';
+import type { RuleConfig } from '../rule-config';
+import { airStationDetectors, co2SensorDetectors } from './air.detectors';
+import type { Detection, Detector, DetectorContext, Memory, RuleDevice } from './detection';
+import { boilerRoomDetectors } from './heating.detectors';
+import { lightingCabinetDetectors, lightingControllerDetectors } from './lighting.detectors';
+import { carParkDetectors, parkingSpotDetectors, spotVerdicts } from './parking.detectors';
+
+const DETECTORS: Record<DeviceType, Detector> = {
+  'lighting-controller': lightingControllerDetectors,
+  'lighting-cabinet': lightingCabinetDetectors,
+  'boiler-room': boilerRoomDetectors,
+  'air-station': airStationDetectors,
+  'co2-sensor': co2SensorDetectors,
+  'parking-spot': parkingSpotDetectors,
+  'car-park': carParkDetectors,
+};
+
+/** Energy a finding wasted while active, priced with the tenant's factors. */
+export interface Savings {
+  kwh: number;
+  eur: number;
+  kgco2: number;
+}
+
+/** A change of one device's alarm of one type: what the alarm store applies. */
+export interface AlarmChange {
+  kind: 'raise' | 'clear' | 'escalate';
+  type: AlarmType;
+  device: string;
+  tenant: string;
+  domain: string;
+  severity: Severity;
+  /** When the condition began (raise) or ended (clear), device time, epoch ms. */
+  since: number;
+  /** The reading that decided it, epoch ms. */
+  at: number;
+  value?: number;
+  /** Who says so: telegestion's own detection, or the device's fault report. */
+  source: 'detected' | 'reported';
+  /** Findings: the energy wasted while active (on clear, and on escalation so far). */
+  savings?: Savings;
+}
+
+/** One alarm type's state on one device. */
+interface TypeState {
+  detected: ConditionState;
+  /** The device reported this fault (fault_raised) and has not cleared it. */
+  reported?: number;
+  severity?: Severity;
+  /** Findings: the meter (kWh) when the waste began, and the share wasted. */
+  meterStart?: number;
+  meterLast?: number;
+  wasteShare?: number;
+  carrier?: 'electricity' | 'gas';
+}
+
+/** Everything the rules hold about one device, serialisable (persisted, restored on restart). */
+export interface DeviceRuleState {
+  /** Device time of the last uplink, epoch ms. */
+  lastSeen?: number;
+  /** Reporting interval the device was told (set_interval), s. */
+  intervalS?: number;
+  types: Partial<Record<AlarmType, TypeState>>;
+  memory: Memory;
+}
+
+export interface ObserveOptions {
+  /** Lighting: what the program asks of the device at the reading's time. */
+  expectedLevelPct?: number;
+}
+
+/**
+ * The rules of one device: readings in, alarm changes out. An alarm of a type is active
+ * while telegestion detects it (debounced, with hysteresis) or the device reports it; one
+ * raise when it begins, one clear when both have ended, whatever the number of readings
+ * in between. The state is plain data: `state` is persisted and handed back after a restart.
+ */
+export class DeviceRules {
+  readonly state: DeviceRuleState;
+
+  constructor(
+    readonly device: RuleDevice,
+    private config: RuleConfig,
+    state?: DeviceRuleState,
+  ) {
+    this.state = state ?? { types: {}, memory: {} };
+  }
+
+  /** New configuration (a tenant changed its rules): states carry over. */
+  reconfigure(config: RuleConfig): void {
+    this.config = config;
+  }
+
+  /** The types active on this device now. */
+  activeTypes(): AlarmType[] {
+    return (Object.keys(this.state.types) as AlarmType[]).filter((t) => isActive(this.state.types[t]!));
+  }
+
+  /** A telemetry reading (or a parking occupancy event) at device time `ts`. */
+  observe(channel: 'telemetry' | 'event', body: Record<string, unknown>, ts: number, options: ObserveOptions = {}): AlarmChange[] {
+    const changes: AlarmChange[] = [];
+    const wasSilent = this.isSilent(ts);
+    if (this.state.lastSeen === undefined || ts > this.state.lastSeen) this.state.lastSeen = ts;
+    // An uplink ends a communication loss.
+    if (wasSilent) this.apply({ type: 'communication_loss', verdict: 'good' }, ts, changes);
+
+    if (channel === 'event' && (body.event === 'fault_raised' || body.event === 'fault_cleared') && typeof body.code === 'string') {
+      this.report(body.code, body.event === 'fault_raised', ts, typeof body.value === 'number' ? body.value : undefined, changes);
+      return changes;
+    }
+    if (channel === 'event' && this.device.type !== 'parking-spot') return changes;
+    const ctx: DetectorContext = { device: this.device, config: this.config, memory: this.state.memory, ...(options.expectedLevelPct !== undefined ? { expectedLevelPct: options.expectedLevelPct } : {}) };
+    for (const d of DETECTORS[this.device.type](body, ts, ctx)) this.apply(d, ts, changes);
+    return changes;
+  }
+
+  /** The clock: communication loss, and overstays that need no new reading. */
+  tick(now: number): AlarmChange[] {
+    const changes: AlarmChange[] = [];
+    if (this.isSilent(now)) this.apply({ type: 'communication_loss', verdict: 'bad', value: Math.round((now - this.state.lastSeen!) / 1000) }, now, changes);
+    if (this.device.type === 'parking-spot') {
+      for (const d of spotVerdicts(now, { device: this.device, config: this.config, memory: this.state.memory })) if (d.type === 'overstay') this.apply(d, now, changes);
+    }
+    return changes;
+  }
+
+  /** The device was told to report every `intervalS` (an acked set_interval). */
+  setInterval(intervalS: number): void {
+    this.state.intervalS = intervalS;
+  }
+
+  /** Silent for longer than `missed_periods` expected reporting intervals. */
+  private isSilent(now: number): boolean {
+    if (this.state.lastSeen === undefined || !this.config.communication_loss.enabled) return false;
+    const interval = this.state.intervalS ?? DEVICE_TYPES[this.device.type].expectedIntervalS;
+    return now - this.state.lastSeen > this.config.communication_loss.missed_periods * interval * 1000;
+  }
+
+  private report(code: string, raised: boolean, ts: number, value: number | undefined, changes: AlarmChange[]): void {
+    const type = alarmTypeOfCode(code);
+    if (!type || !this.config[type].enabled) return;
+    const s = this.typeState(type);
+    const before = isActive(s);
+    if (raised) s.reported ??= ts;
+    else delete s.reported;
+    this.emit(type, s, before, ts, ts, value, 'reported', changes);
+  }
+
+  private apply(d: Detection, ts: number, changes: AlarmChange[]): void {
+    const rule = this.config[d.type];
+    if (!rule.enabled) return;
+    const s = this.typeState(d.type);
+    const before = isActive(s);
+    if (d.meterKwh !== undefined) {
+      // The waste is counted from the first bad reading; readings in between are the meter's.
+      if (d.verdict === 'bad' && s.meterStart === undefined) s.meterStart = d.meterKwh;
+      if (s.meterStart !== undefined && d.verdict === 'bad') s.meterLast = d.meterKwh;
+      if (d.wasteShare !== undefined && d.verdict === 'bad') s.wasteShare = Math.max(s.wasteShare ?? 0, d.wasteShare);
+      if (d.carrier) s.carrier = d.carrier;
+    }
+    const change = debounce(s.detected, d.verdict, ts, { raiseAfterMs: rule.raise_after_s * 1000, clearAfterMs: rule.clear_after_s * 1000 }, d.value);
+    if (!before && !s.detected.active && s.detected.pendingSince === undefined && s.reported === undefined) {
+      // A bad run that never became an alarm wastes nothing on record.
+      delete s.meterStart;
+      delete s.meterLast;
+      delete s.wasteShare;
+    }
+    // Severity follows the value while active (over-temperature warning → critical).
+    if (d.severity && d.verdict === 'bad') {
+      const rank = SEVERITIES.indexOf(d.severity);
+      if (before && isActive(s) && rank > SEVERITIES.indexOf(s.severity ?? ALARM_TYPES[d.type].severity)) {
+        s.severity = d.severity;
+        changes.push(this.change('escalate', d.type, s, ts, ts, d.value, 'detected'));
+        return;
+      }
+      if (!before) s.severity = d.severity;
+    }
+    this.emit(d.type, s, before, change?.since ?? ts, ts, d.value ?? s.detected.value, 'detected', changes);
+  }
+
+  private emit(type: AlarmType, s: TypeState, before: boolean, since: number, at: number, value: number | undefined, source: AlarmChange['source'], changes: AlarmChange[]): void {
+    const after = isActive(s);
+    if (after === before) return;
+    changes.push(this.change(after ? 'raise' : 'clear', type, s, since, at, value, source));
+    if (!after) {
+      delete s.severity;
+      delete s.meterStart;
+      delete s.meterLast;
+      delete s.wasteShare;
+    }
+  }
+
+  private change(kind: AlarmChange['kind'], type: AlarmType, s: TypeState, since: number, at: number, value: number | undefined, source: AlarmChange['source']): AlarmChange {
+    const info = ALARM_TYPES[type];
+    const savings = info.kind === 'finding' && kind !== 'raise' ? this.savings(s) : undefined;
+    return {
+      kind,
+      type,
+      device: this.device.id,
+      tenant: this.device.tenant,
+      domain: CROSS_DOMAIN_TYPES.has(type) ? DEVICE_TYPES[this.device.type].domain : info.domain,
+      severity: s.severity ?? info.severity,
+      since,
+      at,
+      ...(value !== undefined ? { value } : {}),
+      source,
+      ...(savings ? { savings } : {}),
+    };
+  }
+
+  private savings(s: TypeState): Savings | undefined {
+    if (s.meterStart === undefined || s.meterLast === undefined) return undefined;
+    const kwh = Math.max(0, s.meterLast - s.meterStart) * (s.wasteShare ?? 1);
+    const f = this.config.factors;
+    const gas = s.carrier === 'gas';
+    return {
+      kwh: round3(kwh),
+      eur: round3(kwh * (gas ? f.eur_per_kwh_gas : f.eur_per_kwh_electricity)),
+      kgco2: round3(kwh * (gas ? f.kgco2_per_kwh_gas : f.kgco2_per_kwh_electricity)),
+    };
+  }
+
+  private typeState(type: AlarmType): TypeState {
+    return (this.state.types[type] ??= { detected: initialCondition() });
+  }
+}
+
+const isActive = (s: TypeState): boolean => s.detected.active || s.reported !== undefined;
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
