@@ -46,7 +46,8 @@ export const co2SensorDetectors: Detector = (body, ts, { config, memory }) => {
   const c = config.co2_high;
   if (body.occupied === true) out.push({ type: 'co2_high', verdict: co2 > c.limit_ppm ? 'bad' : co2 <= c.clear_ppm ? 'good' : 'hold', value: co2 });
   else out.push({ type: 'co2_high', verdict: 'good' });
-  out.push(stuck(memory, ts, [co2, num(body, 'temp_c') ?? -1, num(body, 'rh_pct') ?? -1], config.sensor_stuck.stuck_s * 1000));
+  // The NDIR cell is what sticks; the temperature and humidity probes beside it go on moving.
+  out.push(stuck(memory, ts, [co2], config.sensor_stuck.stuck_s * 1000));
   return out;
 };
 

@@ -1,6 +1,10 @@
 import { sunAltitudeDeg } from '@hv/lighting';
 import { above, attr, num, type Detection, type Detector } from './detection';
 
+/** Below this supply voltage there is no mains at all, rather than a voltage out of range. */
+const NO_SUPPLY_V = 100;
+/** Apparent sunset: the sun's centre 0.833° below the horizon. */
+const SUNSET_ALTITUDE_DEG = -0.833;
 /** Below this level the power is too small to judge a lamp by. */
 const MIN_JUDGED_LEVEL_PCT = 10;
 
@@ -20,7 +24,15 @@ export const lightingControllerDetectors: Detector = (body, ts, { device, config
   const expectedW = (attr(device, 'rated_power_w', 60) * lossFactor * level) / 100;
   const lit = on && level > 0;
 
-  if (lit && level >= MIN_JUDGED_LEVEL_PCT) {
+  const voltage = num(body, 'voltage_v');
+  const lat = attr(device, 'lat', 49.564);
+  const lon = attr(device, 'lon', 3.62);
+  const altitude = sunAltitudeDeg(ts, lat, lon);
+  // No mains at the luminaire (a cabinet lost its supply, a cut cable): at night it cannot
+  // light, which is a lamp failure to the street; the cabinet's supply loss explains it.
+  const unpowered = voltage !== undefined && voltage < NO_SUPPLY_V;
+  if (unpowered && altitude < SUNSET_ALTITUDE_DEG) out.push({ type: 'lamp_failure', verdict: 'bad', value: voltage });
+  else if (lit && level >= MIN_JUDGED_LEVEL_PCT) {
     const ratio = power / expectedW;
     const failure = config.lamp_failure;
     out.push({ type: 'lamp_failure', verdict: ratio < failure.below_ratio ? 'bad' : ratio >= failure.clear_ratio ? 'good' : 'hold', value: power });
@@ -30,9 +42,6 @@ export const lightingControllerDetectors: Detector = (body, ts, { device, config
     out.push({ type: 'lamp_failure', verdict: 'good' });
   }
 
-  const lat = attr(device, 'lat', 49.564);
-  const lon = attr(device, 'lon', 3.62);
-  const altitude = sunAltitudeDeg(ts, lat, lon);
   const programOn = expectedLevelPct !== undefined && expectedLevelPct > 0;
   if (lit && altitude > config.day_burner.min_sun_altitude_deg && !programOn) out.push({ type: 'day_burner', verdict: 'bad', value: power });
   else if (!lit || altitude < 0) out.push({ type: 'day_burner', verdict: 'good' });
@@ -60,8 +69,7 @@ export const lightingControllerDetectors: Detector = (body, ts, { device, config
     out.push({ type: 'cycling', verdict: increase >= config.cycling.switch_ons ? 'bad' : increase === 0 ? 'good' : 'hold', value: increase });
   }
 
-  const voltage = num(body, 'voltage_v');
-  if (voltage !== undefined) out.push(voltageVerdict(voltage, config));
+  if (voltage !== undefined && !unpowered) out.push(voltageVerdict(voltage, config));
 
   const temp = num(body, 'temp_c');
   if (temp !== undefined) {

@@ -67,8 +67,8 @@ export const carParkDetectors: Detector = (body, ts, { config, memory }) => {
     out.push({ type: 'sensor_stuck', verdict: 'good' });
   } else {
     const t = parisTime(ts);
-    // A full car park (cars wait for a space) or an empty one can stand still: judge the counter in between.
-    const business = !isWeekend(t) && t.hour >= 8 && t.hour < 19 && pct > 5 && pct < s.clear_pct;
+    // A full car park (cars turned away) or an empty one can stand still: judge the counter in between.
+    const business = !isWeekend(t) && t.hour >= 8 && t.hour < 19 && pct > 5 && occupied < capacity;
     const still = ts - ((memory.counterSince as number | undefined) ?? ts);
     out.push({ type: 'sensor_stuck', verdict: business && still >= config.sensor_stuck.stuck_s * 1000 ? 'bad' : 'hold', value: Math.round(still / 60_000) });
   }

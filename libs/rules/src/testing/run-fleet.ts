@@ -8,10 +8,10 @@ import { DeviceRules, type AlarmChange } from '../engine/device-rules';
  */
 export function runFleetThroughRules(
   fleet: Fleet,
-  options: { seed: string; startMs: number; durationMs: number; stepMs: number; faults?: FaultSpec[]; channels?: Array<'telemetry' | 'event'>; config?: RuleConfig; tickMs?: number },
+  options: { seed: string; startMs: number; durationMs: number; stepMs: number; faults?: FaultSpec[]; channels?: Array<'telemetry' | 'event'>; eventShare?: number; config?: RuleConfig; tickMs?: number },
 ): { changes: AlarmChange[]; rules: Map<string, DeviceRules>; messages: number } {
   const rules = new Map(fleet.devices.map((d) => [d.id, new DeviceRules(d, options.config ?? DEFAULT_RULES)]));
-  const stream = new FleetStream(fleet, { seed: options.seed, startMs: options.startMs, stepMs: options.stepMs, channels: options.channels ?? ['telemetry'], ...(options.faults ? { faults: options.faults } : {}) });
+  const stream = new FleetStream(fleet, { seed: options.seed, startMs: options.startMs, stepMs: options.stepMs, channels: options.channels ?? ['telemetry'], ...(options.eventShare !== undefined ? { eventShare: options.eventShare } : {}), ...(options.faults ? { faults: options.faults } : {}) });
   const changes: AlarmChange[] = [];
   const end = options.startMs + options.durationMs;
   const tickMs = options.tickMs ?? 60_000;
