@@ -10,3 +10,4 @@ export * from './engine/detection';
 export * from './engine/device-rules';
 export { heatingCurveC } from './engine/heating.detectors';
 export { enforcedMs } from './engine/parking.detectors';
+export * from './alarms/correlation';
