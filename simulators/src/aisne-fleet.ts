@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { type BuildingUse } from './env/environment';
-import { ID_PREFIXES, type Fleet, type NightMode, type SimDevice } from './fleet';
+import { drawLuminaire, feedFromCabinet, ID_PREFIXES, type Fleet, type NightMode, type SimDevice } from './fleet';
 import { AISNE_BOUNDS, BUILDING_NAMES, CA_PAYS_DE_LAON, CAR_PARK_NAMES, KNOWN_COMMUNES } from './places';
 import { Random, type Seed } from './random';
 
@@ -192,8 +192,12 @@ function lightingDevices(rng: (...purpose: Seed[]) => Random, centre: { lat: num
   // The commune decides its night policy (DOMAIN.md: no national switch-off hour).
   const policyRng = rng('lighting-policy');
   const nightMode = policyRng.weighted<NightMode>([['dim', 0.5], ['off', 0.35], ['full', 0.15]]);
-  const nightFrom = nightMode === 'off' ? 23 : policyRng.pick([22, 23]);
-  const nightTo = nightMode === 'off' ? 5 : 6;
+  const policy = {
+    night_mode: nightMode,
+    night_from_h: nightMode === 'off' ? 23 : policyRng.pick([22, 23]),
+    night_to_h: nightMode === 'off' ? 5 : 6,
+    dim_level_pct: 50,
+  };
 
   const cabRng = rng('lighting-cabinet');
   const cabs: SimDevice[] = [];
@@ -205,10 +209,7 @@ function lightingDevices(rng: (...purpose: Seed[]) => Random, centre: { lat: num
       make('lighting-cabinet', `c${n}`, {
         lat: at.lat,
         lon: at.lon,
-        night_mode: nightMode,
-        night_from_h: nightFrom,
-        night_to_h: nightTo,
-        dim_level_pct: 50,
+        ...policy,
         lamps: 0,
         connected_load_w: 0,
         phase_share: [round3(s0), round3(s1), round3(1 - s0 - s1)],
@@ -225,35 +226,15 @@ function lightingDevices(rng: (...purpose: Seed[]) => Random, centre: { lat: num
   const lamps: SimDevice[] = [];
   for (let n = 1; n <= controllers; n++) {
     const cabinet = cabs[Math.floor(((n - 1) * cabinets) / controllers)]!;
-    const near = cabinet.attributes as { lat: number; lon: number; lamps: number; connected_load_w: number };
+    const near = cabinet.attributes as { lat: number; lon: number };
     const at = scatter(lampRng, near, STREET_RADIUS_DEG);
-    const led = lampRng.chance(0.7);
-    const rated = led ? lampRng.pick([30, 40, 50, 60, 70, 80, 100]) : lampRng.pick([70, 100, 150]);
-    // LED drivers lose ≈ 4–8 %; sodium ballasts 10–15 % (DOMAIN.md).
-    const lossFactor = round3(led ? lampRng.uniform(1.04, 1.08) : lampRng.uniform(1.1, 1.15));
-    const installedYear = led ? lampRng.int(2014, 2025) : lampRng.int(1995, 2012);
-    const attributes: Record<string, unknown> = {
-      lat: at.lat,
-      lon: at.lon,
-      night_mode: nightMode,
-      night_from_h: nightFrom,
-      night_to_h: nightTo,
-      dim_level_pct: 50,
-      technology: led ? 'led' : 'hps',
-      rated_power_w: rated,
-      loss_factor: lossFactor,
-      flux_lm: Math.round(rated * (led ? lampRng.uniform(120, 150) : lampRng.uniform(85, 110))),
-      colour_temp_k: led ? lampRng.pick([2200, 2700, 3000]) : 2000,
-      installed: `${installedYear}-${pad2(lampRng.int(1, 12))}-${pad2(lampRng.int(1, 28))}`,
-    };
+    const attributes: Record<string, unknown> = { lat: at.lat, lon: at.lon, ...policy, ...drawLuminaire(lampRng) };
     if (presenceShare > 0 && presenceRng.chance(presenceShare)) {
       attributes.presence_sensor = true;
       attributes.presence_hold_s = presenceRng.pick([60, 120, 300]);
     }
     const lamp = make('lighting-controller', n, attributes);
-    lamp.cabinet = cabinet.id;
-    near.lamps++;
-    near.connected_load_w = round1(near.connected_load_w + rated * lossFactor);
+    feedFromCabinet(lamp, cabinet);
     lamps.push(lamp);
   }
   return [...cabs, ...lamps];

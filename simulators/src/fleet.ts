@@ -220,31 +220,38 @@ function* lightingDevices(ctx: FleetContext, t: TenantCtx, controllers: number, 
     const cabinet = cabinets > 0 ? cabs[Math.floor(((n - 1) * cabinets) / controllers)]! : null;
     const near = cabinet ? (cabinet.attributes as { lat: number; lon: number }) : t;
     const at = scatter(rng, near.lat, near.lon, cabinet ? STREET_RADIUS_DEG : TOWN_RADIUS_DEG);
-    const led = rng.chance(0.7);
-    const rated = led ? rng.pick([30, 40, 50, 60, 70, 80, 100]) : rng.pick([70, 100, 150]);
-    // LED drivers lose ≈ 4–8 %; sodium ballasts 10–15 % (DOMAIN.md).
-    const lossFactor = round3(led ? rng.uniform(1.04, 1.08) : rng.uniform(1.1, 1.15));
-    const installedYear = led ? rng.int(2014, 2025) : rng.int(1995, 2012);
-    const device = base(t, 'lighting-controller', deviceId('lighting-controller', t.tenant, n), {
-      ...at,
-      ...policy,
-      technology: led ? 'led' : 'hps',
-      rated_power_w: rated,
-      loss_factor: lossFactor,
-      flux_lm: Math.round(rated * (led ? rng.uniform(120, 150) : rng.uniform(85, 110))),
-      colour_temp_k: led ? rng.pick([2200, 2700, 3000]) : 2000,
-      installed: `${installedYear}-${pad2(rng.int(1, 12))}-${pad2(rng.int(1, 28))}`,
-    });
-    if (cabinet) {
-      device.cabinet = cabinet.id;
-      const a = cabinet.attributes as { lamps: number; connected_load_w: number };
-      a.lamps++;
-      a.connected_load_w = round1(a.connected_load_w + rated * lossFactor);
-    }
+    const device = base(t, 'lighting-controller', deviceId('lighting-controller', t.tenant, n), { ...at, ...policy, ...drawLuminaire(rng) });
+    if (cabinet) feedFromCabinet(device, cabinet);
     lamps.push(device);
   }
   yield* cabs;
   yield* lamps;
+}
+
+/** A luminaire's asset data, drawn in a fixed order (the same seed gives the same luminaire in every fleet). */
+export function drawLuminaire(rng: Random): { technology: 'led' | 'hps'; rated_power_w: number; loss_factor: number; flux_lm: number; colour_temp_k: number; installed: string } {
+  const led = rng.chance(0.7);
+  const rated = led ? rng.pick([30, 40, 50, 60, 70, 80, 100]) : rng.pick([70, 100, 150]);
+  // LED drivers lose ≈ 4–8 %; sodium ballasts 10–15 % (DOMAIN.md).
+  const lossFactor = round3(led ? rng.uniform(1.04, 1.08) : rng.uniform(1.1, 1.15));
+  const installedYear = led ? rng.int(2014, 2025) : rng.int(1995, 2012);
+  return {
+    technology: led ? 'led' : 'hps',
+    rated_power_w: rated,
+    loss_factor: lossFactor,
+    flux_lm: Math.round(rated * (led ? rng.uniform(120, 150) : rng.uniform(85, 110))),
+    colour_temp_k: led ? rng.pick([2200, 2700, 3000]) : 2000,
+    installed: `${installedYear}-${pad2(rng.int(1, 12))}-${pad2(rng.int(1, 28))}`,
+  };
+}
+
+/** Puts a luminaire behind its cabinet: the cabinet counts it and its connected load. */
+export function feedFromCabinet(lamp: SimDevice, cabinet: SimDevice): void {
+  lamp.cabinet = cabinet.id;
+  const a = cabinet.attributes as { lamps: number; connected_load_w: number };
+  const l = lamp.attributes as { rated_power_w: number; loss_factor: number };
+  a.lamps++;
+  a.connected_load_w = round1(a.connected_load_w + l.rated_power_w * l.loss_factor);
 }
 
 function otherDevice(ctx: FleetContext, t: TenantCtx, type: DeviceType, n: number): SimDevice {

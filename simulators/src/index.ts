@@ -19,6 +19,7 @@ export { parseCliArgs, CLI_USAGE, CliUsageError, type CliOptions } from './cli-o
 export * from './live-device';
 export * from './command-responder';
 export * from './recording';
+export * from './replay';
 export * from './aisne-fleet';
 export * from './scenario';
 export * from './scenario-run';

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBroker } from './testing/test-broker';
 import { connectGateway } from './connect';
 import { demoFleet } from './fleet';
-import { readRecording, recordStream, replayRecording, RecordingFormatError, streamHash, type RecordableMessage, type RecordedMessage } from './recording';
+import { readRecording, recordStream, RecordingFormatError, streamHash, type RecordableMessage, type RecordedMessage } from './recording';
+import { replayRecording } from './replay';
 import { messages } from './stream';
 
 const fleet = demoFleet({ controllers: 20, cabinets: 1 });

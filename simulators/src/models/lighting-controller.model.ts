@@ -1,3 +1,4 @@
+import { LIGHTING_FAULT_CODES } from '@hv/contracts';
 import type { Environment } from '../env/environment';
 import { powerDrift } from '../faults';
 import type { SimDevice } from '../fleet';
@@ -5,17 +6,8 @@ import type { Seed } from '../random';
 import { round0, round1, round2, type Body } from './device-model';
 import { LightingDeviceModel } from './lighting-device.model';
 
-/** Faults a luminaire controller reports itself (communication loss is the platform's to see). */
-const CONTROLLER_FAULTS = [
-  'lamp_failure',
-  'power_high',
-  'power_low',
-  'day_burner',
-  'cycling',
-  'relay_failure',
-  'voltage_out_of_range',
-  'over_temperature',
-] as const;
+/** Faults a luminaire controller reports itself: the cabinet reports a supply loss, and a silent controller cannot say it is silent. */
+const CONTROLLER_FAULTS = LIGHTING_FAULT_CODES.filter((c) => c !== 'supply_loss' && c !== 'communication_loss');
 
 /** Yearly burning hours of a street light in northern France (≈ 4,100 h from dusk to dawn). */
 const HOURS_PER_YEAR = 4_100;

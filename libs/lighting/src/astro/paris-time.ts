@@ -28,8 +28,6 @@ export interface LocalTime {
   weekday: number;
   /** Day of the year, 0-based, in Paris. */
   dayOfYear: number;
-  /** Start of this Paris day, as UTC epoch ms. */
-  dayStartMs: number;
 }
 
 export function parisTime(tsMs: number): LocalTime {
@@ -40,7 +38,6 @@ export function parisTime(tsMs: number): LocalTime {
     hour: (local - dayStartLocal) / HOUR_MS,
     weekday: d.getUTCDay(),
     dayOfYear: Math.floor((dayStartLocal - Date.UTC(d.getUTCFullYear(), 0, 1)) / DAY_MS),
-    dayStartMs: dayStartLocal - parisOffsetMs(tsMs),
   };
 }
 
@@ -82,6 +79,11 @@ export function parisInstant(date: CivilDate, minuteOfDay: number): number {
   if (parisOffsetMs(winter) === HOUR_MS) return winter;
   // In the gap: the clocks jumped from 02:00 CET to 03:00 CEST at 01:00 UTC.
   return lastSundayOneUtc(Number(date.slice(0, 4)), 2);
+}
+
+/** The instant the Paris day containing `tsMs` began (midnight local; 23 or 25 hours before the next on DST days). */
+export function parisDayStart(tsMs: number): number {
+  return parisInstant(parisDate(tsMs), 0);
 }
 
 /** `HH:MM` → minutes after midnight. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDark, sunTimes } from './sun';
-import { addDays, minuteOfDay, parisDate, parisInstant, parisOffsetMs, parisTime, weekdayOf } from './paris-time';
+import { addDays, minuteOfDay, parisDate, parisDayStart, parisInstant, parisOffsetMs, parisTime, weekdayOf } from './paris-time';
 
 const LAON = { lat: 49.564, lon: 3.62 };
 const MIN_MS = 60_000;
@@ -37,7 +37,6 @@ describe('Paris civil time', () => {
     expect(t.hour).toBeCloseTo(22.5, 6);
     expect(t.weekday).toBe(1);
     expect(t.dayOfYear).toBe(194);
-    expect(t.dayStartMs).toBe(Date.parse('2025-07-13T22:00:00Z'));
   });
 });
 
@@ -66,5 +65,9 @@ describe('Paris wall-clock instants', () => {
     expect(weekdayOf('2026-12-24')).toBe(4); // a Thursday
     expect(() => parisInstant('2026-02-30', 0)).toThrow(RangeError);
     expect(() => minuteOfDay('24:00')).toThrow(RangeError);
+    // Day starts: local midnight, including on both DST days (23 h and 25 h long).
+    expect(new Date(parisDayStart(Date.parse('2025-07-14T20:30:00Z'))).toISOString()).toBe('2025-07-13T22:00:00.000Z');
+    expect(new Date(parisDayStart(Date.parse('2026-03-29T20:00:00Z'))).toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    expect(new Date(parisDayStart(Date.parse('2026-10-25T20:00:00Z'))).toISOString()).toBe('2026-10-24T22:00:00.000Z');
   });
 });

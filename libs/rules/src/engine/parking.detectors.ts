@@ -59,10 +59,10 @@ export const carParkDetectors: Detector = (body, ts, { config, memory }) => {
   const s = config.saturation;
   out.push({ type: 'saturation', verdict: pct >= s.above_pct ? 'bad' : pct <= s.clear_pct ? 'good' : 'hold', value: Math.round(pct) });
 
-  const signature = `${occupied}/${num(body, 'entries') ?? ''}/${num(body, 'exits') ?? ''}`;
-  const key = hash(signature);
-  if (memory.counter !== key) {
-    memory.counter = key;
+  const counters = [occupied, num(body, 'entries') ?? -1, num(body, 'exits') ?? -1];
+  const last = memory.counters as number[] | undefined;
+  if (!last || last.some((v, i) => v !== counters[i])) {
+    memory.counters = counters;
     memory.counterSince = ts;
     out.push({ type: 'sensor_stuck', verdict: 'good' });
   } else {
@@ -74,10 +74,3 @@ export const carParkDetectors: Detector = (body, ts, { config, memory }) => {
   }
   return out;
 };
-
-/** A number standing for a string (memory holds numbers only). */
-function hash(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
