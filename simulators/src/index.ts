@@ -18,6 +18,7 @@ export * from './publisher';
 export { parseCliArgs, CLI_USAGE, CliUsageError, type CliOptions } from './cli-options';
 export * from './live-device';
 export * from './command-responder';
+export * from './lorawan-responder';
 export * from './recording';
 export * from './replay';
 export * from './aisne-fleet';

@@ -1,8 +1,9 @@
+import { LORAWAN_FPORTS, type LorawanFormat } from '@hv/contracts';
 import type { SimMessage } from './device-sim';
 import type { SimDevice } from './fleet';
 import { Random, seedFrom } from './random';
 
-export type LorawanFormat = 'chirpstack' | 'tts';
+export type { LorawanFormat };
 
 /** A SimMessage as a LoRaWAN network server's MQTT integration would republish it. */
 export interface LorawanMessage {
@@ -16,6 +17,8 @@ export interface LorawanMessage {
   ts: number;
   /** The frame counter (`fCnt` / `f_cnt`): ingest stores it as `seq`. */
   seq: number;
+  /** Application port: TELEMETRY_FPORT, or LORAWAN_FPORTS.ack for an ack. */
+  fPort: number;
 }
 
 export interface LorawanOptions {
@@ -25,35 +28,51 @@ export interface LorawanOptions {
   tenantId?: string;
 }
 
+/** Port of the simulated devices' telemetry uplinks (any port but the ack's would do). */
+export const TELEMETRY_FPORT = 2;
+
 /** Gateways covering one commune. */
 const GATEWAYS_PER_TENANT = 4;
 /** EU868 uplink channels, Hz. */
 const EU868_HZ = [868_100_000, 868_300_000, 868_500_000, 867_100_000, 867_300_000, 867_500_000, 867_700_000, 867_900_000];
 
 /**
- * Converts the telemetry of a LoRaWAN device into the uplink its network server would
- * publish: ChirpStack v4 (`application/{applicationId}/device/{devEui}/event/up`) or The
- * Things Stack v3 (`v3/{app}@{tenant}/devices/{device}/up`). The decoded fields go in
+ * Converts the telemetry or the ack of a LoRaWAN device into the uplink its network server
+ * would publish: ChirpStack v4 (`application/{applicationId}/device/{devEui}/event/up`) or
+ * The Things Stack v3 (`v3/{app}@{tenant}/devices/{device}/up`). The decoded fields go in
  * `object` / `decoded_payload` without `ts` and `seq`, which the network server carries
  * as the receive time and the frame counter. The simulated codec is JSON, so
- * `data` / `frm_payload` is the base64 of the decoded fields.
+ * `data` / `frm_payload` is the base64 of the decoded fields. Acks go on fPort 11
+ * (LORAWAN_FPORTS.ack), telemetry on TELEMETRY_FPORT.
  */
 export function lorawanUplink(message: SimMessage, format: LorawanFormat, options: LorawanOptions = {}): LorawanMessage {
   const { device } = message;
   if (!device.devEui) throw new RangeError(`device ${device.id} has no devEui: it does not speak LoRaWAN`);
-  if (message.channel !== 'telemetry') throw new RangeError(`only telemetry goes through a network server, not ${message.channel}`);
+  if (message.channel !== 'telemetry' && message.channel !== 'ack') {
+    throw new RangeError(`only telemetry and acks go through a network server, not ${message.channel}`);
+  }
+  const fPort = message.channel === 'ack' ? LORAWAN_FPORTS.ack : TELEMETRY_FPORT;
   const { ts: _ts, seq: _seq, ...decoded } = JSON.parse(message.payload.toString('utf8')) as Record<string, unknown>;
   const radio = new Radio(device.tenant, device.devEui, message.seq);
   const time = new Date(message.ts).toISOString();
   const frm = Buffer.from(JSON.stringify(decoded)).toString('base64');
-  const body = format === 'chirpstack' ? chirpstack(message, decoded, frm, time, radio, options) : tts(message, decoded, frm, time, radio, options);
+  const frame: Frame = { fPort, decoded, frm, time };
+  const body = format === 'chirpstack' ? chirpstack(message, frame, radio, options) : tts(message, frame, radio, options);
   const topic = format === 'chirpstack'
     ? `application/${options.applicationId ?? uuid('chirpstack-application', device.tenant)}/device/${device.devEui}/event/up`
     : `v3/${options.applicationId ?? `hv-${device.tenant}`}@${options.tenantId ?? 'useda'}/devices/${device.id}/up`;
-  return { topic, payload: Buffer.from(JSON.stringify(body)), device, format, qos: format === 'tts' ? 0 : 1, ts: message.ts, seq: message.seq };
+  return { topic, payload: Buffer.from(JSON.stringify(body)), device, format, qos: format === 'tts' ? 0 : 1, ts: message.ts, seq: message.seq, fPort };
 }
 
-function chirpstack(m: SimMessage, object: Record<string, unknown>, data: string, time: string, radio: Radio, o: LorawanOptions): object {
+/** What one uplink frame carries: its port, decoded fields, their base64 JSON, its time (RFC 3339). */
+interface Frame {
+  fPort: number;
+  decoded: Record<string, unknown>;
+  frm: string;
+  time: string;
+}
+
+function chirpstack(m: SimMessage, { fPort, decoded, frm, time }: Frame, radio: Radio, o: LorawanOptions): object {
   const d = m.device;
   const body: Record<string, unknown> = {
     deduplicationId: uuid('dedup', d.id, m.seq, m.ts),
@@ -76,9 +95,9 @@ function chirpstack(m: SimMessage, object: Record<string, unknown>, data: string
   };
   // Protobuf JSON leaves out fields at their default value: no fCnt when it is 0.
   if (m.seq > 0) body.fCnt = m.seq;
-  body.fPort = 2;
-  body.data = data;
-  body.object = object;
+  body.fPort = fPort;
+  body.data = frm;
+  body.object = decoded;
   body.rxInfo = radio.gateways.map((g) => ({
     gatewayId: g.eui,
     uplinkId: g.uplinkId,
@@ -93,7 +112,7 @@ function chirpstack(m: SimMessage, object: Record<string, unknown>, data: string
   return body;
 }
 
-function tts(m: SimMessage, decoded: Record<string, unknown>, frm: string, time: string, radio: Radio, o: LorawanOptions): object {
+function tts(m: SimMessage, { fPort, decoded, frm, time }: Frame, radio: Radio, o: LorawanOptions): object {
   const d = m.device;
   const app = o.applicationId ?? `hv-${d.tenant}`;
   return {
@@ -108,7 +127,7 @@ function tts(m: SimMessage, decoded: Record<string, unknown>, frm: string, time:
     received_at: time,
     uplink_message: {
       session_key_id: radio.sessionKeyId,
-      f_port: 2,
+      f_port: fPort,
       f_cnt: m.seq,
       frm_payload: frm,
       decoded_payload: decoded,

@@ -2,9 +2,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { HV_CONFIG, type HvConfig } from '@hv/config';
 import { IngestModule, ingestOptionsFrom, type IngestOptions } from '@hv/ingest';
 import { ObservabilityModule } from '@hv/observability';
+import { TelegestionModule, telegestionOptionsFrom, type TelegestionOptions } from '@hv/telegestion';
 import { embeddedBrokerModule, stateModule, timeseriesModule } from '../../common/src/platform-modules';
 import { PlatformHealth } from '../../common/src/platform-health';
-import { deviceSourceProvider } from '../../common/src/registry.providers';
+import { deviceSourceProvider, telegestionDeviceSourceProvider } from '../../common/src/registry.providers';
 
 /** The broker the services consume: the external one when HV_MQTT_URL is set, else the embedded one. */
 export function brokerUrlOf(config: HvConfig): string {
@@ -13,12 +14,16 @@ export function brokerUrlOf(config: HvConfig): string {
 
 /**
  * Every service in one process: the embedded aedes broker (unless HV_MQTT_URL names an
- * external one), ingest, /metrics and /health. Telegestion, the API and the notifier join
+ * external one), ingest, telegestion, /metrics and /health. The API and the notifier join
  * it as they are built.
  */
 @Module({})
 export class AllInOneModule {
-  static forRoot(config: HvConfig, ingest: IngestOptions = ingestOptionsFrom(config, brokerUrlOf(config))): DynamicModule {
+  static forRoot(
+    config: HvConfig,
+    ingest: IngestOptions = ingestOptionsFrom(config, brokerUrlOf(config)),
+    telegestion: TelegestionOptions = telegestionOptionsFrom(config, brokerUrlOf(config)),
+  ): DynamicModule {
     return {
       module: AllInOneModule,
       imports: [
@@ -27,6 +32,7 @@ export class AllInOneModule {
         timeseriesModule(config),
         ...(config.HV_MQTT_URL ? [] : [embeddedBrokerModule(config)]),
         IngestModule.forRoot(ingest, deviceSourceProvider),
+        TelegestionModule.forRoot(telegestion, telegestionDeviceSourceProvider),
       ],
       providers: [{ provide: HV_CONFIG, useValue: config }, PlatformHealth],
     };

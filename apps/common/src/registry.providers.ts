@@ -1,10 +1,14 @@
 import type { Provider } from '@nestjs/common';
 import { CREDENTIAL_STORE, type CredentialStore } from '@hv/broker';
 import { DEVICE_SOURCE } from '@hv/ingest';
+import { TELEGESTION_DEVICE_SOURCE } from '@hv/telegestion';
 import { DeviceRepository, GatewayRepository } from '@hv/state';
 
 /** Ingest resolves devices (ids and devEuis) through the registry. */
 export const deviceSourceProvider: Provider = { provide: DEVICE_SOURCE, useExisting: DeviceRepository };
+
+/** Telegestion reads devices (with their attributes) from the registry too. */
+export const telegestionDeviceSourceProvider: Provider = { provide: TELEGESTION_DEVICE_SOURCE, useExisting: DeviceRepository };
 
 /** The embedded broker authenticates devices and gateways against the registry. */
 export const credentialStoreProvider: Provider = {

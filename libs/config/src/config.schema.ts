@@ -55,6 +55,30 @@ export const configSchema = z.object({
   /** Oldest device timestamp accepted, s (31 days: devices that buffered through an outage). */
   HV_INGEST_MAX_PAST_S: positiveInt.default(31 * 86_400),
 
+  HV_TELEGESTION_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default(`hv-telegestion-${hostname()}`.slice(0, 64)),
+  /**
+   * What "now" is for the rules' clock (communication loss, overstays): `wall`, the
+   * machine's clock; `stream`, the newest device timestamp seen (replays and accelerated
+   * simulations, whose device time is not the wall clock's).
+   */
+  HV_TELEGESTION_CLOCK: z.enum(['wall', 'stream']).default('wall'),
+  /** How often the rules' clock ticks, ms. */
+  HV_TELEGESTION_TICK_MS: positiveInt.default(10_000),
+  /** Rule overrides per tenant (JSON: tenant id or "*" → rule → field), validated at start-up. */
+  HV_RULES_FILE: z.string().min(1).optional(),
+  /** Commands published per second at most: a group command to 50,000 luminaires fans out at this rate. */
+  HV_COMMAND_RATE_PER_S: positiveInt.default(10_000),
+  /** A command not acknowledged within this long is sent again (with backoff), s. */
+  HV_COMMAND_ACK_TIMEOUT_S: positiveInt.default(30),
+  /** Attempts before a command is marked failed. */
+  HV_COMMAND_MAX_ATTEMPTS: positiveInt.default(4),
+  /** First retry delay after a timeout, s; doubles per attempt (capped at 10 min). */
+  HV_COMMAND_RETRY_BASE_S: positiveInt.default(5),
+  /** A luminaire whose reported level differs from its program this long (device time) gets the program's level again, s. */
+  HV_RECONCILE_AFTER_S: positiveInt.default(600),
+  /** At most one reconciliation command per device in this period, s. */
+  HV_RECONCILE_MIN_INTERVAL_S: positiveInt.default(1_800),
+
   HV_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 

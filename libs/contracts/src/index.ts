@@ -10,3 +10,4 @@ export * from './schemas/air.schema';
 export * from './schemas/parking.schema';
 export * from './registry';
 export * from './issue-path';
+export * from './lorawan';

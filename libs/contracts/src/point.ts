@@ -20,6 +20,10 @@ export const MEASUREMENTS = {
   ack: 'device_ack',
   /** Messages ingest rejected, by reason (also published on the dead-letter topic). */
   reject: 'ingest_reject',
+  /** Telegestion's alarm lifecycle (raised, escalated, suppressed, released, cleared): board annotations and history. */
+  alarm: 'alarm_event',
+  /** Telegestion's command lifecycle (sent, acknowledged, failed, expired). */
+  command: 'command_event',
 } as const;
 
 /** Static attributes from the registry that are stored as tags (for board filters). */

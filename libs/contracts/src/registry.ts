@@ -30,6 +30,8 @@ export interface DeviceInfo {
   /** The lighting cabinet feeding it (`attributes.cabinet`). */
   cabinet: string | null;
   devEui: string | null;
+  /** Static attributes (rated power, coordinates, policy…): what telegestion's rules read. */
+  attributes?: Record<string, unknown>;
 }
 
 /** The part of the registry ingest reads (implemented by @hv/state's DeviceRepository). */

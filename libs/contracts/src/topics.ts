@@ -6,6 +6,17 @@ export const TOPIC_ROOT = 'hv/v1';
 /** Where ingest publishes what it rejects: `hv/dlq/v1/{reason}`. */
 export const DEAD_LETTER_ROOT = 'hv/dlq/v1';
 
+/**
+ * Where telegestion publishes what happens to alarms and commands, for other consumers
+ * (notifier, a SCADA, a collectivité's own tools): `hv/events/v1/{tenant}/{alarm|command}`.
+ */
+export const EVENTS_ROOT = 'hv/events/v1';
+
+export function platformEventTopic(tenant: string, kind: 'alarm' | 'command'): string {
+  if (!TENANT_ID_PATTERN.test(tenant)) throw new Error(`invalid tenant id "${tenant}"`);
+  return `${EVENTS_ROOT}/${tenant}/${kind}`;
+}
+
 export interface DeviceTopic {
   tenant: string;
   domain: Domain;

@@ -1,4 +1,5 @@
-import { deviceSecret, type SimDevice } from '@hv/simulators';
+import { deviceSecret, policyOf, programOfPolicy, type SimDevice } from '@hv/simulators';
+import { ProgramRepository } from '@hv/telegestion';
 import { Database, DeviceRepository, GatewayRepository, migrate, seedTerritory, TEST_SCRYPT_COST } from '@hv/state';
 
 export interface ProvisionOptions {
@@ -54,4 +55,33 @@ export async function provisionFleet(db: Database, devices: readonly SimDevice[]
     }
   }
   return { created, gateways };
+}
+
+/**
+ * Gives telegestion the programs the simulated luminaires hold: each commune's night
+ * policy (the devices' attributes) becomes a lighting program assigned to the tenant, and
+ * to a device whose policy differs from its tenant's. Without this, telegestion would
+ * expect the default (full night) and command the dimmed communes back up.
+ */
+export async function provisionPrograms(db: Database, devices: readonly SimDevice[]): Promise<number> {
+  const repo = new ProgramRepository(db);
+  const lighting = devices.filter((d) => d.type === 'lighting-controller');
+  const byTenant = new Map<string, SimDevice[]>();
+  for (const d of lighting) (byTenant.get(d.tenant) ?? byTenant.set(d.tenant, []).get(d.tenant)!).push(d);
+  let assigned = 0;
+  for (const [tenant, list] of byTenant) {
+    const programs = list.map((d) => programOfPolicy(policyOf(d.attributes)));
+    const counts = new Map<string, number>();
+    for (const p of programs) counts.set(p.id, (counts.get(p.id) ?? 0) + 1);
+    const main = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+    for (const p of new Map(programs.map((x) => [x.id, x])).values()) await repo.saveProgram(tenant, p);
+    await repo.assign({ tenant, scope: 'tenant', scopeId: tenant, programId: main });
+    assigned++;
+    for (let i = 0; i < list.length; i++) {
+      if (programs[i]!.id === main) continue;
+      await repo.assign({ tenant, scope: 'device', scopeId: list[i]!.id, programId: programs[i]!.id });
+      assigned++;
+    }
+  }
+  return assigned;
 }

@@ -1,6 +1,7 @@
 export * from './adapters/chirpstack.adapter';
 export * from './adapters/tts.adapter';
 export * from './adapters/lorawan-uplink';
+export * from './adapters/lorawan-ack';
 export * from './dead-letter.publisher';
 export * from './ingest.metrics';
 export * from './ingest.module';
@@ -11,6 +12,7 @@ export * from './pipeline/normalizer';
 export * from './pipeline/registry-device-directory';
 export * from './pipeline/rejection';
 export * from './transport/ack-queue';
-export * from './transport/durable-mqtt.server';
+export * from './transport/durable-mqtt.consumer';
+export { DurableMqttServer, UPLINK_PATTERN } from './transport/durable-mqtt.server';
 export * from './writer/batch-writer';
 export * from './writer/disk-spool';

@@ -27,7 +27,7 @@ const DEVICE_COLUMNS = `id, tenant_id AS tenant, domain, type, dev_eui AS "devEu
   secret_hash IS NOT NULL AS "hasSecret", created_at AS "createdAt", retired_at AS "retiredAt"`;
 
 const DEVICE_INFO_SELECT = `SELECT d.id, d.tenant_id AS tenant, d.type, d.dev_eui AS "devEui",
-    d.attributes->>'cabinet' AS cabinet,
+    d.attributes->>'cabinet' AS cabinet, d.attributes,
     CASE WHEN t.kind = 'commune' AND p.kind = 'epci' THEN p.id END AS epci
   FROM devices d
   JOIN tenants t ON t.id = d.tenant_id

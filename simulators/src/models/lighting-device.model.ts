@@ -19,12 +19,16 @@ export abstract class LightingDeviceModel extends DeviceModel {
     this.policy = policyOf(device.attributes);
   }
 
-  /** The level the device should be at: an unexpired override, else its program. */
+  /**
+   * The level the device is at: where a stuck relay left it; full while it burns by day;
+   * else an unexpired override, else its program. A day burner is a stuck photocell or a
+   * welded contactor (TALQ LampMonitor), so no command puts the lamp out.
+   */
   protected targetLevel(ts: number): number {
-    if (this.fault !== null && this.stuckFaults.includes(this.fault)) return this.level;
+    if (this.stuck()) return this.level;
+    if (this.hasFault('day_burner', ts)) return 100;
     if (this.override_ && ts < this.override_.untilMs) return this.override_.levelPct;
     this.override_ = null;
-    if (this.hasFault('day_burner', ts)) return 100;
     return programLevel(ts, this.lat, this.lon, this.policy);
   }
 
@@ -36,11 +40,17 @@ export abstract class LightingDeviceModel extends DeviceModel {
   override apply(cmd: DeviceCommand, ts: number): AckStatus {
     if (!('level_pct' in cmd)) return super.apply(cmd, ts);
     if (cmd.expires_at !== undefined && cmd.expires_at < ts) return 'expired';
-    if (this.fault !== null && this.stuckFaults.includes(this.fault)) return 'failed';
+    // The output does not answer the command: the device says so and keeps its state.
+    if (this.stuck() || this.hasFault('day_burner', ts)) return 'failed';
     // TALQ override: held until its expiry, or until the next command when it has none.
     this.override_ = { levelPct: cmd.level_pct, untilMs: cmd.expires_at ?? Number.POSITIVE_INFINITY };
     this.level = cmd.level_pct;
     return 'ok';
+  }
+
+  /** Whether one of its own faults holds the output where it is. */
+  private stuck(): boolean {
+    return this.fault !== null && this.stuckFaults.includes(this.fault);
   }
 
   /** `switched` event with the state the device is in now. */

@@ -1,8 +1,9 @@
 import { DEV_EUI_PATTERN } from '@hv/contracts';
-import { bestReception, isRecord, parseTime, type AdapterResult } from './lorawan-uplink';
+import { bestReception, isRecord, parseFPort, parseTime, type AdapterResult } from './lorawan-uplink';
 
-/** ChirpStack v4 uplink events: `application/{applicationId}/device/{devEui}/event/up`. */
-export const CHIRPSTACK_UPLINK_FILTER = 'application/+/device/+/event/up';
+// The filter lives with the other network-server topics in contracts; re-exported for
+// the ingest options and the callers that took it from here.
+export { CHIRPSTACK_UPLINK_FILTER } from '@hv/contracts';
 
 export function isChirpstackTopic(topic: string): boolean {
   return topic.startsWith('application/') && topic.endsWith('/event/up');
@@ -10,8 +11,9 @@ export function isChirpstackTopic(topic: string): boolean {
 
 /**
  * ChirpStack v4 JSON uplink → LorawanUplink. Protobuf JSON omits fields at their default
- * value (`fCnt` 0, `confirmed` false), so absent counters mean 0. `object` is present only
- * when the device profile has a codec: without one there is nothing to store.
+ * value (`fCnt` 0, `fPort` 0, `confirmed` false), so absent counters and ports mean 0.
+ * `object` is present only when the device profile has a codec: without one there is
+ * nothing to store.
  */
 export function adaptChirpstackUplink(topic: string, body: unknown): AdapterResult {
   const parts = topic.split('/');
@@ -28,7 +30,9 @@ export function adaptChirpstackUplink(topic: string, body: unknown): AdapterResu
   if (timeMs === null) return { ok: false, error: 'time: not an RFC 3339 timestamp' };
   const fCnt = body.fCnt ?? 0;
   if (typeof fCnt !== 'number' || !Number.isInteger(fCnt) || fCnt < 0) return { ok: false, error: 'fCnt: not a counter' };
+  const fPort = parseFPort(body.fPort);
+  if (fPort === null) return { ok: false, error: 'fPort: not a port (0..255)' };
   if (!isRecord(body.object)) return { ok: false, error: 'object: missing (no codec on the device profile?)' };
   const rx = bestReception(body.rxInfo);
-  return { ok: true, uplink: { devEui, timeMs, fCnt, object: body.object, rssiDbm: rx.rssi, snrDb: rx.snr } };
+  return { ok: true, uplink: { devEui, timeMs, fCnt, fPort, object: body.object, rssiDbm: rx.rssi, snrDb: rx.snr } };
 }

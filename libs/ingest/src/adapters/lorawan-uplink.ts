@@ -8,6 +8,8 @@ export interface LorawanUplink {
   /** Network server's receive time, epoch ms; undefined when the payload had none. */
   timeMs: number | undefined;
   fCnt: number;
+  /** Application port: LORAWAN_FPORTS.ack (11) marks the device's ack, any other telemetry. */
+  fPort: number;
   /** Decoded payload (the network server's codec output). */
   object: Record<string, unknown>;
   rssiDbm: number | undefined;
@@ -38,4 +40,10 @@ export function parseTime(value: unknown): number | undefined | null {
   if (typeof value !== 'string') return null;
   const ms = Date.parse(value);
   return Number.isFinite(ms) ? ms : null;
+}
+
+/** A frame port, 0 when absent (protobuf JSON leaves defaults out); null when not a port. */
+export function parseFPort(value: unknown): number | null {
+  if (value === undefined) return 0;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 255 ? value : null;
 }

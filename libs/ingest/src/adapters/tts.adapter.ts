@@ -1,8 +1,9 @@
 import { DEV_EUI_PATTERN } from '@hv/contracts';
-import { bestReception, isRecord, parseTime, type AdapterResult } from './lorawan-uplink';
+import { bestReception, isRecord, parseFPort, parseTime, type AdapterResult } from './lorawan-uplink';
 
-/** The Things Stack v3 uplinks: `v3/{application}@{tenant}/devices/{device}/up` (QoS 0 only). */
-export const TTS_UPLINK_FILTER = 'v3/+/devices/+/up';
+// The filter lives with the other network-server topics in contracts; re-exported for
+// the ingest options and the callers that took it from here.
+export { TTS_UPLINK_FILTER } from '@hv/contracts';
 
 export function isTtsTopic(topic: string): boolean {
   return topic.startsWith('v3/') && topic.endsWith('/up');
@@ -25,7 +26,9 @@ export function adaptTtsUplink(topic: string, body: unknown): AdapterResult {
   if (timeMs === null) return { ok: false, error: 'received_at: not an RFC 3339 timestamp' };
   const fCnt = up.f_cnt ?? 0;
   if (typeof fCnt !== 'number' || !Number.isInteger(fCnt) || fCnt < 0) return { ok: false, error: 'uplink_message.f_cnt: not a counter' };
+  const fPort = parseFPort(up.f_port);
+  if (fPort === null) return { ok: false, error: 'uplink_message.f_port: not a port (0..255)' };
   if (!isRecord(up.decoded_payload)) return { ok: false, error: 'uplink_message.decoded_payload: missing (no payload formatter?)' };
   const rx = bestReception(up.rx_metadata);
-  return { ok: true, uplink: { devEui, timeMs, fCnt, object: up.decoded_payload, rssiDbm: rx.rssi, snrDb: rx.snr } };
+  return { ok: true, uplink: { devEui, timeMs, fCnt, fPort, object: up.decoded_payload, rssiDbm: rx.rssi, snrDb: rx.snr } };
 }

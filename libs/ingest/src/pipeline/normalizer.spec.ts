@@ -6,7 +6,8 @@ import { Rejection } from './rejection';
 const NOW = Date.UTC(2026, 10, 23, 10, 0, 0);
 const lamp: DeviceInfo = { id: 'lc-02408-1', tenant: '02408', type: 'lighting-controller', epci: '200043495', cabinet: 'lc-02408-c1', devEui: null };
 const spot: DeviceInfo = { id: 'ps-02691-7', tenant: '02691', type: 'parking-spot', epci: null, cabinet: null, devEui: '70b3d57ed0000007' };
-const normalizer = new Normalizer(new StaticDeviceDirectory([lamp, spot]), { maxPayloadBytes: 1024, maxFutureMs: 300_000, maxPastMs: 86_400_000 });
+const loraLamp: DeviceInfo = { id: 'lc-02408-9', tenant: '02408', type: 'lighting-controller', epci: '200043495', cabinet: null, devEui: '70b3d57ed0000009' };
+const normalizer = new Normalizer(new StaticDeviceDirectory([lamp, spot, loraLamp]), { maxPayloadBytes: 1024, maxFutureMs: 300_000, maxPastMs: 86_400_000 });
 
 const lampTelemetry = { ts: NOW - 1000, seq: 12, on: true, level_pct: 50, power_w: 27.6, energy_wh: 1832.5 };
 const json = (o: unknown) => Buffer.from(JSON.stringify(o));
@@ -84,7 +85,33 @@ describe('Normalizer, LoRaWAN network servers', () => {
     expect(point).toMatchObject({ measurement: 'parking_spot', tags: { tenant: '02691', device: 'ps-02691-7' }, fields: { occupied: false, seq: 9, rssi_dbm: -101 }, timestampMs: NOW - 3000 });
   });
 
+  it('stores a ChirpStack uplink on fPort 11 as the device ack, fCnt as seq, without radio fields', () => {
+    const point = run('application/parking-app/device/70b3d57ed0000007/event/up', chirpstack('70b3d57ed0000007', { cmd_id: 'c-21', status: 'ok' }, { fPort: 11 }));
+    expect(point).toEqual({
+      measurement: 'device_ack',
+      tags: { tenant: '02691', device: 'ps-02691-7', type: 'parking-spot', domain: 'parking', status: 'ok' },
+      fields: { cmd_id: 'c-21', seq: 41 },
+      timestampMs: NOW - 2000,
+    });
+  });
+
+  it('stores a The Things Stack uplink on f_port 11 as the same device_ack point a native ack makes', () => {
+    const ack = { cmd_id: 'c-7f3a9e', status: 'ok', on: true, level_pct: 30 };
+    const body = { end_device_ids: { device_id: 'lc-02408-9', dev_eui: '70B3D57ED0000009' }, received_at: new Date(NOW - 3000).toISOString(), uplink_message: { f_port: 11, f_cnt: 9, decoded_payload: ack, rx_metadata: [{ rssi: -101, snr: 2.5 }] } };
+    const viaRadio = run('v3/hv-02408@useda/devices/lc-02408-9/up', json(body));
+    const native = run('hv/v1/02408/lighting/lc-02408-9/ack', json({ ...ack, ts: NOW - 3000, seq: 9 }));
+    expect(native).toMatchObject({ measurement: 'device_ack' });
+    expect(viaRadio).toEqual(native);
+  });
+
+  it('keeps reading an uplink on another port as telemetry', () => {
+    const point = run('application/a/device/70b3d57ed0000007/event/up', chirpstack('70b3d57ed0000007', { occupied: true }, { fPort: 2 }));
+    expect(point).toMatchObject({ measurement: 'parking_spot', fields: { occupied: true, seq: 41 } });
+  });
+
   it.each([
+    ['schema', 'application/a/device/70b3d57ed0000007/event/up', chirpstack('70b3d57ed0000007', { occupied: true }, { fPort: 11 })],
+    ['schema', 'application/a/device/70b3d57ed0000007/event/up', chirpstack('70b3d57ed0000007', { occupied: true }, { fPort: '2' })],
     ['unknown_dev_eui', 'application/a/device/70b3d57ed00000ff/event/up', chirpstack('70b3d57ed00000ff', { occupied: true })],
     ['schema', 'application/a/device/70b3d57ed0000007/event/up', chirpstack('70b3d57ed0000008', { occupied: true })],
     ['schema', 'application/a/device/70b3d57ed0000007/event/up', chirpstack('70b3d57ed0000007', undefined)],

@@ -2,6 +2,7 @@ import {
   clip,
   DEVICE_TYPES,
   describeIssues,
+  LORAWAN_FPORTS,
   parseDeviceTopic,
   toPoint,
   uplinkSchema,
@@ -91,6 +92,9 @@ export class Normalizer {
     const toReading = (device: DeviceInfo | undefined): Normalized => {
       if (!device) return new Rejection('unknown_dev_eui', `devEui ${up.devEui} is not registered`);
       const reading: Record<string, unknown> = { ...up.object, ts: up.timeMs ?? receivedAtMs, seq: up.fCnt };
+      // An uplink on the ack port answers a command (DEVICE-CONTRACT.md): it is stored as
+      // a device_ack like a native ack, whose strict schema has no radio fields.
+      if (up.fPort === LORAWAN_FPORTS.ack) return this.validate(device, 'ack', reading, receivedAtMs);
       if (up.rssiDbm !== undefined) reading.rssi_dbm = up.rssiDbm;
       if (up.snrDb !== undefined) reading.snr_db = up.snrDb;
       return this.validate(device, 'telemetry', reading, receivedAtMs);

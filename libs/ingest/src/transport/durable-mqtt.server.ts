@@ -1,200 +1,50 @@
 import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
-import mqtt, { type IPublishPacket, type MqttClient, type Packet } from 'mqtt';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { AckQueue } from './ack-queue';
+import { DurableMqttConsumer, type DurableMqttOptions, type InboundMessage } from './durable-mqtt.consumer';
+
+export type { DurableMqttOptions, InboundMessage } from './durable-mqtt.consumer';
 
 /** The pattern the ingest controller listens on; one handler receives every uplink, in arrays. */
 export const UPLINK_PATTERN = 'hv.uplink';
 
-export interface InboundMessage {
-  topic: string;
-  payload: Buffer;
-  receivedAtMs: number;
-}
-
-export interface DurableMqttOptions {
-  url: string;
-  clientId: string;
-  username?: string;
-  password?: string;
-  /** Topic filters to subscribe to at QoS 1. */
-  filters: string[];
-  /** With a group, filters become `$share/{group}/{filter}` (MQTT 5 / Mosquitto 2 / EMQX). */
-  sharedGroup?: string;
-  /** Received-but-unacknowledged messages; past this the socket is not read (backpressure). */
-  maxInflight: number;
-}
-
-type SendPacket = (packet: Packet, cb?: (err?: Error) => void, ...rest: unknown[]) => void;
-
 /**
- * A Nest transport strategy on mqtt.js that acknowledges a QoS 1 message only once its
- * handler has made it durable (stored, spooled, or dead-lettered).
- *
- * Why not Nest's built-in MQTT transport: it acks before the handler finishes and rewrites
- * payloads with `data`/`pattern`/`id` keys (DESIGN.md). Why not mqtt.js's own handleMessage
- * callback: mqtt.js reads the next packet only after that callback, so holding it until a
- * 5,000-line batch is written would allow one message in flight. Instead the callback is
- * called at once (bounded by maxInflight), the PUBACK mqtt.js then sends is withheld, and
- * the AckQueue sends it, in arrival order, when the handler's promise resolves.
- *
- * Persistent session (clean: false): what was not acknowledged when the process died is
- * redelivered by the broker; writes are idempotent, so a redelivery overwrites itself.
+ * The ingest consumer as a Nest transport strategy: a DurableMqttConsumer (acks only once
+ * the handler made a message durable) feeding the `@EventPattern(UPLINK_PATTERN)` handler.
  */
 export class DurableMqttServer extends Server implements CustomTransportStrategy {
   override readonly transportId = Symbol('hv-durable-mqtt');
   protected override readonly logger = new Logger(DurableMqttServer.name);
-  private client: MqttClient | undefined;
-  private sendPacket: SendPacket | undefined;
-  private readonly acks = new AckQueue((messageId) => this.sendAck(messageId));
-  private blocked: (() => void) | undefined;
-  private handler: ((msgs: InboundMessage[]) => unknown) | undefined;
-  private group: InboundMessage[] = [];
-  private groupAcks: Array<() => void> = [];
-  private groupScheduled = false;
-  private closing = false;
-  private corked = false;
+  private consumer: DurableMqttConsumer | undefined;
 
   constructor(private readonly options: DurableMqttOptions) {
     super();
   }
 
   get inflight(): number {
-    return this.acks.size;
+    return this.consumer?.inflight ?? 0;
   }
 
   get connected(): boolean {
-    return this.client?.connected ?? false;
+    return this.consumer?.connected ?? false;
   }
 
   listen(callback: (...optionalParams: unknown[]) => unknown): void {
     const handler = this.getHandlerByPattern(UPLINK_PATTERN);
     if (!handler) throw new Error(`no @EventPattern('${UPLINK_PATTERN}') handler is registered`);
-    this.handler = (msgs) => handler(msgs);
-    const o = this.options;
-    const client = mqtt.connect(o.url, {
-      clientId: o.clientId,
-      clean: false,
-      protocolVersion: 4, // MQTT 3.1.1: aedes speaks nothing newer
-      username: o.username,
-      password: o.password,
-      reconnectPeriod: 1_000,
-      connectTimeout: 10_000,
-      keepalive: 30,
-    });
-    this.client = client;
-    this.interceptPubacks(client);
-    client.handleMessage = (packet, done) => this.onPublish(packet, done);
-    let first = true;
-    client.on('connect', () => {
-      const filters = o.filters.map((f) => (o.sharedGroup ? `$share/${o.sharedGroup}/${f}` : f));
-      client.subscribe(filters, { qos: 1 }, (error, granted) => {
-        const refused = granted?.filter((g) => g.qos === 128).map((g) => g.topic) ?? [];
-        if (error || refused.length) this.logger.error(`subscription refused: ${error?.message ?? refused.join(', ')}`);
-      });
-      if (first) {
-        first = false;
-        callback();
-      }
-    });
-    // Acks pending for the old connection must not reach the new one: forget them.
-    client.on('close', () => {
-      this.acks.reset();
-      this.unblock();
-    });
-    client.on('error', (error) => this.logger.warn(`broker connection: ${error.message}`));
+    this.consumer = new DurableMqttConsumer(
+      this.options,
+      async (msgs: InboundMessage[]) => {
+        const result = await handler(msgs);
+        if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+      },
+      DurableMqttServer.name,
+    );
+    this.consumer.start(() => callback());
   }
 
-  private onPublish(packet: IPublishPacket, done: (error?: Error) => void): void {
-    this.groupAcks.push(this.acks.enqueue(packet.qos > 0 ? packet.messageId : undefined));
-    this.group.push({ topic: packet.topic, payload: packet.payload as Buffer, receivedAtMs: Date.now() });
-    if (!this.groupScheduled) {
-      this.groupScheduled = true;
-      setImmediate(() => this.dispatchGroup());
-    }
-    if (this.acks.size < this.options.maxInflight && !this.closing) done();
-    else this.blocked = () => done();
-  }
-
-  /**
-   * Everything parsed since the last turn of the event loop goes to the handler as one
-   * array: Nest's per-call machinery (context, pipes, interceptors, promises) is paid once
-   * per socket read rather than once per message (measured: it was most of the garbage).
-   */
-  private dispatchGroup(): void {
-    const msgs = this.group;
-    const finishes = this.groupAcks;
-    this.group = [];
-    this.groupAcks = [];
-    this.groupScheduled = false;
-    void this.dispatch(msgs).then(() => {
-      for (const finish of finishes) finish();
-    });
-  }
-
-  /** Ends at the handler, which never rejects: every message is stored, spooled or dead-lettered there. */
-  private async dispatch(msgs: InboundMessage[]): Promise<void> {
-    try {
-      const result = await this.handler!(msgs);
-      if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
-    } catch (error) {
-      // A handler bug: the messages are acknowledged only after this line is logged, with
-      // their topics, so that they are not lost silently.
-      this.logger.error(`uplink handler failed on ${msgs.length} messages (${msgs.slice(0, 3).map((m) => m.topic).join(', ')}…): ${(error as Error).stack ?? error}`);
-    }
-  }
-
-  private interceptPubacks(client: MqttClient): void {
-    const internal = client as unknown as { _sendPacket: SendPacket };
-    const original = internal._sendPacket.bind(client);
-    this.sendPacket = original;
-    internal._sendPacket = (packet, cb, ...rest) => {
-      if (packet.cmd === 'puback') {
-        cb?.(); // lets mqtt.js parse the next packet; the AckQueue sends the real PUBACK
-        return;
-      }
-      original(packet, cb, ...rest);
-    };
-  }
-
-  private sendAck(messageId: number): void {
-    if (this.client?.connected) {
-      this.corkUntilNextTick();
-      this.sendPacket!({ cmd: 'puback', messageId });
-    }
-    if (this.blocked && this.acks.size < this.options.maxInflight) this.unblock();
-  }
-
-  /**
-   * A written batch releases thousands of PUBACKs in one go: corking the socket until the
-   * next tick sends them in one write instead of one syscall each.
-   */
-  private corkUntilNextTick(): void {
-    const stream = this.client?.stream;
-    if (this.corked || !stream) return;
-    this.corked = true;
-    stream.cork();
-    process.nextTick(() => {
-      this.corked = false;
-      stream.uncork();
-    });
-  }
-
-  private unblock(): void {
-    const resume = this.blocked;
-    this.blocked = undefined;
-    resume?.();
-  }
-
-  /** Stops reading, lets pending acks go out (up to 5 s), then disconnects. */
   async close(): Promise<void> {
-    this.closing = true;
-    const deadline = Date.now() + 5_000;
-    while (this.acks.size > 0 && this.client?.connected && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await this.client?.endAsync();
+    await this.consumer?.close();
   }
 
   on(): never {
@@ -202,6 +52,6 @@ export class DurableMqttServer extends Server implements CustomTransportStrategy
   }
 
   unwrap<T>(): T {
-    return this.client as T;
+    return this.consumer?.mqttClient as T;
   }
 }

@@ -48,6 +48,11 @@ export class AlarmCorrelator {
     for (const a of alarms) this.active.set(a.key, { ...a });
   }
 
+  /** Open alarms held. */
+  get size(): number {
+    return this.active.size;
+  }
+
   get(key: string): ActiveAlarm | undefined {
     return this.active.get(key);
   }

@@ -61,6 +61,8 @@ interface TypeState {
 export interface DeviceRuleState {
   /** Device time of the last uplink, epoch ms. */
   lastSeen?: number;
+  /** Sequence number of that uplink (telegestion skips a redelivered one). */
+  lastSeq?: number;
   /** Reporting interval the device was told (set_interval), s. */
   intervalS?: number;
   types: Partial<Record<AlarmType, TypeState>>;

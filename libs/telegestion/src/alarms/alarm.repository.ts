@@ -1,0 +1,173 @@
+import { ALARM_TYPES, type ActiveAlarm, type AlarmType, type Correlated, type Severity } from '@hv/rules';
+import type { Database, Queryable } from '@hv/state';
+
+export type AlarmState = 'active' | 'acknowledged' | 'cleared';
+
+/** An alarm as stored (and as the API and events show it). */
+export interface Alarm {
+  id: number;
+  tenant: string;
+  device: string;
+  domain: string;
+  type: AlarmType;
+  kind: string;
+  severity: Severity;
+  source: 'detected' | 'reported';
+  state: AlarmState;
+  since: Date;
+  raisedAt: Date;
+  value: number | null;
+  acknowledgedAt: Date | null;
+  acknowledgedBy: string | null;
+  assignee: string | null;
+  clearedAt: Date | null;
+  clearedBy: string | null;
+  /** The alarm that explains this one (suppressed), if any. */
+  parentId: number | null;
+  savings: { kwh: number; eur: number; kgco2: number } | null;
+}
+
+/** What one applied change did to the store, for the events that follow the commit. */
+export type AlarmTransition =
+  | { event: 'raised' | 'suppressed' | 'escalated' | 'cleared'; alarm: Alarm }
+  | { event: 'adopted' | 'released'; alarm: Alarm };
+
+const COLUMNS = `id::int, tenant_id AS tenant, device_id AS device, domain, type, kind, severity, source, state,
+  since, raised_at AS "raisedAt", value, acknowledged_at AS "acknowledgedAt", acknowledged_by AS "acknowledgedBy",
+  assignee, cleared_at AS "clearedAt", cleared_by AS "clearedBy", parent_id::int AS "parentId",
+  CASE WHEN savings_kwh IS NULL THEN NULL ELSE json_build_object('kwh', savings_kwh, 'eur', savings_eur, 'kgco2', savings_kgco2) END AS savings`;
+
+const OPEN = `state <> 'cleared'`;
+
+/**
+ * The alarm store. Raising inserts against the partial unique index "one open alarm per
+ * device and type": a second raise of the same alarm (another instance, a redelivered
+ * message after a restart) conflicts and changes nothing, so nothing is raised twice.
+ */
+export class AlarmRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Applies the correlated changes in order, in the caller's transaction, and returns what
+   * each did. A raise that finds the alarm already open, or a clear that finds none, does
+   * nothing and returns nothing.
+   */
+  async apply(tx: Queryable, changes: readonly Correlated[]): Promise<AlarmTransition[]> {
+    const out: AlarmTransition[] = [];
+    for (const c of changes) {
+      const ch = c.change;
+      if (ch.kind === 'raise') {
+        const { rows } = await tx.query<Alarm>(
+          `INSERT INTO alarms (tenant_id, device_id, domain, type, kind, severity, source, since, value, parent_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+             (SELECT id FROM alarms WHERE device_id = split_part($10, '/', 1) AND type = split_part($10, '/', 2) AND ${OPEN}))
+           ON CONFLICT (device_id, type) WHERE ${OPEN} DO NOTHING
+           RETURNING ${COLUMNS}`,
+          [ch.tenant, ch.device, ch.domain, ch.type, ALARM_TYPES[ch.type].kind, ch.severity, ch.source, new Date(ch.since), ch.value ?? null, c.parent ?? null],
+        );
+        if (!rows[0]) continue;
+        out.push({ event: rows[0].parentId === null ? 'raised' : 'suppressed', alarm: rows[0] });
+        for (const key of c.adopt) {
+          const adopted = await this.link(tx, key, rows[0].id);
+          if (adopted) out.push({ event: 'adopted', alarm: adopted });
+        }
+      } else if (ch.kind === 'clear') {
+        const { rows } = await tx.query<Alarm>(
+          `UPDATE alarms SET state = 'cleared', cleared_at = $3, cleared_by = 'rules', value = COALESCE($4, value),
+             savings_kwh = $5, savings_eur = $6, savings_kgco2 = $7, updated_at = now()
+           WHERE device_id = $1 AND type = $2 AND ${OPEN}
+           RETURNING ${COLUMNS}`,
+          [ch.device, ch.type, new Date(ch.at), ch.value ?? null, ch.savings?.kwh ?? null, ch.savings?.eur ?? null, ch.savings?.kgco2 ?? null],
+        );
+        if (rows[0]) out.push({ event: 'cleared', alarm: rows[0] });
+      } else {
+        const { rows } = await tx.query<Alarm>(
+          `UPDATE alarms SET severity = $3, value = COALESCE($4, value), updated_at = now()
+           WHERE device_id = $1 AND type = $2 AND ${OPEN} AND severity <> $3
+           RETURNING ${COLUMNS}`,
+          [ch.device, ch.type, ch.severity, ch.value ?? null],
+        );
+        if (rows[0]) out.push({ event: 'escalated', alarm: rows[0] });
+      }
+      for (const key of c.release) {
+        const released = await this.link(tx, key, null);
+        if (released) out.push({ event: 'released', alarm: released });
+      }
+    }
+    return out;
+  }
+
+  /** Children whose parent went away long enough ago: they stand on their own. */
+  async release(tx: Queryable, keys: readonly string[]): Promise<AlarmTransition[]> {
+    const out: AlarmTransition[] = [];
+    for (const key of keys) {
+      const alarm = await this.link(tx, key, null);
+      if (alarm) out.push({ event: 'released', alarm });
+    }
+    return out;
+  }
+
+  /** Open alarms, as the correlator holds them (parents as `device/type` keys). */
+  async openForCorrelation(): Promise<ActiveAlarm[]> {
+    const { rows } = await this.db.query<{ device: string; type: AlarmType; since: Date; parent: string | null; parentClearedAt: Date | null }>(
+      `SELECT a.device_id AS device, a.type, a.since, p.device_id || '/' || p.type AS parent, p.cleared_at AS "parentClearedAt"
+       FROM alarms a LEFT JOIN alarms p ON p.id = a.parent_id
+       WHERE a.${OPEN}`,
+    );
+    return rows.map((r) => ({
+      key: `${r.device}/${r.type}`,
+      type: r.type,
+      device: r.device,
+      since: r.since.getTime(),
+      ...(r.parent ? { parent: r.parent } : {}),
+      ...(r.parentClearedAt ? { parentClearedAt: r.parentClearedAt.getTime() } : {}),
+    }));
+  }
+
+  async list(filter: { tenant?: string; device?: string; state?: AlarmState | 'open'; type?: AlarmType; limit?: number } = {}): Promise<Alarm[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.tenant) add('tenant_id = ?', filter.tenant);
+    if (filter.device) add('device_id = ?', filter.device);
+    if (filter.type) add('type = ?', filter.type);
+    if (filter.state === 'open') where.push(OPEN);
+    else if (filter.state) add('state = ?', filter.state);
+    params.push(filter.limit ?? 1_000);
+    const { rows } = await this.db.query<Alarm>(
+      `SELECT ${COLUMNS} FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return rows;
+  }
+
+  /** Operator acknowledges an open alarm (active → acknowledged). Returns it, or undefined if not open. */
+  async acknowledge(id: number, by: string): Promise<Alarm | undefined> {
+    const { rows } = await this.db.query<Alarm>(
+      `UPDATE alarms SET state = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2, updated_at = now()
+       WHERE id = $1 AND state = 'active' RETURNING ${COLUMNS}`,
+      [id, by],
+    );
+    return rows[0];
+  }
+
+  async assign(id: number, assignee: string | null): Promise<Alarm | undefined> {
+    const { rows } = await this.db.query<Alarm>(`UPDATE alarms SET assignee = $2, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [id, assignee]);
+    return rows[0];
+  }
+
+  /** Sets (or removes) the parent link of the open alarm `device/type`. */
+  private async link(tx: Queryable, key: string, parentId: number | null): Promise<Alarm | undefined> {
+    const [device, type] = key.split('/') as [string, string];
+    const { rows } = await tx.query<Alarm>(
+      `UPDATE alarms SET parent_id = $3, updated_at = now()
+       WHERE device_id = $1 AND type = $2 AND ${OPEN} AND parent_id IS DISTINCT FROM $3
+       RETURNING ${COLUMNS}`,
+      [device, type, parentId],
+    );
+    return rows[0];
+  }
+}

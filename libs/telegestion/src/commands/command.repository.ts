@@ -1,0 +1,84 @@
+import type { Database, Queryable } from '@hv/state';
+import type { CommandRecord, CommandStatus } from './command.model';
+
+/** Rows per statement: ~5,000 keeps each parameter array well under a megabyte. */
+const CHUNK = 5_000;
+
+const SELECT = `SELECT cmd_id AS "cmdId", batch_id AS "batchId", c.tenant_id AS tenant, device_id AS device, d.domain, body, reason, status, attempts,
+  (extract(epoch FROM next_attempt_at) * 1000)::float8 AS "nextAttemptAt", (extract(epoch FROM expires_at) * 1000)::float8 AS "expiresAt",
+  (extract(epoch FROM c.created_at) * 1000)::float8 AS "createdAt", (extract(epoch FROM sent_at) * 1000)::float8 AS "sentAt",
+  (extract(epoch FROM acked_at) * 1000)::float8 AS "ackedAt", ack_status AS "ackStatus", reported, error
+  FROM commands c JOIN devices d ON d.id = c.device_id`;
+
+const ts = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** Commands and their batches (PostgreSQL): written before they are sent, updated in batches after. */
+export class CommandRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Stores a batch and its commands in one transaction (all queued). */
+  async insert(batch: { id: string; tenant: string | null; target: unknown; body: unknown; reason: string; createdBy: string } | null, commands: readonly CommandRecord[]): Promise<void> {
+    await this.db.tx(async (tx) => {
+      if (batch) {
+        await tx.query(
+          `INSERT INTO command_batches (id, tenant_id, target, body, reason, created_by, devices) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [batch.id, batch.tenant, JSON.stringify(batch.target), JSON.stringify(batch.body), batch.reason, batch.createdBy, commands.length],
+        );
+      }
+      for (let i = 0; i < commands.length; i += CHUNK) {
+        const c = commands.slice(i, i + CHUNK);
+        await tx.query(
+          `INSERT INTO commands (cmd_id, batch_id, tenant_id, device_id, body, reason, status, attempts, next_attempt_at, expires_at, created_at)
+           SELECT id, b, t, d, body::jsonb, r, 'queued', 0, n::timestamptz, e::timestamptz, cr::timestamptz
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS u(id, b, t, d, body, r, n, e, cr)`,
+          [c.map((x) => x.cmdId), c.map((x) => x.batchId), c.map((x) => x.tenant), c.map((x) => x.device), c.map((x) => JSON.stringify(x.body)), c.map((x) => x.reason), c.map((x) => ts(x.nextAttemptAt)), c.map((x) => ts(x.expiresAt)), c.map((x) => ts(x.createdAt))],
+        );
+      }
+    });
+  }
+
+  /** Writes the mutable columns of each record as it stands in memory. */
+  async update(records: readonly CommandRecord[], tx: Queryable = this.db): Promise<void> {
+    for (let i = 0; i < records.length; i += CHUNK) {
+      const c = records.slice(i, i + CHUNK);
+      await tx.query(
+        `UPDATE commands SET status = u.s, attempts = u.a, next_attempt_at = u.n::timestamptz, sent_at = u.st::timestamptz,
+           acked_at = u.ak::timestamptz, ack_status = u.ast, reported = u.rep::jsonb, error = u.err, updated_at = now()
+         FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+           AS u(id, s, a, n, st, ak, ast, rep, err)
+         WHERE commands.cmd_id = u.id`,
+        [c.map((x) => x.cmdId), c.map((x) => x.status), c.map((x) => x.attempts), c.map((x) => ts(x.nextAttemptAt)), c.map((x) => ts(x.sentAt)), c.map((x) => ts(x.ackedAt)), c.map((x) => x.ackStatus), c.map((x) => (x.reported ? JSON.stringify(x.reported) : null)), c.map((x) => x.error)],
+      );
+    }
+  }
+
+  /** What a restart resumes: every queued or sent command. */
+  async pending(): Promise<CommandRecord[]> {
+    const { rows } = await this.db.query<CommandRecord>(`${SELECT} WHERE status IN ('queued', 'sent') ORDER BY c.created_at, cmd_id`);
+    return rows;
+  }
+
+  /** Acknowledged overrides still in force at `nowMs`: the expected level honours them after a restart. */
+  async activeOverrides(nowMs: number): Promise<CommandRecord[]> {
+    const { rows } = await this.db.query<CommandRecord>(
+      `${SELECT} WHERE status = 'acknowledged' AND reason = 'override' AND expires_at > $1 ORDER BY acked_at`,
+      [new Date(nowMs)],
+    );
+    return rows;
+  }
+
+  async get(cmdId: string): Promise<CommandRecord | undefined> {
+    const { rows } = await this.db.query<CommandRecord>(`${SELECT} WHERE cmd_id = $1`, [cmdId]);
+    return rows[0];
+  }
+
+  async byBatch(batchId: string): Promise<CommandRecord[]> {
+    const { rows } = await this.db.query<CommandRecord>(`${SELECT} WHERE batch_id = $1 ORDER BY device_id`, [batchId]);
+    return rows;
+  }
+
+  async batchCounts(batchId: string): Promise<Partial<Record<CommandStatus, number>>> {
+    const { rows } = await this.db.query<{ status: CommandStatus; n: number }>('SELECT status, count(*)::int AS n FROM commands WHERE batch_id = $1 GROUP BY status', [batchId]);
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+}

@@ -1,0 +1,65 @@
+import { levelAt, nextChange, parseProgram, preview, type LightingProgram, type Override, type Place, type Transition } from '@hv/lighting';
+import type { RuleDevice } from '@hv/rules';
+import type { ProgramAssignment, ProgramRepository } from './program.repository';
+
+/**
+ * What a luminaire follows when nothing is assigned to it: the astronomical clock, lit
+ * the whole night at full level (what an unmanaged cabinet with a twilight switch does).
+ */
+export const DEFAULT_PROGRAM: LightingProgram = parseProgram({ id: 'default-astronomical', name: 'Astronomical clock, full night' });
+
+/** Where a luminaire stands; without coordinates, the centre of the Aisne (Laon's sun times ±2 min). */
+const AISNE_PLACE: Place = { lat: 49.5641, lon: 3.6199 };
+
+/**
+ * Lighting programs in memory, resolved per device: the most specific assignment wins
+ * (device, then its cabinet, then its groups in id order, then its tenant), else
+ * DEFAULT_PROGRAM. The same `levelAt` then drives commands, judges what devices report
+ * and computes previews.
+ */
+export class ProgramDirectory {
+  private programs = new Map<string, LightingProgram>();
+  private assigned = new Map<string, string>();
+  private groupsOf = new Map<string, string[]>();
+
+  constructor(private readonly repository: ProgramRepository) {}
+
+  async load(): Promise<void> {
+    const { programs, assignments, memberships } = await this.repository.loadAll();
+    this.programs = new Map(programs.map((p) => [`${p.tenant}/${p.program.id}`, p.program]));
+    this.assigned = new Map(assignments.map((a: ProgramAssignment) => [`${a.tenant}/${a.scope}/${a.scopeId}`, a.programId]));
+    const groups = new Map<string, string[]>();
+    for (const m of memberships) (groups.get(m.device) ?? groups.set(m.device, []).get(m.device)!).push(m.group);
+    this.groupsOf = groups;
+  }
+
+  programFor(device: Pick<RuleDevice, 'id' | 'tenant' | 'cabinet'>): LightingProgram {
+    const t = device.tenant;
+    const id =
+      this.assigned.get(`${t}/device/${device.id}`) ??
+      (device.cabinet ? this.assigned.get(`${t}/cabinet/${device.cabinet}`) : undefined) ??
+      this.groupsOf.get(device.id)?.map((g) => this.assigned.get(`${t}/group/${g}`)).find((p) => p !== undefined) ??
+      this.assigned.get(`${t}/tenant/${t}`);
+    return (id && this.programs.get(`${t}/${id}`)) || DEFAULT_PROGRAM;
+  }
+
+  /** The level the program (and the overrides in force) ask of the device at `ts`, %. */
+  expectedLevel(device: RuleDevice, ts: number, overrides?: readonly Override[], lastPresenceMs?: number): number {
+    return levelAt(this.programFor(device), ts, { place: placeOf(device), ...(overrides ? { overrides } : {}), ...(lastPresenceMs !== undefined ? { lastPresenceMs } : {}) }).levelPct;
+  }
+
+  /** The program's next change after `ts` (when a reconciliation command should expire). */
+  nextChange(device: RuleDevice, ts: number, overrides?: readonly Override[]): number | null {
+    return nextChange(this.programFor(device), ts, { place: placeOf(device), ...(overrides ? { overrides } : {}) })?.at ?? null;
+  }
+
+  /** What the device will do between two instants, from the code that drives it. */
+  preview(device: RuleDevice, fromMs: number, toMs: number, overrides?: readonly Override[]): Transition[] {
+    return preview(this.programFor(device), fromMs, toMs, { place: placeOf(device), ...(overrides ? { overrides } : {}) });
+  }
+}
+
+export function placeOf(device: Pick<RuleDevice, 'attributes'>): Place {
+  const { lat, lon } = device.attributes;
+  return typeof lat === 'number' && typeof lon === 'number' ? { lat, lon } : AISNE_PLACE;
+}

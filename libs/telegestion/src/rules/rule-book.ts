@@ -1,0 +1,97 @@
+import type { DeviceInfo } from '@hv/contracts';
+import { DeviceRules, rulesFor, type AlarmChange, type DeviceRuleState, type ObserveOptions, type RuleConfig, type RuleDevice } from '@hv/rules';
+
+/**
+ * The rules of every device this instance judges, with their state: created from the
+ * stored state on first use (or at start-up, so that a device silent since the restart is
+ * still judged by the clock), and marked dirty when a reading changes them.
+ */
+export class RuleBook {
+  private readonly rules = new Map<string, DeviceRules>();
+  private readonly dirty = new Set<string>();
+  /** Newest (ts, seq) observed per device: a redelivered or late reading is not judged twice. */
+  private readonly last = new Map<string, { ts: number; seq: number }>();
+
+  constructor(
+    private readonly configs: ReadonlyMap<string, RuleConfig>,
+    private readonly stored: Map<string, DeviceRuleState> = new Map(),
+  ) {}
+
+  get size(): number {
+    return this.rules.size;
+  }
+
+  /** Instantiates every stored state whose device is known (start-up). */
+  adoptStored(lookup: (id: string) => DeviceInfo | undefined): number {
+    let n = 0;
+    for (const [id, state] of this.stored) {
+      const device = lookup(id);
+      if (!device) continue;
+      this.create(device, state);
+      n++;
+    }
+    this.stored.clear();
+    return n;
+  }
+
+  rulesOf(device: DeviceInfo): DeviceRules {
+    return this.rules.get(device.id) ?? this.create(device, this.stored.get(device.id));
+  }
+
+  /**
+   * Judges one reading. Returns null when the reading is not newer than the newest one
+   * judged (a redelivery after a restart, or a late reading: ingest stores it, the rules,
+   * which reason on sequences, skip it).
+   */
+  observe(device: DeviceInfo, channel: 'telemetry' | 'event', body: Record<string, unknown>, ts: number, options?: ObserveOptions): AlarmChange[] | null {
+    const rules = this.rulesOf(device);
+    const seq = typeof body.seq === 'number' ? body.seq : -1;
+    const last = this.last.get(device.id) ?? (rules.state.lastSeen !== undefined ? { ts: rules.state.lastSeen, seq: rules.state.lastSeq ?? Number.MAX_SAFE_INTEGER } : undefined);
+    if (last && (ts < last.ts || (ts === last.ts && seq <= last.seq))) return null;
+    this.last.set(device.id, { ts, seq });
+    rules.state.lastSeq = seq;
+    this.dirty.add(device.id);
+    return rules.observe(channel, body, ts, options);
+  }
+
+  /** The clock, for every device. */
+  tick(now: number): AlarmChange[] {
+    const out: AlarmChange[] = [];
+    for (const [id, rules] of this.rules) {
+      const changes = rules.tick(now);
+      if (changes.length) {
+        this.dirty.add(id);
+        out.push(...changes);
+      }
+    }
+    return out;
+  }
+
+  markDirty(id: string): void {
+    this.dirty.add(id);
+  }
+
+  /** The states changed since the last call (serialised by the caller's repository). */
+  takeDirty(): Array<{ device: string; state: DeviceRuleState }> {
+    const out: Array<{ device: string; state: DeviceRuleState }> = [];
+    for (const id of this.dirty) {
+      const rules = this.rules.get(id);
+      if (rules) out.push({ device: id, state: rules.state });
+    }
+    this.dirty.clear();
+    return out;
+  }
+
+  /** Puts states back after a failed write. */
+  restoreDirty(ids: Iterable<string>): void {
+    for (const id of ids) this.dirty.add(id);
+  }
+
+  private create(device: DeviceInfo, state: DeviceRuleState | undefined): DeviceRules {
+    const ruleDevice: RuleDevice = { id: device.id, tenant: device.tenant, type: device.type, epci: device.epci, cabinet: device.cabinet, attributes: device.attributes ?? {} };
+    const rules = new DeviceRules(ruleDevice, rulesFor(this.configs, device.tenant, device.epci), state);
+    this.rules.set(device.id, rules);
+    this.stored.delete(device.id);
+    return rules;
+  }
+}

@@ -1,0 +1,37 @@
+import type { DeviceRuleState } from '@hv/rules';
+import type { Database, Queryable } from '@hv/state';
+
+/** States per upsert statement (each ≈ 0.5–2 kB of JSON). */
+const CHUNK = 2_000;
+
+/** The rules' per-device state (windows, debouncers, last reading), persisted for restarts. */
+export class RuleStateRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Every stored state, in pages (the Aisne's 95k devices at start-up). */
+  async *all(pageSize = 10_000): AsyncGenerator<Array<{ device: string; state: DeviceRuleState }>> {
+    let after = '';
+    for (;;) {
+      const { rows } = await this.db.query<{ device: string; state: DeviceRuleState }>(
+        'SELECT device_id AS device, state FROM rule_states WHERE device_id > $1 ORDER BY device_id LIMIT $2',
+        [after, pageSize],
+      );
+      if (rows.length === 0) return;
+      yield rows;
+      after = rows.at(-1)!.device;
+    }
+  }
+
+  /** Upserts the states, in `tx` when given (with the alarm changes they led to). */
+  async save(states: ReadonlyArray<{ device: string; state: DeviceRuleState }>, tx: Queryable = this.db): Promise<void> {
+    for (let i = 0; i < states.length; i += CHUNK) {
+      const chunk = states.slice(i, i + CHUNK);
+      await tx.query(
+        `INSERT INTO rule_states (device_id, state, updated_at)
+         SELECT d, s::jsonb, now() FROM unnest($1::text[], $2::text[]) AS u(d, s)
+         ON CONFLICT (device_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
+        [chunk.map((s) => s.device), chunk.map((s) => JSON.stringify(s.state))],
+      );
+    }
+  }
+}

@@ -1,0 +1,227 @@
+import { Logger } from '@nestjs/common';
+import { Rejection, type InboundMessage } from '@hv/ingest';
+import type { AlarmChange, AlarmCorrelator, Correlated } from '@hv/rules';
+import type { Database } from '@hv/state';
+import type { AlarmRepository, AlarmTransition } from './alarms/alarm.repository';
+import type { CommandService } from './commands/command.service';
+import type { ProgramDirectory } from './programs/program-directory';
+import type { UplinkReader, Uplink } from './reader/uplink-reader';
+import type { RuleBook } from './rules/rule-book';
+import type { RuleStateRepository } from './rules/rule-state.repository';
+import type { TelegestionEvents } from './telegestion-events';
+import type { TelegestionMetrics } from './telegestion.metrics';
+
+export interface ReconcileOptions {
+  /** Reported level differing from the program this long (device time) → the command again, ms. */
+  afterMs: number;
+  /** At most one reconciliation command per device in this period, ms. */
+  minIntervalMs: number;
+}
+
+/** Reported and expected levels this far apart (percentage points) disagree. */
+const LEVEL_TOLERANCE_PCT = 5;
+/** A reconciliation command holds the level until the program's next change, or this long, ms. */
+const DEFAULT_HOLD_MS = 3_600_000;
+
+/**
+ * Where each message ends in telegestion (ingest is where it is stored or dead-lettered):
+ * - not a valid uplink of a registered device: counted in `hv_telegestion_skipped_total`;
+ * - an ack: ends its command (CommandService);
+ * - a status: nothing to judge (communication loss is judged on the clock);
+ * - a reading older than the newest one judged for its device: counted as skipped;
+ * - otherwise judged by the device's rules: its alarm changes are correlated and stored
+ *   in one transaction with the states of the devices they concern; the other states are
+ *   written before the message is acknowledged (`durable()`), so a restart resumes them.
+ */
+export class TelegestionPipeline {
+  private readonly logger = new Logger(TelegestionPipeline.name);
+  /** Batches are judged one after another: alarm changes reach the store in order. */
+  private chain: Promise<unknown> = Promise.resolve();
+  private waiters: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+  private writing = false;
+  private closing = false;
+  /** Newest device time seen: the `stream` clock. */
+  watermark = 0;
+  private readonly mismatchSince = new Map<string, number>();
+  private readonly lastReconcile = new Map<string, number>();
+  private readonly lastPresence = new Map<string, number>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly reader: UplinkReader,
+    private readonly book: RuleBook,
+    private readonly correlator: AlarmCorrelator,
+    private readonly alarms: AlarmRepository,
+    private readonly states: RuleStateRepository,
+    private readonly programs: ProgramDirectory,
+    private readonly commands: CommandService,
+    private readonly events: TelegestionEvents,
+    private readonly metrics: TelegestionMetrics,
+    private readonly reconcile: ReconcileOptions,
+    /** The rules' clock for commands' expiry (wall, or the stream's watermark). */
+    private readonly now: () => number,
+  ) {}
+
+  /** The consumer's handler: resolves once the batch's effects are durable (then it is acknowledged). */
+  async handle(msgs: InboundMessage[]): Promise<void> {
+    const uplinks = await Promise.all(msgs.map((m) => this.reader.read(m).catch((e: Error) => new Rejection('schema', e.message))));
+    await this.serial(() => this.judge(uplinks));
+    await this.durable();
+  }
+
+  /** The clock: communication loss, overstays, correlation grace periods. */
+  async tick(now: number): Promise<void> {
+    await this.serial(async () => {
+      const changes = this.book.tick(now);
+      const released = this.correlator.tick(now);
+      await this.store(changes, released);
+    });
+    await this.durable();
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn, fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async judge(uplinks: Array<Uplink | Rejection>): Promise<void> {
+    const changes: AlarmChange[] = [];
+    for (const u of uplinks) {
+      this.metrics.received++;
+      if (u instanceof Rejection) {
+        this.metrics.skip(u.reason);
+        continue;
+      }
+      if (u.route) this.commands.onRoute(u.device.id, u.route);
+      if (u.channel === 'ack') {
+        this.commands.onAck(u.device.id, u.body);
+        continue;
+      }
+      if (u.channel === 'status') continue;
+      if (u.ts > this.watermark) this.watermark = u.ts;
+      if (u.channel === 'event' && u.body.event === 'presence') this.lastPresence.set(u.device.id, u.ts);
+      const lighting = u.device.type === 'lighting-controller' && u.channel === 'telemetry';
+      const expected = lighting ? this.expectedLevel(u) : undefined;
+      const judged = this.book.observe(u.device, u.channel, u.body, u.ts, expected !== undefined ? { expectedLevelPct: expected } : {});
+      if (judged === null) {
+        this.metrics.skip('not_newer');
+        continue;
+      }
+      changes.push(...judged);
+      if (lighting && expected !== undefined) this.reconcileLevel(u, expected);
+    }
+    await this.store(changes, []);
+  }
+
+  private expectedLevel(u: Uplink): number | undefined {
+    const rules = this.book.rulesOf(u.device);
+    try {
+      return this.programs.expectedLevel(rules.device, u.ts, this.commands.overridesOf(u.device.id, u.ts), this.lastPresence.get(u.device.id));
+    } catch {
+      return undefined; // no sunset at that latitude (not in France): nothing expected
+    }
+  }
+
+  /**
+   * Desired against reported: a luminaire that has reported another level than its
+   * program's for `afterMs` gets the program's level as a command (reason "schedule"),
+   * held until the program's next change. Not while a command is on its way, and not more
+   * than once per `minIntervalMs` (a stuck relay would otherwise be commanded forever; it
+   * is an alarm's business).
+   */
+  private reconcileLevel(u: Uplink, expected: number): void {
+    const reported = u.body.level_pct;
+    const id = u.device.id;
+    if (typeof reported !== 'number' || Math.abs(reported - expected) <= LEVEL_TOLERANCE_PCT) {
+      this.mismatchSince.delete(id);
+      return;
+    }
+    const since = this.mismatchSince.get(id);
+    if (since === undefined) {
+      this.mismatchSince.set(id, u.ts);
+      return;
+    }
+    if (u.ts - since < this.reconcile.afterMs || this.commands.hasPending(id)) return;
+    const last = this.lastReconcile.get(id);
+    if (last !== undefined && u.ts - last < this.reconcile.minIntervalMs) return;
+    this.lastReconcile.set(id, u.ts);
+    this.mismatchSince.delete(id);
+    const rules = this.book.rulesOf(u.device);
+    const next = this.programs.nextChange(rules.device, u.ts, this.commands.overridesOf(id, u.ts));
+    const holdMs = next !== null ? next - u.ts : DEFAULT_HOLD_MS;
+    this.metrics.reconciled++;
+    void this.commands
+      .submit([u.device], 'lighting', { level_pct: expected, reason: 'schedule' }, { reason: 'schedule', expiresAt: this.now() + holdMs, createdBy: 'reconciliation', target: { devices: [id] } })
+      .catch((e: Error) => this.logger.warn(`reconciliation command for ${id} not stored: ${e.message}`));
+  }
+
+  /** Correlates, then stores the changes and the states of their devices in one transaction; events after the commit. */
+  private async store(changes: AlarmChange[], released: string[]): Promise<void> {
+    if (changes.length === 0 && released.length === 0) return;
+    const correlated: Correlated[] = changes.map((c) => this.correlator.apply(c));
+    const devices = new Set(changes.map((c) => c.device));
+    const states = this.book.takeDirty();
+    const withChanges = states.filter((s) => devices.has(s.device));
+    this.book.restoreDirty(states.filter((s) => !devices.has(s.device)).map((s) => s.device));
+    // The rules' state has moved on: these changes cannot be recomputed from a redelivery,
+    // so they are retried until stored, holding the batch (and the broker's backlog) meanwhile.
+    const transitions = await this.retrying('alarm changes', () =>
+      this.db.tx(async (tx) => {
+        const out = await this.alarms.apply(tx, correlated);
+        out.push(...(await this.alarms.release(tx, released)));
+        await this.states.save(withChanges, tx);
+        return out;
+      }),
+    );
+    for (const t of transitions) {
+      this.metrics.alarm(t.event);
+      this.events.alarm(t);
+    }
+  }
+
+  /**
+   * Resolves once every rule state changed before the call is written. Callers that arrive
+   * while a write runs share the next one (group commit): states are written back to back,
+   * not once per batch.
+   */
+  durable(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    while (this.waiters.length > 0) {
+      const waiters = this.waiters;
+      this.waiters = [];
+      try {
+        const states = this.book.takeDirty();
+        if (states.length) await this.retrying('rule states', () => this.states.save(states));
+        for (const w of waiters) w.resolve();
+      } catch (error) {
+        for (const w of waiters) w.reject(error as Error);
+      }
+    }
+    this.writing = false;
+  }
+
+  private async retrying<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        if (this.closing) throw error;
+        if (attempt % 10 === 0) this.logger.warn(`${what} not written (attempt ${attempt + 1}, retrying): ${(error as Error).message}`);
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 250 * 2 ** Math.min(attempt, 5))));
+      }
+    }
+  }
+
+  /** Stops retrying (shutdown): what is not written stays unacknowledged and comes back. */
+  close(): void {
+    this.closing = true;
+  }
+}

@@ -1,0 +1,191 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CMD_SCHEMAS, DEVICE_TYPES, formatIssues, type DeviceInfo, type DeviceSource, type Domain } from '@hv/contracts';
+import { DurableMqttConsumer, Normalizer, RegistryDeviceDirectory } from '@hv/ingest';
+import type { Transition } from '@hv/lighting';
+import { HealthRegistry } from '@hv/observability';
+import { AlarmCorrelator, type DeviceRuleState } from '@hv/rules';
+import { Database } from '@hv/state';
+import { InfluxRepository } from '@hv/timeseries';
+import { AlarmRepository } from './alarms/alarm.repository';
+import type { CommandRecord, CommandRequest } from './commands/command.model';
+import { CommandRepository } from './commands/command.repository';
+import { CommandService, type CommandTransport } from './commands/command.service';
+import { resolveTargets } from './commands/command-targets';
+import { ProgramDirectory } from './programs/program-directory';
+import { ProgramRepository } from './programs/program.repository';
+import { UplinkReader } from './reader/uplink-reader';
+import { RuleBook } from './rules/rule-book';
+import { RuleStateRepository } from './rules/rule-state.repository';
+import { TelegestionEvents } from './telegestion-events';
+import { TelegestionMetrics } from './telegestion.metrics';
+import { TELEGESTION_OPTIONS, type TelegestionOptions } from './telegestion.options';
+import { TelegestionPipeline } from './telegestion.pipeline';
+
+export const TELEGESTION_DEVICE_SOURCE = Symbol('TELEGESTION_DEVICE_SOURCE');
+
+/** A command refused before anything was stored: names the bad fields or the missing devices. */
+export class CommandError extends Error {
+  override readonly name = 'CommandError';
+  constructor(readonly problems: string[]) {
+    super(`invalid command: ${problems.join('; ')}`);
+  }
+}
+
+/**
+ * Telegestion: reads every reading, event and ack (its own MQTT session, acknowledged only
+ * once judged and durable), judges them with each device's rules, keeps the alarms in
+ * PostgreSQL, drives the luminaires' programs and commands, and reports alarm and command
+ * events to InfluxDB and MQTT. On start it reloads what a restart must keep: open alarms
+ * (and their correlation), the rules' state, pending commands, programs.
+ */
+@Injectable()
+export class TelegestionService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(TelegestionService.name);
+  readonly alarms: AlarmRepository;
+  readonly programs: ProgramRepository;
+  readonly commandStore: CommandRepository;
+  private readonly directory: RegistryDeviceDirectory;
+  private readonly programDirectory: ProgramDirectory;
+  private readonly events: TelegestionEvents;
+  private readonly consumer: DurableMqttConsumer;
+  private commands!: CommandService;
+  private pipeline!: TelegestionPipeline;
+  private ticker: NodeJS.Timeout | undefined;
+  private ticking = false;
+
+  constructor(
+    @Inject(TELEGESTION_OPTIONS) private readonly options: TelegestionOptions,
+    @Inject(TELEGESTION_DEVICE_SOURCE) private readonly source: DeviceSource,
+    private readonly db: Database,
+    influx: InfluxRepository,
+    private readonly metrics: TelegestionMetrics,
+    private readonly health: HealthRegistry,
+  ) {
+    this.alarms = new AlarmRepository(db);
+    this.programs = new ProgramRepository(db);
+    this.commandStore = new CommandRepository(db);
+    this.directory = new RegistryDeviceDirectory(source);
+    this.programDirectory = new ProgramDirectory(this.programs);
+    this.consumer = new DurableMqttConsumer(options.mqtt, (msgs) => this.pipeline.handle(msgs), 'Telegestion');
+    this.events = new TelegestionEvents(influx, () => this.consumer.mqttClient);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.directory.load();
+    this.directory.startRefresh();
+    await this.programDirectory.load();
+    const stored = new Map<string, DeviceRuleState>();
+    for await (const page of new RuleStateRepository(this.db).all()) for (const s of page) stored.set(s.device, s.state);
+    let lastSeen = 0;
+    for (const s of stored.values()) lastSeen = Math.max(lastSeen, s.lastSeen ?? 0);
+    const book = new RuleBook(this.options.rules, stored);
+    const adopted = book.adoptStored((id) => {
+      const d = this.directory.byId(id);
+      return d instanceof Promise ? undefined : d;
+    });
+    const correlator = new AlarmCorrelator((device) => {
+      const d = this.directory.byId(device);
+      return d instanceof Promise ? undefined : d?.cabinet;
+    });
+    const open = await this.alarms.openForCorrelation();
+    correlator.restore(open);
+
+    const transport: CommandTransport = {
+      get ready() {
+        return consumer.connected;
+      },
+      publish: (topic, payload, qos) =>
+        new Promise<void>((resolve) => {
+          const client = this.consumer.mqttClient;
+          if (!client) return resolve();
+          client.publish(topic, payload, { qos }, (error) => {
+            if (error) this.logger.warn(`command not published on ${topic}: ${error.message}`);
+            resolve();
+          });
+        }),
+    };
+    const consumer = this.consumer;
+    // The stream clock starts where the stored states left off (a restart mid-replay must not
+    // judge every device silent against the wall clock).
+    const now = () => (this.options.clock === 'stream' ? this.pipeline.watermark : Date.now());
+    this.commands = new CommandService(this.commandStore, transport, this.events, this.options.commands);
+    this.commands.isLorawan = (c: CommandRecord) => {
+      const d = this.directory.byId(c.device);
+      return !(d instanceof Promise) && !!d?.devEui;
+    };
+    const reader = new UplinkReader(new Normalizer(this.directory, this.options.limits), this.directory);
+    this.pipeline = new TelegestionPipeline(this.db, reader, book, correlator, this.alarms, new RuleStateRepository(this.db), this.programDirectory, this.commands, this.events, this.metrics, this.options.reconcile, now);
+    this.pipeline.watermark = lastSeen;
+
+    this.metrics.openAlarms = () => correlator.size;
+    this.metrics.pendingCommands = () => this.commands.pendingCount;
+    this.metrics.commands = () => ({ ...this.commands.stats });
+    this.metrics.eventsDropped = () => this.events.dropped;
+    this.health.register({ name: 'telegestion-mqtt', check: async () => this.consumer.connected });
+
+    this.events.start();
+    await this.commands.start();
+    // Not awaited: with the broker away, telegestion starts and connects when it is back.
+    this.consumer.start();
+    this.ticker = setInterval(() => void this.tick(now()), this.options.tickMs);
+    this.logger.log(`telegestion up: ${adopted} rule states resumed, ${open.length} open alarms, ${this.commands.pendingCount} pending commands (clock: ${this.options.clock})`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.ticker);
+    this.directory.onModuleDestroy();
+    await this.consumer.close();
+    this.pipeline?.close();
+    await this.commands?.stop();
+    await this.events.stop();
+  }
+
+  /**
+   * Sends a command to a device, a list, a group, a cabinet's luminaires or a tenant's
+   * devices of the command's domain. Validated against the contract before anything is
+   * stored; returns the batch id and the commands (queued).
+   */
+  async sendCommand(request: CommandRequest & { domain: Domain }): Promise<{ batchId: string; commands: CommandRecord[] }> {
+    const probe = { cmd_id: 'probe', ts: Date.now(), ...request.body, ...(request.expiresAt !== undefined ? { expires_at: request.expiresAt } : {}) };
+    const checked = CMD_SCHEMAS[request.domain].safeParse(probe);
+    if (!checked.success) throw new CommandError(formatIssues(checked.error.issues));
+    const devices = await resolveTargets(this.db, this.directory, request.target);
+    const wrong = devices.filter((d) => DEVICE_TYPES[d.type].domain !== request.domain);
+    if (devices.length === 0) throw new CommandError(['target: no registered device']);
+    if (wrong.length) throw new CommandError([`target: ${wrong.length} devices are not in domain ${request.domain} (e.g. ${wrong[0]!.id})`]);
+    const reason = typeof request.body.reason === 'string' ? request.body.reason : 'manual';
+    return this.commands.submit(devices, request.domain, request.body, { reason, ...(request.expiresAt !== undefined ? { expiresAt: request.expiresAt } : {}), createdBy: request.createdBy, target: request.target });
+  }
+
+  /** What a luminaire will do between two instants (its program and the overrides in force). */
+  async preview(deviceId: string, fromMs: number, toMs: number): Promise<Transition[]> {
+    const device = await this.directory.byId(deviceId);
+    if (!device) throw new CommandError([`device: ${deviceId} is not registered`]);
+    return this.programDirectory.preview(ruleDeviceOf(device), fromMs, toMs, this.commands.overridesOf(deviceId, fromMs));
+  }
+
+  /** Programs or assignments changed: use them from now on. */
+  reloadPrograms(): Promise<void> {
+    return this.programDirectory.load();
+  }
+
+  get pendingCommands(): number {
+    return this.commands.pendingCount;
+  }
+
+  private async tick(now: number): Promise<void> {
+    if (this.ticking || now === 0) return;
+    this.ticking = true;
+    try {
+      await this.pipeline.tick(now);
+    } catch (error) {
+      this.logger.warn(`clock tick failed: ${(error as Error).message}`);
+    } finally {
+      this.ticking = false;
+    }
+  }
+}
+
+function ruleDeviceOf(d: DeviceInfo) {
+  return { id: d.id, tenant: d.tenant, type: d.type, epci: d.epci, cabinet: d.cabinet, attributes: d.attributes ?? {} };
+}
