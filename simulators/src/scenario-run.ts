@@ -41,7 +41,7 @@ export const scenarioBaseDir = (scenarioPath: string): string => dirname(resolve
 export function scenarioStream(scenario: Scenario, fleet: Fleet): { stream: FleetStream; startMs: number; endMs: number; messages(): Generator<SimMessage, void, undefined> } {
   const startMs = Date.parse(scenario.start);
   const endMs = startMs + scenario.duration_s * 1000;
-  const stream = new FleetStream(fleet, { seed: scenario.seed, startMs, stepMs: scenario.step_ms, channels: scenario.channels, faults: scenarioFaults(scenario), env: scenarioEnvironment(scenario) });
+  const stream = new FleetStream(fleet, { seed: scenario.seed, startMs, stepMs: scenario.step_ms, channels: scenario.channels, faults: scenarioFaults(scenario), env: scenarioEnvironment(scenario), ...(scenario.event_share !== undefined ? { eventShare: scenario.event_share } : {}) });
   return {
     stream,
     startMs,

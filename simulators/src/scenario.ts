@@ -52,6 +52,12 @@ export const scenarioSchema = z.strictObject({
   step_ms: z.number().positive().default(1_000),
   seed: z.union([z.string(), z.number()]),
   channels: z.array(z.enum(UPLINK_CHANNELS)).min(1).default(['telemetry', 'event']),
+  /**
+   * Share of the stream's slots that carry a device's own random events (presence,
+   * switching, occupancy, and the faults devices report on their own); default the
+   * stream's. 0 keeps only the injected faults' events: a fault-free run for rule tests.
+   */
+  event_share: z.number().min(0).max(1).optional(),
   faults: z.array(scenarioFaultSchema).default([]),
   episodes: z.array(scenarioEpisodeSchema).default([]),
   commands: z

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { loadConfig, type HvConfig } from '@hv/config';
-import { provisionFleet, type GatewayCredentials } from '@hv/devkit';
+import { provisionFleet, provisionPrograms, type GatewayCredentials } from '@hv/devkit';
 import type { SimDevice } from '@hv/simulators';
 import { Database } from '@hv/state';
 import { startAllInOne, type RunningPlatform } from '../../apps/all-in-one/src/all-in-one';
@@ -38,7 +38,9 @@ export async function preparePlatform(name: string, devices: readonly SimDevice[
   const influx = await createTestInfluxDb(name, env);
   const spoolDir = await mkdtemp(join(tmpdir(), `hv-${name}-`));
   const db = new Database(pg.url);
-  const { gateways } = await provisionFleet(db, devices, { seed, gateways: true }).finally(() => db.close());
+  const { gateways } = await provisionFleet(db, devices, { seed, gateways: true })
+    .then(async (r) => (await provisionPrograms(db, devices), r))
+    .finally(() => db.close());
   const config = loadConfig(
     {},
     {
