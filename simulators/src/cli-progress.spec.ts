@@ -11,7 +11,7 @@ const progress: ScenarioProgress = {
   failed: 0,
   inFlight: 1_000,
   ratePerS: 15_321.4,
-  commands: { received: 12, answered: 11, failed: 1, ignored: 0 },
+  commands: { received: 12, answered: 11, failed: 1, missed: 0, ignored: 0 },
   faultsActive: { faults: 2, devices: 1_913 },
   elapsedMs: 81_000,
 };
@@ -55,7 +55,7 @@ describe('progress output', () => {
       simulatedFrom: Date.parse('2026-01-05T00:00:00+01:00'),
       simulatedTo: Date.parse('2026-01-12T00:00:00+01:00'),
       speed: 0,
-      commands: { received: 3, answered: 2, failed: 1, ignored: 1 },
+      commands: { received: 3, answered: 2, failed: 1, missed: 0, ignored: 1 },
       faults: { planned: 2, devices: 7 },
       interrupted: true,
     };

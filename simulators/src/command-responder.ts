@@ -15,6 +15,11 @@ export interface CommandResponderOptions {
   clock?: () => number;
   /** Share of valid commands answered `failed` without being applied (default 0), drawn from `seed` and the cmd_id. */
   failShare?: number;
+  /**
+   * Share of commands whose first delivery the device misses (radio loss, asleep), drawn
+   * from `seed` and the cmd_id: ignored once, answered when the platform sends it again.
+   */
+  missShare?: number;
   seed?: Seed;
   /** Called with every ack published. */
   onAck?(ack: SimMessage): void;
@@ -27,6 +32,8 @@ export interface CommandStats {
   answered: number;
   /** Of which answered `failed` on purpose (failShare). */
   failed: number;
+  /** First deliveries missed on purpose (missShare). */
+  missed: number;
   /**
    * Commands left unanswered, as a real device would: for a device this fleet does not
    * have, or a payload with no usable cmd_id (there is nothing to answer to).
@@ -44,7 +51,8 @@ const DEFAULT_ACK_DELAY_MS = 300;
  * own connection (LiveDevice) or a whole fleet behind a gateway connection.
  */
 export class CommandResponder {
-  readonly stats: CommandStats = { received: 0, answered: 0, failed: 0, ignored: 0 };
+  readonly stats: CommandStats = { received: 0, answered: 0, failed: 0, missed: 0, ignored: 0 };
+  private readonly missedOnce = new Set<string>();
   private readonly pending = new Set<NodeJS.Timeout>();
   private readonly detachers: Array<() => void> = [];
   private readonly clock: () => number;
@@ -88,6 +96,7 @@ export class CommandResponder {
       this.stats.ignored++;
       return;
     }
+    if (this.shouldMiss(payload)) return;
     const timer = setTimeout(() => {
       this.pending.delete(timer);
       if (this.stopped) return;
@@ -103,6 +112,18 @@ export class CommandResponder {
       this.options.onAck?.(ack);
     }, this.wallDelayMs);
     this.pending.add(timer);
+  }
+
+  /** Whether this delivery is the first one of a command whose first delivery is missed (missShare). */
+  private shouldMiss(payload: Buffer): boolean {
+    const share = this.options.missShare ?? 0;
+    if (share === 0) return false;
+    const id = /"cmd_id"\s*:\s*"([^"]{1,64})"/.exec(payload.toString('utf8'))?.[1];
+    if (id === undefined || this.missedOnce.has(id)) return false;
+    if (share < 1 && new Random(this.options.seed ?? 0, 'cmd-miss', id).next() >= share) return false;
+    this.missedOnce.add(id);
+    this.stats.missed++;
+    return true;
   }
 
   /** Whether this command is one of the `failShare` answered `failed`: a pure function of the seed and cmd_id. */

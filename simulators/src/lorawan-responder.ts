@@ -49,7 +49,7 @@ export function lorawanLookup(sims: Iterable<DeviceSim>): LorawanDeviceLookup {
  * one of its own uplinks: `ackDelayMs` stands for that wait too.
  */
 export class LorawanCommandResponder {
-  readonly stats: CommandStats = { received: 0, answered: 0, failed: 0, ignored: 0 };
+  readonly stats: CommandStats = { received: 0, answered: 0, failed: 0, missed: 0, ignored: 0 };
   private readonly pending = new Set<NodeJS.Timeout>();
   private readonly detachers: Array<() => void> = [];
   private readonly clock: () => number;

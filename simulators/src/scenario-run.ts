@@ -139,6 +139,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   const responder = new CommandResponder((id) => stream.sim(id), {
     ackDelayMs: scenario.commands.ack_delay_ms,
     failShare: scenario.commands.fail_share,
+    missShare: scenario.commands.miss_share,
     seed: scenario.seed,
     speed,
     clock: simNow,

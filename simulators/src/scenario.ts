@@ -66,8 +66,10 @@ export const scenarioSchema = z.strictObject({
       ack_delay_ms: z.number().min(0).max(60_000).default(300),
       /** Share of commands a device answers with status "failed". */
       fail_share: z.number().min(0).max(1).default(0),
+      /** Share of commands whose first delivery a device misses (answered when sent again). */
+      miss_share: z.number().min(0).max(1).default(0),
     })
-    .default({ ack_delay_ms: 300, fail_share: 0 }),
+    .default({ ack_delay_ms: 300, fail_share: 0, miss_share: 0 }),
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;
