@@ -58,11 +58,17 @@ export class CommandRepository {
     return rows;
   }
 
-  /** Acknowledged overrides still in force at `nowMs`: the expected level honours them after a restart. */
+  /**
+   * Each device's last acknowledged level command, when still in force at `nowMs` (no
+   * expiry, or a later one): the expected level honours it after a restart.
+   */
   async activeOverrides(nowMs: number): Promise<CommandRecord[]> {
     const { rows } = await this.db.query<CommandRecord>(
-      `${SELECT} WHERE status = 'acknowledged' AND reason = 'override' AND expires_at > $1 ORDER BY acked_at`,
-      [new Date(nowMs)],
+      `SELECT * FROM (
+         SELECT DISTINCT ON (device) s.* FROM (${SELECT} WHERE status = 'acknowledged' AND body ? 'level_pct') s
+         ORDER BY device, "ackedAt" DESC
+       ) last WHERE "expiresAt" IS NULL OR "expiresAt" > $1`,
+      [nowMs],
     );
     return rows;
   }

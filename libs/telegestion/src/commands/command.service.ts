@@ -70,7 +70,8 @@ export class CommandService {
 
   /** Reloads pending commands and overrides in force, then starts dispatching. */
   async start(): Promise<void> {
-    for (const o of await this.repository.activeOverrides(Date.now())) this.addOverride(o);
+    // Acknowledged before the restart: in force for every reading from now on.
+    for (const o of await this.repository.activeOverrides(Date.now())) this.addOverride(o, Number.NEGATIVE_INFINITY);
     const pending = await this.repository.pending();
     const now = Date.now();
     for (const c of pending) {
@@ -148,7 +149,8 @@ export class CommandService {
     c.reported = reported;
     if (status === 'ok') {
       this.end(c, 'acknowledged', null);
-      if (c.reason === 'override' && c.expiresAt !== null) this.addOverride(c);
+      // In force from the device's own time of applying it (device time, as the readings are).
+      this.addOverride(c, typeof ack.ts === 'number' ? ack.ts : now);
     } else if (status === 'expired') this.end(c, 'expired', 'the device found it expired');
     else this.end(c, 'failed', `the device answered ${String(status)}`);
   }
@@ -182,12 +184,15 @@ export class CommandService {
     this.pendingPerDevice.set(c.device, (this.pendingPerDevice.get(c.device) ?? 0) + 1);
   }
 
-  private addOverride(c: CommandRecord): void {
+  /**
+   * An acknowledged level command is what the device now holds, as the contract says: until
+   * its expiry, or until the next command when it has none; the newest replaces the one
+   * before (the device keeps one override).
+   */
+  private addOverride(c: CommandRecord, fromMs: number): void {
     const level = c.body.level_pct;
-    if (typeof level !== 'number' || c.expiresAt === null) return;
-    const list = this.overrides.get(c.device) ?? [];
-    list.push({ id: c.cmdId, levelPct: level, issuedAt: c.createdAt, until: c.expiresAt });
-    this.overrides.set(c.device, list);
+    if (typeof level !== 'number') return;
+    this.overrides.set(c.device, [{ id: c.cmdId, levelPct: level, issuedAt: c.createdAt, from: fromMs, until: c.expiresAt ?? Number.POSITIVE_INFINITY }]);
   }
 
   /** Publishes what is due, within the rate and the publish window. */
