@@ -4,10 +4,12 @@
  */
 import { benchIngest } from './ingest.bench';
 import { benchSim } from './sim.bench';
+import { benchTelegestion } from './telegestion.bench';
 
 const BENCHES: Record<string, (argv: string[]) => Promise<Record<string, unknown>>> = {
   ingest: benchIngest,
   sim: benchSim,
+  telegestion: benchTelegestion,
 };
 
 async function main(): Promise<void> {

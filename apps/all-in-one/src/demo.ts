@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { ConfigError, loadConfig, type HvConfig } from '@hv/config';
-import { ensurePgDatabase, ensureServices, influxCount, provisionFleet, repoRoot, serviceEnv, stopServices, type ServiceName } from '@hv/devkit';
+import { ensurePgDatabase, ensureServices, influxCount, provisionFleet, provisionPrograms, repoRoot, serviceEnv, stopServices, type ServiceName } from '@hv/devkit';
 import { connectDevice, demoFleet, deviceSecret, messages, type SimDevice, type SimMessage } from '@hv/simulators';
 import { Database } from '@hv/state';
 import { startAllInOne, type RunningPlatform } from './all-in-one';
@@ -66,7 +66,9 @@ async function run(config: HvConfig, stops: Array<() => Promise<unknown>>): Prom
   // 2. Registry: the Aisne's tenants and the demo fleet (idempotent).
   const fleet = demoFleet();
   const db = new Database(config.HV_PG_URL);
-  const { created } = await provisionFleet(db, fleet.devices, { seed: DEMO_SEED }).finally(() => db.close());
+  const { created } = await provisionFleet(db, fleet.devices, { seed: DEMO_SEED })
+    .then(async (r) => (await provisionPrograms(db, fleet.devices), r))
+    .finally(() => db.close());
   say(`registry: ${fleet.devices.length} simulated devices of Laon (${created} newly registered)`);
 
   // 3. The hypervisor.
@@ -115,6 +117,8 @@ Hyperviseur is running: ${devices} simulated lamps and cabinets of Laon publish 
   Metrics      ${platform.httpUrl}/metrics        (hv_ingest_received_total, hv_ingest_stored_points_total, …)
   Health       ${platform.httpUrl}/health         (InfluxDB, PostgreSQL, broker)
   MQTT broker  ${platform.brokerUrl}         (devices log in with their own credentials)
+  Alarms       psql ${config.HV_PG_URL} -c "SELECT type, device_id, state, since FROM alarms"
+               (telegestion's alarms; their events on hv/events/v1/{tenant}/alarm and in InfluxDB "alarm_event")
   InfluxDB     ${config.HV_INFLUX_URL}, database "${config.HV_INFLUX_DB}"
   Stored points:
     curl -sG ${config.HV_INFLUX_URL}/query --data-urlencode db=${config.HV_INFLUX_DB} --data-urlencode "q=${q}"

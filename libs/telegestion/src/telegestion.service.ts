@@ -169,6 +169,11 @@ export class TelegestionService implements OnApplicationBootstrap, OnApplication
     return this.programDirectory.load();
   }
 
+  /** Commands published so far (retries included). */
+  commandsSent(): number {
+    return this.commands.stats.sent;
+  }
+
   get pendingCommands(): number {
     return this.commands.pendingCount;
   }

@@ -1,0 +1,208 @@
+/**
+ * `npm run bench -- telegestion`: telegestion (this process, the telegestion app on
+ * Mosquitto) under a steady background of lighting telemetry published by a fleet agent
+ * (its own process, bench/fleet-agent.ts), then:
+ * 1. alarm latency: a device's fault report published → its alarm event, which telegestion
+ *    publishes only after the alarm is committed to PostgreSQL (so ≥ persisted);
+ * 2. fan-out: one group command to every luminaire (50,000 by default), time until all are
+ *    sent and until all are acknowledged in PostgreSQL, the agent answering after 300 ms.
+ * Baseline in the same run: the same background rate with nobody reading it but Mosquitto.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import mqtt, { type MqttClient } from 'mqtt';
+import { Client } from 'pg';
+import { loadConfig } from '@hv/config';
+import { ensureServices, provisionFleet, provisionPrograms, repoRoot, serviceEnv, stopServices, type ServiceEnv } from '@hv/devkit';
+import { Database } from '@hv/state';
+import { TelegestionService, telegestionOptionsFrom } from '@hv/telegestion';
+import { createHttpApp, startApp } from '../apps/common/src/http-app';
+import { TelegestionAppModule } from '../apps/telegestion/src/telegestion-app.module';
+import { benchFleets } from './fleet-agent';
+
+const SEED = 'bench-telegestion';
+const ENV: ServiceEnv = serviceEnv(join(repoRoot(), '.hv', 'bench'), 18186, 15532, 11983);
+const log = (s: string) => console.log(`[bench telegestion] ${s}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function benchTelegestion(argv: string[]): Promise<Record<string, unknown>> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      devices: { type: 'string', default: '50000' },
+      rate: { type: 'string', default: '5000' },
+      samples: { type: 'string', default: '300' },
+    },
+  });
+  const total = Number(values.devices);
+  const rate = Number(values.rate);
+  const samples = Number(values.samples);
+  const tenants = ['02408', '02691', '02722', '02168', '02381', '02810', '02173', '02785', '02095', '02738'];
+  const perTenant = Math.ceil(total / tenants.length);
+  const started = await ensureServices(['influxdb', 'postgres', 'mosquitto'], ENV);
+  let agent: ChildProcess | undefined;
+  let app: Awaited<ReturnType<typeof createHttpApp>> | undefined;
+  let probe: MqttClient | undefined;
+  try {
+    const pgUrl = await freshPgDatabase('hv_bench_telegestion');
+    const fleets = benchFleets(SEED, tenants, perTenant);
+    const devices = fleets.flatMap((f) => f.devices);
+    const controllers = devices.filter((d) => d.type === 'lighting-controller');
+    const db = new Database(pgUrl);
+    const t0 = Date.now();
+    await provisionFleet(db, devices, { seed: SEED }).finally(async () => {
+      await provisionPrograms(db, devices);
+      await db.close();
+    });
+    log(`provisioned ${devices.length} devices (${controllers.length} luminaires) in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${cpus().length} cores, ${cpus()[0]?.model}`);
+
+    // Baseline: the background alone (Mosquitto and the agent, nobody else reading).
+    agent = startAgent(rate, tenants, perTenant);
+    await waitLine(agent, /agent up/);
+    const baseline = await measureAgentRate(agent, 10_000);
+    agent.kill('SIGTERM');
+    await sleep(1_000);
+    log(`baseline: the agent publishes ${baseline.toFixed(0)} msg/s with nobody but Mosquitto reading`);
+
+    const config = loadConfig({}, {
+      HV_PG_URL: pgUrl,
+      HV_INFLUX_URL: ENV.influxUrl,
+      HV_INFLUX_DB: 'hv_bench_telegestion',
+      HV_MQTT_URL: ENV.mosquittoUrl,
+      HV_HTTP_PORT: '18380',
+      HV_LOG_LEVEL: 'warn',
+      HV_TELEGESTION_CLIENT_ID: 'bench-telegestion',
+    });
+    const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
+    app = await createHttpApp(TelegestionAppModule.forRoot(config, telegestionOptionsFrom(config, ENV.mosquittoUrl)), config);
+    await startApp(app, config);
+    const telegestion = app.get(TelegestionService);
+    await telegestion.programs.saveGroup(tenants[0]!, 'all', 'Every luminaire of the bench', []);
+
+    agent = startAgent(rate, tenants, perTenant);
+    await waitLine(agent, /agent up/);
+    probe = await mqtt.connectAsync(ENV.mosquittoUrl, { clientId: 'bench-probe', protocolVersion: 4 });
+    const arrivals = new Map<string, number>();
+    probe.on('message', (_t, p) => {
+      const e = JSON.parse(p.toString('utf8')) as { event: string; alarm: { device: string; type: string } };
+      if (e.event === 'raised') arrivals.set(e.alarm.device, performance.now());
+    });
+    await probe.subscribeAsync('hv/events/v1/+/alarm', { qos: 1 });
+    await sleep(5_000); // background at full rate before measuring
+
+    // 1. Alarm latency under the background.
+    const sent = new Map<string, number>();
+    for (let i = 0; i < samples; i++) {
+      const d = controllers[(i * 97) % controllers.length]!;
+      const body = { ts: Date.now(), seq: 4_000_000_000 + i, event: 'fault_raised', code: 'over_temperature', value: 90 };
+      sent.set(d.id, performance.now());
+      probe.publish(`hv/v1/${d.tenant}/lighting/${d.id}/event`, JSON.stringify(body), { qos: 1 });
+      await sleep(50);
+    }
+    await waitUntil(() => arrivals.size >= samples, 30_000);
+    const latencies = [...sent].filter(([id]) => arrivals.has(id)).map(([id, at]) => arrivals.get(id)! - at).sort((a, b) => a - b);
+    const backgroundDuring = await measureAgentRate(agent, 3_000);
+    log(`alarm latency: p50 ${pct(latencies, 0.5).toFixed(1)} ms, p99 ${pct(latencies, 0.99).toFixed(1)} ms over ${latencies.length}/${samples} samples; background ${backgroundDuring.toFixed(0)} msg/s`);
+
+    // 2. Fan-out of one group command to every luminaire.
+    const pg = new Database(pgUrl);
+    await pg.query(`INSERT INTO device_group_members (tenant_id, group_id, device_id) SELECT $1, 'all', id FROM devices WHERE type = 'lighting-controller'`, [tenants[0]]);
+    const f0 = performance.now();
+    const { batchId, commands } = await telegestion.sendCommand({ domain: 'lighting', target: { group: 'all', tenant: tenants[0]! }, body: { level_pct: 30, reason: 'override' }, expiresAt: Date.now() + 3_600_000, createdBy: 'bench' });
+    const storedS = (performance.now() - f0) / 1000;
+    let sentS = NaN;
+    let ackedS = NaN;
+    for (;;) {
+      const { rows } = await pg.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM commands WHERE batch_id = $1 GROUP BY status', [batchId]);
+      const by = Object.fromEntries(rows.map((r) => [r.status, r.n])) as Record<string, number>;
+      const elapsed = (performance.now() - f0) / 1000;
+      if (Number.isNaN(sentS) && telegestion.commandsSent() >= commands.length) sentS = elapsed;
+      if ((by.acknowledged ?? 0) >= commands.length) {
+        ackedS = elapsed;
+        break;
+      }
+      if (elapsed > 180) break;
+      await sleep(200);
+    }
+    await pg.close();
+    const cpu = process.cpuUsage(cpu0);
+    const wallS = (performance.now() - wall0) / 1000;
+    log(`fan-out: ${commands.length} commands stored in ${storedS.toFixed(1)} s, all sent at ${sentS.toFixed(1)} s, all acknowledged in PostgreSQL at ${ackedS.toFixed(1)} s`);
+    return {
+      bench: 'telegestion',
+      alarm_p50_ms: round(pct(latencies, 0.5)),
+      alarm_p99_ms: round(pct(latencies, 0.99)),
+      alarm_samples: latencies.length,
+      background_msgs_per_s: Math.round(backgroundDuring),
+      baseline_background_msgs_per_s: Math.round(baseline),
+      ratio: round(backgroundDuring / baseline),
+      fanout_devices: commands.length,
+      fanout_stored_s: round(storedS),
+      fanout_sent_s: round(sentS),
+      fanout_acked_s: round(ackedS),
+      rss_mb: Math.round(process.memoryUsage().rss / 1_048_576),
+      telegestion_cpu_share: round((cpu.user + cpu.system) / 1e6 / wallS),
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      target: { alarm_p99_ms: 100, fanout_sent_s: 10, fanout_acked_s: 30 },
+    };
+  } finally {
+    await probe?.endAsync();
+    agent?.kill('SIGTERM');
+    await app?.close();
+    await stopServices(started, ENV);
+  }
+}
+
+function startAgent(rate: number, tenants: string[], perTenant: number): ChildProcess {
+  return spawn(process.execPath, ['--max-old-space-size=2048', join(repoRoot(), 'dist', 'bench', 'fleet-agent.js')], {
+    env: { ...process.env, AGENT_URL: ENV.mosquittoUrl, AGENT_SEED: SEED, AGENT_TENANTS: tenants.join(','), AGENT_CONTROLLERS: String(perTenant), AGENT_RATE: String(rate) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+}
+
+function waitLine(child: ChildProcess, pattern: RegExp, timeoutMs = 120_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`agent: no ${pattern} within ${timeoutMs} ms`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      const line = chunk.toString('utf8').split('\n').find((l) => pattern.test(l));
+      if (!line) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      resolve(line);
+    };
+    child.stdout!.on('data', onData);
+  });
+}
+
+/** The agent's acknowledged publishes per second over `ms`. */
+async function measureAgentRate(agent: ChildProcess, ms: number): Promise<number> {
+  const first = JSON.parse((await waitLine(agent, /^stats /)).slice(6)) as { published: number };
+  const t0 = performance.now();
+  await sleep(ms);
+  const last = JSON.parse((await waitLine(agent, /^stats /)).slice(6)) as { published: number };
+  return ((last.published - first.published) * 1000) / (performance.now() - t0);
+}
+
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done() && Date.now() < deadline) await sleep(50);
+}
+
+async function freshPgDatabase(name: string): Promise<string> {
+  const admin = new Client({ connectionString: `postgres://postgres@127.0.0.1:${ENV.pgPort}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return `postgres://postgres@127.0.0.1:${ENV.pgPort}/${name}`;
+}
+
+const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN);
+const round = (x: number) => Math.round(x * 100) / 100;
