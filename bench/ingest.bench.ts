@@ -12,14 +12,10 @@ import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
 import {
   ensureServices,
   influxQuery,
-  repoRoot,
-  serviceEnv,
   stopServices,
-  type ServiceEnv,
   provisionFleet,
   type GatewayCredentials,
   startNodeApp as startChild,
@@ -29,11 +25,11 @@ import {
 } from '@hv/devkit';
 import { connectGateway, FleetPublisher, lightingFleet, messages, type Fleet, type SimMessage } from '@hv/simulators';
 import { Database } from '@hv/state';
+import { BENCH_ENV, freshPgDatabase } from './bench-env';
 
 const SEED = 'bench-ingest';
 const SERVICE = { username: 'hv-service', password: 'hv-bench-service-password' };
-/** Bench instances, apart from the dev (.hv/dev) and test (.hv/test) ones; ports below 32768. */
-const ENV: ServiceEnv = serviceEnv(join(repoRoot(), '.hv', 'bench'), 18186, 15532, 11983);
+const ENV = BENCH_ENV;
 const MEASUREMENT = 'lighting_controller';
 
 interface Args {
@@ -296,17 +292,6 @@ async function storedCount(influxDb: string): Promise<number> {
   return total;
 }
 
-async function freshPgDatabase(name: string): Promise<string> {
-  const admin = new Client({ connectionString: `postgres://postgres@127.0.0.1:${ENV.pgPort}/postgres` });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  return `postgres://postgres@127.0.0.1:${ENV.pgPort}/${name}`;
-}
 
 /** Peak resident set of a process (VmHWM), MiB. */
 function peakRssMb(pid: number): number {

@@ -5,14 +5,14 @@
  * generator alone (no MQTT): the ratio says what publishing costs.
  */
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MqttClient } from 'mqtt';
-import { ensureServices, repoRoot, serviceEnv, stopServices, type ServiceEnv } from '@hv/devkit';
+import { ensureServices, stopServices } from '@hv/devkit';
 import { aisneFleet, connectGateway, FleetPublisher, messages, type SimMessage } from '@hv/simulators';
+import { BENCH_ENV } from './bench-env';
 
 const SEED = 'bench-sim';
-const ENV: ServiceEnv = serviceEnv(join(repoRoot(), '.hv', 'bench'), 18186, 15532, 11983);
+const ENV = BENCH_ENV;
 const log = (s: string) => console.log(`[bench sim] ${s}`);
 
 export async function benchSim(argv: string[]): Promise<Record<string, unknown>> {

@@ -13,17 +13,17 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import mqtt, { type MqttClient } from 'mqtt';
-import { Client } from 'pg';
 import { loadConfig } from '@hv/config';
-import { ensureServices, provisionFleet, provisionPrograms, repoRoot, serviceEnv, stopServices, type ServiceEnv } from '@hv/devkit';
+import { ensureServices, provisionFleet, provisionPrograms, repoRoot, stopServices } from '@hv/devkit';
 import { Database } from '@hv/state';
 import { TelegestionService, telegestionOptionsFrom } from '@hv/telegestion';
 import { createHttpApp, startApp } from '../apps/common/src/http-app';
 import { TelegestionAppModule } from '../apps/telegestion/src/telegestion-app.module';
 import { benchFleets } from './fleet-agent';
+import { BENCH_ENV, freshPgDatabase } from './bench-env';
 
 const SEED = 'bench-telegestion';
-const ENV: ServiceEnv = serviceEnv(join(repoRoot(), '.hv', 'bench'), 18186, 15532, 11983);
+const ENV = BENCH_ENV;
 const log = (s: string) => console.log(`[bench telegestion] ${s}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -192,17 +192,6 @@ async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> 
   while (!done() && Date.now() < deadline) await sleep(50);
 }
 
-async function freshPgDatabase(name: string): Promise<string> {
-  const admin = new Client({ connectionString: `postgres://postgres@127.0.0.1:${ENV.pgPort}/postgres` });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  return `postgres://postgres@127.0.0.1:${ENV.pgPort}/${name}`;
-}
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN);
 const round = (x: number) => Math.round(x * 100) / 100;

@@ -1,0 +1,19 @@
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { repoRoot, serviceEnv, type ServiceEnv } from '@hv/devkit';
+
+/** Bench instances, apart from the dev (.hv/dev) and test (.hv/test) ones; ports below 32768. */
+export const BENCH_ENV: ServiceEnv = serviceEnv(join(repoRoot(), '.hv', 'bench'), 18186, 15532, 11983);
+
+/** A PostgreSQL database of that name on the bench server, dropped first if it exists. */
+export async function freshPgDatabase(name: string): Promise<string> {
+  const admin = new Client({ connectionString: `postgres://postgres@127.0.0.1:${BENCH_ENV.pgPort}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return `postgres://postgres@127.0.0.1:${BENCH_ENV.pgPort}/${name}`;
+}
