@@ -65,7 +65,7 @@ describe('LorawanCommandResponder', () => {
       ack: { cmd_id: 'c-7f3a9e', status: 'ok', on: true, level_pct: 30, ts: NOW, seq: body.fCnt ?? 0 },
       route: chirpstackRoute,
     });
-    expect(responder.stats).toEqual({ received: 1, answered: 1, failed: 0, ignored: 0 });
+    expect(responder.stats).toEqual({ received: 1, answered: 1, failed: 0, missed: 0, ignored: 0 });
     expect(bodyOf(sim.telemetry(NOW + 60_000).payload).level_pct).toBe(30);
   });
 
@@ -107,7 +107,7 @@ describe('LorawanCommandResponder', () => {
     client.deliver(lorawanDownlink(chirpstackRoute, { level_pct: 30 })); // no cmd_id: nothing to answer to
     await settle();
     expect(client.published).toEqual([]);
-    expect(responder.stats).toEqual({ received: 4, answered: 0, failed: 0, ignored: 4 });
+    expect(responder.stats).toEqual({ received: 4, answered: 0, failed: 0, missed: 0, ignored: 4 });
   });
 
   it('does not count the uplinks it hears back, nor native commands, as downlinks', async () => {

@@ -125,7 +125,7 @@ describe('runScenario()', () => {
       expect(t.body.level_pct).toBe(30);
       expect(t.body.power_w as number).toBeLessThan((before.power_w as number) * 0.45);
     }
-    expect(result.commands).toEqual({ received: 1, answered: 1, failed: 0, ignored: 0 });
+    expect(result.commands).toEqual({ received: 1, answered: 1, failed: 0, missed: 0, ignored: 0 });
   });
 
   it('answers fail_share of the commands `failed`, without applying them, and ignores commands for devices it does not have', async () => {
@@ -140,7 +140,7 @@ describe('runScenario()', () => {
     await expect.poll(() => acks.length).toBe(1);
     const result = await run;
     expect(acks[0]!.body).toMatchObject({ cmd_id: 'dim-0', status: 'failed', on: true, level_pct: 100 });
-    expect(result.commands).toEqual({ received: 2, answered: 1, failed: 1, ignored: 1 });
+    expect(result.commands).toEqual({ received: 2, answered: 1, failed: 1, missed: 0, ignored: 1 });
   });
 
   it('with one connection per device, each device publishes on its own connection and answers its own commands', async () => {

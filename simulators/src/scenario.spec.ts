@@ -24,7 +24,7 @@ describe('scenario files', () => {
     const s = parseScenario(valid);
     expect(s.step_ms).toBe(1_000);
     expect(s.channels).toEqual(['telemetry', 'event']);
-    expect(s.commands).toEqual({ ack_delay_ms: 300, fail_share: 0 });
+    expect(s.commands).toEqual({ ack_delay_ms: 300, fail_share: 0, miss_share: 0 });
     expect(s.faults[0]).toEqual({ type: 'lamp_failure', at_s: 600, until_s: 1_800, share: 0.05 });
   });
 

@@ -53,7 +53,7 @@ describe('npm start (the demo)', () => {
     expect(metricSum(metrics, 'hv_ingest_rejected_total')).toBe(0);
     const health = (await (await fetch(`http://127.0.0.1:${httpPort}/health`)).json()) as { status: string; checks: Record<string, { up: boolean }> };
     expect(health.status).toBe('ok');
-    expect(Object.keys(health.checks).sort()).toEqual(['broker', 'influxdb', 'mqtt', 'postgres']);
+    expect(Object.keys(health.checks).sort()).toEqual(['broker', 'influxdb', 'mqtt', 'postgres', 'telegestion-mqtt']);
     const status = await demo.waitFor(/\[demo\] published \d+ messages; InfluxDB holds \d+ points \(telemetry and events\); health: ok/, 30_000);
     expect(status).toBeTruthy();
 

@@ -79,8 +79,8 @@ describe('telegestion killed with SIGKILL mid-scenario and restarted', () => {
     // Both early faults raised, the commands sent at least once and unanswered: kill it.
     const open = () => db.query<{ id: number; device_id: string; type: string }>(`SELECT id::int, device_id, type FROM alarms WHERE state <> 'cleared' ORDER BY id`).then((r) => r.rows);
     openBeforeKill = await waitFor(open, (rows) => faults.slice(0, 2).every((f) => rows.some((r) => r.device_id === f.device && r.type === f.type)), 30_000, 100);
-    const sent = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM commands WHERE status = 'sent'`);
-    expect(sent.rows[0]!.n).toBe(lamps.length);
+    const sent = await waitFor(() => db.query<{ n: number }>(`SELECT count(*)::int AS n FROM commands WHERE status = 'sent'`).then((r) => r.rows[0]!.n), (n) => n === lamps.length, 10_000, 100);
+    expect(sent).toBe(lamps.length);
     await telegestion.kill();
 
     // While it is down, the devices start listening to their commands.

@@ -34,17 +34,17 @@ describe('migrate', () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('applies the registry once, then finds nothing left to do', async () => {
+  it('applies every migration once, then finds nothing left to do', async () => {
     const { db } = await freshDatabase();
-    expect(await migrate(db)).toEqual([{ version: 1, name: 'registry' }]);
+    expect(await migrate(db)).toEqual([{ version: 1, name: 'registry' }, { version: 2, name: 'telegestion' }]);
     expect(await migrate(db)).toEqual([]);
     const { rows } = await db.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations');
-    expect(rows).toHaveLength(1);
+    expect(rows).toHaveLength(2);
     expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
     const tables = await db.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
     );
-    expect(tables.rows.map((r) => r.table_name)).toEqual(['devices', 'gateways', 'schema_migrations', 'tenants']);
+    expect(tables.rows.map((r) => r.table_name)).toEqual(['alarms', 'command_batches', 'commands', 'device_group_members', 'device_groups', 'devices', 'gateways', 'lighting_programs', 'program_assignments', 'rule_states', 'schema_migrations', 'tenants']);
   });
 
   it('makes the schema itself refuse ids that could break a topic or a line-protocol tag', async () => {
@@ -65,28 +65,28 @@ describe('migrate', () => {
     const b = new Database(url, { max: 2 });
     dbs.push(b);
     const [fromA, fromB] = await Promise.all([migrate(a), migrate(b)]);
-    expect([...fromA, ...fromB]).toEqual([{ version: 1, name: 'registry' }]);
+    expect([...fromA, ...fromB]).toEqual([{ version: 1, name: 'registry' }, { version: 2, name: 'telegestion' }]);
     const { rows } = await a.query<{ n: string }>('SELECT count(*) AS n FROM schema_migrations');
-    expect(Number(rows[0].n)).toBe(1);
+    expect(Number(rows[0].n)).toBe(2);
   });
 
   it('applies a new file in order and records it', async () => {
     const { db } = await freshDatabase();
     const dir = copyOfMigrations();
     await migrate(db, { dir });
-    writeFileSync(join(dir, '002_alarms.sql'), 'CREATE TABLE alarms (id bigserial PRIMARY KEY);');
-    expect(await migrate(db, { dir })).toEqual([{ version: 2, name: 'alarms' }]);
-    const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM alarms');
+    writeFileSync(join(dir, '900_extra_table.sql'), 'CREATE TABLE extra_table (id bigserial PRIMARY KEY);');
+    expect(await migrate(db, { dir })).toEqual([{ version: 900, name: 'extra_table' }]);
+    const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM extra_table');
     expect(rows[0].n).toBe('0');
   });
 
   it('rolls back a failing file entirely and does not record it', async () => {
     const { db } = await freshDatabase();
     const dir = copyOfMigrations();
-    writeFileSync(join(dir, '002_broken.sql'), 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;');
-    await expect(migrate(db, { dir })).rejects.toThrow(/migration 002_broken failed: .*no_such_table/);
+    writeFileSync(join(dir, '900_broken.sql'), 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;');
+    await expect(migrate(db, { dir })).rejects.toThrow(/migration 900_broken failed: .*no_such_table/);
     const { rows } = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
-    expect(rows.map((r) => r.version)).toEqual([1]);
+    expect(rows.map((r) => r.version)).toEqual([1, 2]);
     const { rows: leftovers } = await db.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'`);
     expect(leftovers).toEqual([]);
   });
@@ -96,7 +96,7 @@ describe('migrate', () => {
     const dir = copyOfMigrations();
     await migrate(db, { dir });
     appendFileSync(join(dir, '001_registry.sql'), '\n-- a harmless-looking edit\n');
-    writeFileSync(join(dir, '002_next.sql'), 'CREATE TABLE must_not_appear (id int);');
+    writeFileSync(join(dir, '900_next.sql'), 'CREATE TABLE must_not_appear (id int);');
     const failure = migrate(db, { dir });
     await expect(failure).rejects.toBeInstanceOf(MigrationError);
     await expect(failure).rejects.toThrow(/001_registry changed after it was applied/);
@@ -107,9 +107,9 @@ describe('migrate', () => {
   it('refuses to run when an applied file is missing', async () => {
     const { db } = await freshDatabase();
     const dir = copyOfMigrations();
-    writeFileSync(join(dir, '002_extra.sql'), 'SELECT 1;');
+    writeFileSync(join(dir, '900_extra.sql'), 'SELECT 1;');
     await migrate(db, { dir });
-    unlinkSync(join(dir, '002_extra.sql'));
-    await expect(migrate(db, { dir })).rejects.toThrow(/migration 002_extra is applied but its file is missing/);
+    unlinkSync(join(dir, '900_extra.sql'));
+    await expect(migrate(db, { dir })).rejects.toThrow(/migration 900_extra is applied but its file is missing/);
   });
 });

@@ -23,7 +23,7 @@ describe('StateModule', () => {
     try {
       expect(await db.ping()).toBe(true);
       const { rows } = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
-      expect(rows.map((r) => r.version)).toEqual([1]);
+      expect(rows.map((r) => r.version)).toEqual([1, 2]);
       expect(app.get(TenantRepository)).toBeInstanceOf(TenantRepository);
       expect(app.get(DeviceRepository)).toBeInstanceOf(DeviceRepository);
       expect(app.get(GatewayRepository)).toBeInstanceOf(GatewayRepository);
