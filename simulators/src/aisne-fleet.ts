@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { type BuildingUse } from './env/environment';
-import { drawLuminaire, feedFromCabinet, ID_PREFIXES, type Fleet, type NightMode, type SimDevice } from './fleet';
+import { drawLuminaire, drawNightPolicy, feedFromCabinet, ID_PREFIXES, type Fleet, type SimDevice } from './fleet';
 import { AISNE_BOUNDS, BUILDING_NAMES, CA_PAYS_DE_LAON, CAR_PARK_NAMES, KNOWN_COMMUNES } from './places';
 import { Random, type Seed } from './random';
 
@@ -189,15 +189,7 @@ type Make = (type: DeviceType, n: number | string, attributes: Record<string, un
  */
 function lightingDevices(rng: (...purpose: Seed[]) => Random, centre: { lat: number; lon: number }, controllers: number, make: Make): SimDevice[] {
   const cabinets = Math.ceil(controllers / LAMPS_PER_CABINET);
-  // The commune decides its night policy (DOMAIN.md: no national switch-off hour).
-  const policyRng = rng('lighting-policy');
-  const nightMode = policyRng.weighted<NightMode>([['dim', 0.5], ['off', 0.35], ['full', 0.15]]);
-  const policy = {
-    night_mode: nightMode,
-    night_from_h: nightMode === 'off' ? 23 : policyRng.pick([22, 23]),
-    night_to_h: nightMode === 'off' ? 5 : 6,
-    dim_level_pct: 50,
-  };
+  const policy = drawNightPolicy(rng('lighting-policy'));
 
   const cabRng = rng('lighting-cabinet');
   const cabs: SimDevice[] = [];
@@ -298,7 +290,6 @@ function scatter(rng: Random, at: { lat: number; lon: number }, radiusDeg: numbe
   };
 }
 
-const pad2 = (n: number) => String(n).padStart(2, '0');
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;

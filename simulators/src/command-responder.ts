@@ -1,4 +1,3 @@
-import type { MqttClient } from 'mqtt';
 import { parseDeviceTopic } from '@hv/contracts';
 import type { DeviceSim, SimMessage } from './device-sim';
 import { Random, type Seed } from './random';
@@ -44,13 +43,32 @@ export interface CommandStats {
 const DEFAULT_ACK_DELAY_MS = 300;
 
 /**
- * Answers commands for simulated devices: every message on a `…/{device}/cmd` topic that
- * reaches an attached connection is applied, after the device's delay, to that device's
- * model (so its next telemetry reflects it) and answered on the same connection with an
- * `ack` carrying the state the device is then in. One responder serves one device on its
- * own connection (LiveDevice) or a whole fleet behind a gateway connection.
+ * What attach() needs of a connection; an mqtt.js MqttClient is one. Narrow, so the
+ * logic can be driven without a broker.
  */
-export class CommandResponder {
+export interface CommandConnection {
+  on(event: 'message', listener: (topic: string, payload: Buffer) => void): unknown;
+  off(event: 'message', listener: (topic: string, payload: Buffer) => void): unknown;
+  publish(topic: string, payload: Buffer, options: { qos: 0 | 1 }): unknown;
+}
+
+/** A command that reached one of our devices, and how its ack goes back. */
+export interface ReceivedCommand {
+  sim: DeviceSim;
+  /** The native command payload (what DeviceSim.handleCommand reads). */
+  command: Buffer | string;
+  /** Its cmd_id when it has a usable one (fail and miss draws are keyed on it). */
+  cmdId: string | undefined;
+  /** The message that carries the device's ack back (the native ack, or an uplink). */
+  reply(ack: SimMessage): { topic: string; payload: Buffer; qos: 0 | 1 };
+}
+
+/**
+ * What every simulated command path shares: the device's delay on the fleet's clock, the
+ * deterministic failures and missed first deliveries, the counts, and stopping. Each path
+ * says only which messages are commands and how an ack goes back (`receive`).
+ */
+export abstract class CommandResponderBase {
   readonly stats: CommandStats = { received: 0, answered: 0, failed: 0, missed: 0, ignored: 0 };
   private readonly missedOnce = new Set<string>();
   private readonly pending = new Set<NodeJS.Timeout>();
@@ -59,10 +77,7 @@ export class CommandResponder {
   private readonly wallDelayMs: number;
   private stopped = false;
 
-  constructor(
-    private readonly lookup: (deviceId: string) => DeviceSim | undefined,
-    private readonly options: CommandResponderOptions = {},
-  ) {
+  constructor(protected readonly options: CommandResponderOptions = {}) {
     const speed = options.speed ?? 1;
     if (!(speed >= 0)) throw new RangeError(`speed must be ≥ 0, got ${speed}`);
     const failShare = options.failShare ?? 0;
@@ -72,8 +87,18 @@ export class CommandResponder {
     this.wallDelayMs = speed === 0 ? 0 : delay / speed;
   }
 
+  /**
+   * The command this message carries: undefined when the topic is not a command topic
+   * (not counted), null when it is one nobody here can answer (counted as ignored, as a
+   * real device would leave it: not its own, or not decodable).
+   */
+  protected abstract receive(topic: string, payload: Buffer): ReceivedCommand | null | undefined;
+
+  /** Called after each ack is published (the subclass's own hook). */
+  protected answered(_ack: SimMessage, _out: { topic: string; payload: Buffer; qos: 0 | 1 }): void {}
+
   /** Listens to the commands arriving on `client` and answers on it. Subscribing is the caller's. */
-  attach(client: MqttClient): void {
+  attach(client: CommandConnection): void {
     const onMessage = (topic: string, payload: Buffer) => this.onMessage(client, topic, payload);
     client.on('message', onMessage);
     this.detachers.push(() => client.off('message', onMessage));
@@ -87,51 +112,76 @@ export class CommandResponder {
     for (const detach of this.detachers.splice(0)) detach();
   }
 
-  private onMessage(client: MqttClient, topic: string, payload: Buffer): void {
-    if (!topic.endsWith('/cmd')) return;
+  private onMessage(client: CommandConnection, topic: string, payload: Buffer): void {
+    const received = this.receive(topic, payload);
+    if (received === undefined) return;
     this.stats.received++;
-    const parsed = parseDeviceTopic(topic);
-    const sim = parsed.ok && parsed.topic.channel === 'cmd' ? this.lookup(parsed.topic.device) : undefined;
-    if (!sim) {
+    if (received === null) {
       this.stats.ignored++;
       return;
     }
-    if (this.shouldMiss(payload)) return;
+    if (this.shouldMiss(received.cmdId)) return;
     const timer = setTimeout(() => {
       this.pending.delete(timer);
       if (this.stopped) return;
-      const fail = this.shouldFail(payload);
-      const ack = sim.handleCommand(payload, this.clock(), { fail });
+      const fail = this.shouldFail(received.cmdId);
+      const ack = received.sim.handleCommand(received.command, this.clock(), { fail });
       if (!ack) {
         this.stats.ignored++;
         return;
       }
       this.stats.answered++;
       if (fail && ack.payload.includes('"status":"failed"')) this.stats.failed++;
-      client.publish(ack.topic, ack.payload, { qos: 1 });
+      const out = received.reply(ack);
+      client.publish(out.topic, out.payload, { qos: out.qos });
       this.options.onAck?.(ack);
+      this.answered(ack, out);
     }, this.wallDelayMs);
     this.pending.add(timer);
   }
 
   /** Whether this delivery is the first one of a command whose first delivery is missed (missShare). */
-  private shouldMiss(payload: Buffer): boolean {
+  private shouldMiss(id: string | undefined): boolean {
     const share = this.options.missShare ?? 0;
-    if (share === 0) return false;
-    const id = /"cmd_id"\s*:\s*"([^"]{1,64})"/.exec(payload.toString('utf8'))?.[1];
-    if (id === undefined || this.missedOnce.has(id)) return false;
+    if (share === 0 || id === undefined || this.missedOnce.has(id)) return false;
     if (share < 1 && new Random(this.options.seed ?? 0, 'cmd-miss', id).next() >= share) return false;
     this.missedOnce.add(id);
     this.stats.missed++;
     return true;
   }
 
-  /** Whether this command is one of the `failShare` answered `failed`: a pure function of the seed and cmd_id. */
-  private shouldFail(payload: Buffer): boolean {
+  /** Whether this command is one of the `failShare` answered `failed`: a pure function of the seed and cmd_id, whichever path it took. */
+  private shouldFail(id: string | undefined): boolean {
     const share = this.options.failShare ?? 0;
     if (share === 0) return false;
     if (share === 1) return true;
-    const id = /"cmd_id"\s*:\s*"([^"]{1,64})"/.exec(payload.toString('utf8'))?.[1] ?? '';
-    return new Random(this.options.seed ?? 0, 'cmd-fail', id).next() < share;
+    return new Random(this.options.seed ?? 0, 'cmd-fail', id ?? '').next() < share;
+  }
+}
+
+/** The cmd_id of a native command payload, without parsing it (the device does that). */
+export const cmdIdOf = (payload: Buffer | string): string | undefined => /"cmd_id"\s*:\s*"([^"]{1,64})"/.exec(payload.toString())?.[1];
+
+/**
+ * Answers commands for simulated devices: every message on a `…/{device}/cmd` topic that
+ * reaches an attached connection is applied, after the device's delay, to that device's
+ * model (so its next telemetry reflects it) and answered on the same connection with an
+ * `ack` carrying the state the device is then in. One responder serves one device on its
+ * own connection (LiveDevice) or a whole fleet behind a gateway connection.
+ */
+export class CommandResponder extends CommandResponderBase {
+  constructor(
+    private readonly lookup: (deviceId: string) => DeviceSim | undefined,
+    options: CommandResponderOptions = {},
+  ) {
+    super(options);
+  }
+
+  protected receive(topic: string, payload: Buffer): ReceivedCommand | null | undefined {
+    if (!topic.endsWith('/cmd')) return undefined;
+    const parsed = parseDeviceTopic(topic);
+    const sim = parsed.ok && parsed.topic.channel === 'cmd' ? this.lookup(parsed.topic.device) : undefined;
+    if (!sim) return null;
+    return { sim, command: payload, cmdId: cmdIdOf(payload), reply: (ack) => ({ topic: ack.topic, payload: ack.payload, qos: 1 }) };
   }
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type Fleet } from './fleet';
 import { messages } from './stream';
 import { FAULT_TARGETS, FAULT_TYPES, FaultPlan, faultEventCode, type FaultSpec, type FaultType } from './faults';
-import { MIN, HOUR, START, AT, UNTIL, lighting, lampsOf, cabinetsOf, others, first, run, telemetry, faultEvents, dark } from './testing/fault-runs';
+import { MIN, HOUR, START, AT, UNTIL, lighting, lampsOf, cabinetsOf, others, first, run, telemetry, faultEvents } from './testing/fault-runs';
 
 describe('FaultPlan', () => {
   it('faults every matching device by default, only the listed ones with `devices`', () => {

@@ -184,18 +184,24 @@ function base(t: TenantCtx, type: DeviceType, id: string, attributes: Record<str
   return { id, tenant: t.tenant, type, domain: domainOf(type), devEui: null, epci: t.epci, cabinet: null, attributes };
 }
 
-function* lightingDevices(ctx: FleetContext, t: TenantCtx, controllers: number, cabinets: number): Generator<SimDevice> {
-  checkCount(controllers, 'controllers');
-  checkCount(cabinets, 'cabinets');
-  // The commune decides its night policy (DOMAIN.md: no national switch-off hour).
-  const policyRng = ctx.rng(t.tenant, 'lighting-policy');
+/**
+ * The commune decides its night policy (DOMAIN.md: no national switch-off hour): half dim
+ * to 50 % from 22:00 or 23:00 to 06:00, a third switch off 23:00–05:00, the rest stay lit.
+ */
+export function drawNightPolicy(policyRng: Random): { night_mode: NightMode; night_from_h: number; night_to_h: number; dim_level_pct: number } {
   const nightMode = policyRng.weighted<NightMode>([['dim', 0.5], ['off', 0.35], ['full', 0.15]]);
-  const policy = {
+  return {
     night_mode: nightMode,
     night_from_h: nightMode === 'off' ? 23 : policyRng.pick([22, 23]),
     night_to_h: nightMode === 'off' ? 5 : 6,
     dim_level_pct: 50,
   };
+}
+
+function* lightingDevices(ctx: FleetContext, t: TenantCtx, controllers: number, cabinets: number): Generator<SimDevice> {
+  checkCount(controllers, 'controllers');
+  checkCount(cabinets, 'cabinets');
+  const policy = drawNightPolicy(ctx.rng(t.tenant, 'lighting-policy'));
 
   const cabRng = ctx.rng(t.tenant, 'lighting-cabinet');
   const cabs: SimDevice[] = [];
@@ -314,3 +320,20 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * The fleet with every classroom ventilated as the règlement sanitaire départemental asks
+ * (18 m³/h per pupil): CO2 then levels off near 420 + 0.018 / 18 × 10⁶ ≈ 1,420 ppm, below
+ * 1,500. The fleets otherwise draw 1–3 air changes an hour, and the poorly ventilated
+ * classrooms rightly raise co2_high: tests of a healthy fleet use this.
+ */
+export function ventilatedAsRequired(fleet: Fleet): Fleet {
+  return {
+    ...fleet,
+    devices: fleet.devices.map((d) => {
+      if (d.type !== 'co2-sensor') return d;
+      const { occupants, volume_m3 } = d.attributes as { occupants: number; volume_m3: number };
+      return { ...d, attributes: { ...d.attributes, air_changes_per_h: (occupants * 18) / volume_m3 } };
+    }),
+  };
+}

@@ -9,7 +9,7 @@ import type { DeviceType } from '@hv/contracts';
 import { influxQuery } from '@hv/devkit';
 import { connectGateway, mixedFleet, parseScenario, runScenario, type FaultType, type ScenarioResult } from '@hv/simulators';
 import { Database } from '@hv/state';
-import { connect, preparePlatform, SERVICE_ACCOUNT, type TestPlatform } from '../support/platform';
+import { connect, preparePlatform, SERVICE_ACCOUNT, type TestPlatform, sunsetDaysAgo } from '../support/platform';
 import { waitFor } from '../support/wait';
 
 const SEED = 'e2e-telegestion-alarms';
@@ -22,11 +22,8 @@ const lamps = of('lighting-controller').filter((d) => d.cabinet === cabinetA!.id
 const darkened = of('lighting-controller').filter((d) => d.cabinet === cabinetB!.id);
 const [boiler1, boiler2, boiler3] = of('boiler-room');
 
-/** Noon, Paris, three days ago: within ingest's 31-day window, dark from ≈ 17:15 to 08:15. */
-const start = (() => {
-  const d = new Date(Date.now() - 3 * 86_400_000);
-  return Date.parse(`${d.toISOString().slice(0, 10)}T12:00:00+01:00`);
-})();
+/** Five hours before sunset, three days ago: the lamp faults (7 h–10 h) fall in the dark in any season. */
+const start = sunsetDaysAgo(3) - 5 * HOUR;
 
 interface Case {
   fault: FaultType;

@@ -10,7 +10,7 @@ import { CHIRPSTACK_DOWNLINK_FILTER } from '@hv/contracts';
 import { influxQuery } from '@hv/devkit';
 import { connectGateway, DeviceSim, lightingFleet, LorawanCommandResponder, lorawanLookup, lorawanUplink, mixedFleet, parseScenario, runScenario, type ScenarioResult } from '@hv/simulators';
 import { TelegestionService, type CommandRecord } from '@hv/telegestion';
-import { connect, preparePlatform, SERVICE_ACCOUNT, type TestPlatform } from '../support/platform';
+import { connect, preparePlatform, SERVICE_ACCOUNT, type TestPlatform, sunsetDaysAgo } from '../support/platform';
 import { waitFor } from '../support/wait';
 
 const SEED = 'e2e-telegestion-commands';
@@ -19,11 +19,8 @@ const sensors = mixedFleet({ seed: SEED, tenants: [{ tenant: '02691' }], perTena
 const controllers = lighting.devices.filter((d) => d.type === 'lighting-controller');
 const sensor = sensors.devices[0]!;
 
-/** 20:00 Paris yesterday: lit, before any commune dims. */
-const start = (() => {
-  const d = new Date(Date.now() - 86_400_000);
-  return Date.parse(`${d.toISOString().slice(0, 10)}T20:00:00+01:00`);
-})();
+/** Sunset yesterday: lit, before any commune dims (earliest at 22:00). */
+const start = sunsetDaysAgo(1);
 
 describe('telegestion commands against the real stack', () => {
   let tp: TestPlatform;

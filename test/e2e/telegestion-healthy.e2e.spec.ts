@@ -7,32 +7,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { DEVICE_TYPE_NAMES, type DeviceType } from '@hv/contracts';
-import { connectGateway, mixedFleet, parseScenario, runScenario, type Fleet, type ScenarioResult } from '@hv/simulators';
+import { connectGateway, mixedFleet, parseScenario, runScenario, type ScenarioResult, ventilatedAsRequired } from '@hv/simulators';
 import { Database } from '@hv/state';
-import { preparePlatform, type TestPlatform } from '../support/platform';
+import { preparePlatform, type TestPlatform, midnightDaysAgo } from '../support/platform';
 import { metricSum, waitFor } from '../support/wait';
 
 const SEED = 'e2e-telegestion-healthy';
 const perTenant = { 'lighting-controller': 10, 'lighting-cabinet': 1, 'boiler-room': 2, 'air-station': 1, 'co2-sensor': 2, 'parking-spot': 6, 'car-park': 1 } as Record<DeviceType, number>;
 
-/** Classrooms ventilated as the règlement sanitaire départemental asks (18 m³/h per pupil); see libs/rules/src/engine/healthy.spec.ts. */
-function wellRun(fleet: Fleet): Fleet {
-  return {
-    ...fleet,
-    devices: fleet.devices.map((d) => {
-      if (d.type !== 'co2-sensor') return d;
-      const { occupants, volume_m3 } = d.attributes as { occupants: number; volume_m3: number };
-      return { ...d, attributes: { ...d.attributes, air_changes_per_h: (occupants * 18) / volume_m3 } };
-    }),
-  };
-}
-const fleet = wellRun(mixedFleet({ seed: SEED, tenants: [{ tenant: '02408' }], perTenant, lorawan: [] }));
+const fleet = ventilatedAsRequired(mixedFleet({ seed: SEED, tenants: [{ tenant: '02408' }], perTenant, lorawan: [] }));
 
-/** Midnight, Paris, eight days ago: the week ends a day before now (ingest's window). */
-const start = (() => {
-  const d = new Date(Date.now() - 8 * 86_400_000);
-  return Date.parse(`${d.toISOString().slice(0, 10)}T00:00:00+01:00`);
-})();
+/** Midnight eight days ago: the week ends a day before now (ingest's 31-day window). */
+const start = midnightDaysAgo(8);
 
 describe('a healthy fleet over a simulated week, through the real stack', () => {
   let tp: TestPlatform;

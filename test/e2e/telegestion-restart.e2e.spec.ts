@@ -10,7 +10,7 @@ import { startNodeApp, stopAllNodeApps, type AppProcess } from '@hv/devkit';
 import { connectGateway, mixedFleet, parseScenario, runScenario, type ScenarioResult } from '@hv/simulators';
 import { Database } from '@hv/state';
 import { CommandRepository, type CommandRecord } from '@hv/telegestion';
-import { preparePlatform, SERVICE_ACCOUNT, type TestPlatform } from '../support/platform';
+import { preparePlatform, SERVICE_ACCOUNT, type TestPlatform, sunsetDaysAgo } from '../support/platform';
 import { freePort, waitFor } from '../support/wait';
 
 const SEED = 'e2e-telegestion-restart';
@@ -18,10 +18,8 @@ const HOUR = 3_600_000;
 const fleet = mixedFleet({ seed: SEED, tenants: [{ tenant: '02408' }], perTenant: { 'lighting-controller': 8, 'lighting-cabinet': 2, 'boiler-room': 2 } as Record<DeviceType, number>, lorawan: [] });
 const lamps = fleet.devices.filter((d) => d.type === 'lighting-controller');
 const boilers = fleet.devices.filter((d) => d.type === 'boiler-room');
-const start = (() => {
-  const d = new Date(Date.now() - 3 * 86_400_000);
-  return Date.parse(`${d.toISOString().slice(0, 10)}T12:00:00+01:00`);
-})();
+/** Five hours before sunset, three days ago: the lamp faults are judged in the dark in any season. */
+const start = sunsetDaysAgo(3) - 5 * HOUR;
 
 /** Raised before the kill (≈ 6 h into the run) and repaired after the restart; one raised after. */
 const faults = [

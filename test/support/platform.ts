@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { loadConfig, type HvConfig } from '@hv/config';
+import { sunTimes } from '@hv/lighting';
 import { provisionFleet, provisionPrograms, type GatewayCredentials } from '@hv/devkit';
 import type { SimDevice } from '@hv/simulators';
 import { Database } from '@hv/state';
@@ -99,3 +100,19 @@ export async function listenDeadLetters(url: string): Promise<{ letters: Array<R
   await client.subscribeAsync('hv/dlq/v1/#', { qos: 1 });
   return { letters, close: () => client.endAsync() };
 }
+
+/** Laon, where the simulated communes' sun times are checked (DOMAIN.md). */
+const LAON = { lat: 49.5641, lon: 3.6199 };
+
+/**
+ * Scenario starts for the end-to-end suites: within ingest's 31-day window, and placed
+ * against the sun rather than the clock, so that a fault meant to happen in the dark does
+ * whatever the season the suite runs in. `sunsetDaysAgo(3) - 5 h` is about noon in winter.
+ */
+export function sunsetDaysAgo(days: number): number {
+  const noon = Date.parse(`${new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10)}T12:00:00Z`);
+  return sunTimes(noon, LAON.lat, LAON.lon).sunsetMs!;
+}
+
+/** Midnight (UTC) `days` ago: the start of a simulated day or week. */
+export const midnightDaysAgo = (days: number): number => Date.parse(`${new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10)}T00:00:00Z`);

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { TelegestionMetrics } from './telegestion.metrics';
 import { TELEGESTION_OPTIONS, type TelegestionOptions } from './telegestion.options';
-import { TELEGESTION_DEVICE_SOURCE, TelegestionService } from './telegestion.service';
+import { TelegestionService } from './telegestion.service';
 
 /**
  * Telegestion in an app: needs the global StateModule (Database), TimeseriesModule

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Rejection, type InboundMessage } from '@hv/ingest';
 import type { AlarmChange, AlarmCorrelator, Correlated } from '@hv/rules';
 import type { Database } from '@hv/state';
-import type { AlarmRepository, AlarmTransition } from './alarms/alarm.repository';
+import type { AlarmRepository } from './alarms/alarm.repository';
 import type { CommandService } from './commands/command.service';
 import type { ProgramDirectory } from './programs/program-directory';
 import type { UplinkReader, Uplink } from './reader/uplink-reader';
@@ -160,10 +160,7 @@ export class TelegestionPipeline {
   private async store(changes: AlarmChange[], released: string[]): Promise<void> {
     if (changes.length === 0 && released.length === 0) return;
     const correlated: Correlated[] = changes.map((c) => this.correlator.apply(c));
-    const devices = new Set(changes.map((c) => c.device));
-    const states = this.book.takeDirty();
-    const withChanges = states.filter((s) => devices.has(s.device));
-    this.book.restoreDirty(states.filter((s) => !devices.has(s.device)).map((s) => s.device));
+    const withChanges = this.book.takeDirtyOf(new Set(changes.map((c) => c.device)));
     // The rules' state has moved on: these changes cannot be recomputed from a redelivery,
     // so they are retried until stored, holding the batch (and the broker's backlog) meanwhile.
     const transitions = await this.retrying('alarm changes', () =>

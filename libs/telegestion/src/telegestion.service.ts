@@ -14,7 +14,7 @@ import { resolveTargets } from './commands/command-targets';
 import { ProgramDirectory } from './programs/program-directory';
 import { ProgramRepository } from './programs/program.repository';
 import { UplinkReader } from './reader/uplink-reader';
-import { RuleBook } from './rules/rule-book';
+import { RuleBook, ruleDeviceOf } from './rules/rule-book';
 import { RuleStateRepository } from './rules/rule-state.repository';
 import { TelegestionEvents } from './telegestion-events';
 import { TelegestionMetrics } from './telegestion.metrics';
@@ -55,7 +55,7 @@ export class TelegestionService implements OnApplicationBootstrap, OnApplication
 
   constructor(
     @Inject(TELEGESTION_OPTIONS) private readonly options: TelegestionOptions,
-    @Inject(TELEGESTION_DEVICE_SOURCE) private readonly source: DeviceSource,
+    @Inject(TELEGESTION_DEVICE_SOURCE) source: DeviceSource,
     private readonly db: Database,
     influx: InfluxRepository,
     private readonly metrics: TelegestionMetrics,
@@ -79,24 +79,19 @@ export class TelegestionService implements OnApplicationBootstrap, OnApplication
     let lastSeen = 0;
     for (const s of stored.values()) lastSeen = Math.max(lastSeen, s.lastSeen ?? 0);
     const book = new RuleBook(this.options.rules, stored);
-    const adopted = book.adoptStored((id) => {
-      const d = this.directory.byId(id);
-      return d instanceof Promise ? undefined : d;
-    });
-    const correlator = new AlarmCorrelator((device) => {
-      const d = this.directory.byId(device);
-      return d instanceof Promise ? undefined : d?.cabinet;
-    });
+    const adopted = book.adoptStored((id) => this.cached(id));
+    const correlator = new AlarmCorrelator((device) => this.cached(device)?.cabinet);
     const open = await this.alarms.openForCorrelation();
     correlator.restore(open);
 
+    const consumer = this.consumer;
     const transport: CommandTransport = {
       get ready() {
         return consumer.connected;
       },
       publish: (topic, payload, qos) =>
         new Promise<void>((resolve) => {
-          const client = this.consumer.mqttClient;
+          const client = consumer.mqttClient;
           if (!client) return resolve();
           client.publish(topic, payload, { qos }, (error) => {
             if (error) this.logger.warn(`command not published on ${topic}: ${error.message}`);
@@ -104,15 +99,10 @@ export class TelegestionService implements OnApplicationBootstrap, OnApplication
           });
         }),
     };
-    const consumer = this.consumer;
     // The stream clock starts where the stored states left off (a restart mid-replay must not
     // judge every device silent against the wall clock).
     const now = () => (this.options.clock === 'stream' ? this.pipeline.watermark : Date.now());
-    this.commands = new CommandService(this.commandStore, transport, this.events, this.options.commands);
-    this.commands.isLorawan = (c: CommandRecord) => {
-      const d = this.directory.byId(c.device);
-      return !(d instanceof Promise) && !!d?.devEui;
-    };
+    this.commands = new CommandService(this.commandStore, transport, this.events, this.options.commands, (id) => !!this.cached(id)?.devEui);
     const reader = new UplinkReader(new Normalizer(this.directory, this.options.limits), this.directory);
     this.pipeline = new TelegestionPipeline(this.db, reader, book, correlator, this.alarms, new RuleStateRepository(this.db), this.programDirectory, this.commands, this.events, this.metrics, this.options.reconcile, now);
     this.pipeline.watermark = lastSeen;
@@ -178,6 +168,12 @@ export class TelegestionService implements OnApplicationBootstrap, OnApplication
     return this.commands.pendingCount;
   }
 
+  /** A device the registry cache holds (no lookup: these callers run on the hot path or at start-up). */
+  private cached(id: string): DeviceInfo | undefined {
+    const d = this.directory.byId(id);
+    return d instanceof Promise ? undefined : d;
+  }
+
   private async tick(now: number): Promise<void> {
     if (this.ticking || now === 0) return;
     this.ticking = true;
@@ -189,8 +185,4 @@ export class TelegestionService implements OnApplicationBootstrap, OnApplication
       this.ticking = false;
     }
   }
-}
-
-function ruleDeviceOf(d: DeviceInfo) {
-  return { id: d.id, tenant: d.tenant, type: d.type, epci: d.epci, cabinet: d.cabinet, attributes: d.attributes ?? {} };
 }

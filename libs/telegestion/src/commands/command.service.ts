@@ -66,6 +66,8 @@ export class CommandService {
     private readonly transport: CommandTransport,
     private readonly events: TelegestionEvents,
     private readonly options: CommandOptions,
+    /** Devices that listen only through a network server (the registry knows their devEui). */
+    private readonly isLorawan: (device: string) => boolean = () => false,
   ) {}
 
   /** Reloads pending commands and overrides in force, then starts dispatching. */
@@ -231,7 +233,7 @@ export class CommandService {
     const payload = { cmd_id: c.cmdId, ts: now, ...c.body };
     const route = this.routes.get(c.device);
     if (route) return lorawanDownlink(route, payload);
-    if (c.domain && this.isLorawan(c)) {
+    if (this.isLorawan(c.device)) {
       const list = this.unrouted.get(c.device) ?? [];
       list.push(c);
       this.unrouted.set(c.device, list);
@@ -239,9 +241,6 @@ export class CommandService {
     }
     return { topic: deviceTopic(c.tenant, c.domain, c.device, 'cmd'), payload: Buffer.from(JSON.stringify(payload)), qos: 1 };
   }
-
-  /** Set by the service from the registry: devices that listen only through a network server. */
-  isLorawan: (c: CommandRecord) => boolean = () => false;
 
   /** Ack deadlines, retry instants, expiries. */
   private scan(): void {

@@ -1,4 +1,4 @@
-import { levelAt, nextChange, parseProgram, preview, type LightingProgram, type Override, type Place, type Transition } from '@hv/lighting';
+import { levelAt, nextChange, nightDateOf, parseProgram, preview, resolveNight, type LightingProgram, type Night, type Override, type Place, type Transition } from '@hv/lighting';
 import type { RuleDevice } from '@hv/rules';
 import type { ProgramAssignment, ProgramRepository } from './program.repository';
 
@@ -21,6 +21,11 @@ export class ProgramDirectory {
   private programs = new Map<string, LightingProgram>();
   private assigned = new Map<string, string>();
   private groupsOf = new Map<string, string[]>();
+  /**
+   * Each device's current night, resolved once (sun times, exception, steps) rather than at
+   * every reading: the hot path of a luminaire's telemetry. Cleared when programs change.
+   */
+  private nights = new Map<string, Night>();
 
   constructor(private readonly repository: ProgramRepository) {}
 
@@ -31,6 +36,7 @@ export class ProgramDirectory {
     const groups = new Map<string, string[]>();
     for (const m of memberships) (groups.get(m.device) ?? groups.set(m.device, []).get(m.device)!).push(m.group);
     this.groupsOf = groups;
+    this.nights = new Map();
   }
 
   programFor(device: Pick<RuleDevice, 'id' | 'tenant' | 'cabinet'>): LightingProgram {
@@ -45,7 +51,12 @@ export class ProgramDirectory {
 
   /** The level the program (and the overrides in force) ask of the device at `ts`, %. */
   expectedLevel(device: RuleDevice, ts: number, overrides?: readonly Override[], lastPresenceMs?: number): number {
-    return levelAt(this.programFor(device), ts, { place: placeOf(device), ...(overrides ? { overrides } : {}), ...(lastPresenceMs !== undefined ? { lastPresenceMs } : {}) }).levelPct;
+    const program = this.programFor(device);
+    const place = placeOf(device);
+    const date = nightDateOf(ts);
+    let night = this.nights.get(device.id);
+    if (night?.date !== date) this.nights.set(device.id, (night = resolveNight(program, date, place)));
+    return levelAt(program, ts, { place, ...(overrides ? { overrides } : {}), ...(lastPresenceMs !== undefined ? { lastPresenceMs } : {}) }, night).levelPct;
   }
 
   /** The program's next change after `ts` (when a reconciliation command should expire). */

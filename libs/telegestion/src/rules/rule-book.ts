@@ -9,8 +9,6 @@ import { DeviceRules, rulesFor, type AlarmChange, type DeviceRuleState, type Obs
 export class RuleBook {
   private readonly rules = new Map<string, DeviceRules>();
   private readonly dirty = new Set<string>();
-  /** Newest (ts, seq) observed per device: a redelivered or late reading is not judged twice. */
-  private readonly last = new Map<string, { ts: number; seq: number }>();
 
   constructor(
     private readonly configs: ReadonlyMap<string, RuleConfig>,
@@ -46,9 +44,9 @@ export class RuleBook {
   observe(device: DeviceInfo, channel: 'telemetry' | 'event', body: Record<string, unknown>, ts: number, options?: ObserveOptions): AlarmChange[] | null {
     const rules = this.rulesOf(device);
     const seq = typeof body.seq === 'number' ? body.seq : -1;
-    const last = this.last.get(device.id) ?? (rules.state.lastSeen !== undefined ? { ts: rules.state.lastSeen, seq: rules.state.lastSeq ?? Number.MAX_SAFE_INTEGER } : undefined);
-    if (last && (ts < last.ts || (ts === last.ts && seq <= last.seq))) return null;
-    this.last.set(device.id, { ts, seq });
+    // The newest (ts, seq) judged is in the state (a state stored before seq was kept counts as seen up to its ts).
+    const { lastSeen, lastSeq = Number.MAX_SAFE_INTEGER } = rules.state;
+    if (lastSeen !== undefined && (ts < lastSeen || (ts === lastSeen && seq <= lastSeq))) return null;
     rules.state.lastSeq = seq;
     this.dirty.add(device.id);
     return rules.observe(channel, body, ts, options);
@@ -73,25 +71,36 @@ export class RuleBook {
 
   /** The states changed since the last call (serialised by the caller's repository). */
   takeDirty(): Array<{ device: string; state: DeviceRuleState }> {
-    const out: Array<{ device: string; state: DeviceRuleState }> = [];
-    for (const id of this.dirty) {
-      const rules = this.rules.get(id);
-      if (rules) out.push({ device: id, state: rules.state });
-    }
+    const out = this.take(this.dirty);
     this.dirty.clear();
     return out;
   }
 
-  /** Puts states back after a failed write. */
-  restoreDirty(ids: Iterable<string>): void {
-    for (const id of ids) this.dirty.add(id);
+  /** The changed states of these devices only (stored with their alarm changes); the others stay dirty. */
+  takeDirtyOf(ids: Iterable<string>): Array<{ device: string; state: DeviceRuleState }> {
+    const mine = [...ids].filter((id) => this.dirty.has(id));
+    for (const id of mine) this.dirty.delete(id);
+    return this.take(mine);
+  }
+
+  private take(ids: Iterable<string>): Array<{ device: string; state: DeviceRuleState }> {
+    const out: Array<{ device: string; state: DeviceRuleState }> = [];
+    for (const id of ids) {
+      const rules = this.rules.get(id);
+      if (rules) out.push({ device: id, state: rules.state });
+    }
+    return out;
   }
 
   private create(device: DeviceInfo, state: DeviceRuleState | undefined): DeviceRules {
-    const ruleDevice: RuleDevice = { id: device.id, tenant: device.tenant, type: device.type, epci: device.epci, cabinet: device.cabinet, attributes: device.attributes ?? {} };
-    const rules = new DeviceRules(ruleDevice, rulesFor(this.configs, device.tenant, device.epci), state);
+    const rules = new DeviceRules(ruleDeviceOf(device), rulesFor(this.configs, device.tenant, device.epci), state);
     this.rules.set(device.id, rules);
     this.stored.delete(device.id);
     return rules;
   }
+}
+
+/** The registry's view of a device as the rules read it. */
+export function ruleDeviceOf(d: DeviceInfo): RuleDevice {
+  return { id: d.id, tenant: d.tenant, type: d.type, epci: d.epci, cabinet: d.cabinet, attributes: d.attributes ?? {} };
 }
