@@ -24,6 +24,7 @@ import { BENCH_ENV, freshPgDatabase } from './bench-env';
 
 const SEED = 'bench-telegestion';
 const ENV = BENCH_ENV;
+const TELEGESTION_CLIENT_ID = 'bench-telegestion';
 const log = (s: string) => console.log(`[bench telegestion] ${s}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -58,6 +59,11 @@ export async function benchTelegestion(argv: string[]): Promise<Record<string, u
     });
     log(`provisioned ${devices.length} devices (${controllers.length} luminaires) in ${((Date.now() - t0) / 1000).toFixed(0)} s; ${cpus().length} cores, ${cpus()[0]?.model}`);
 
+    // Telegestion's session is persistent (clean: false), and Mosquitto keeps it across its
+    // restarts: a previous run's session would have queued the background published since,
+    // and this run would start behind that backlog. Start from a clean session.
+    await dropSession(TELEGESTION_CLIENT_ID);
+
     // Baseline: the background alone (Mosquitto and the agent, nobody else reading).
     agent = startAgent(rate, tenants, perTenant);
     await waitLine(agent, /agent up/);
@@ -73,7 +79,7 @@ export async function benchTelegestion(argv: string[]): Promise<Record<string, u
       HV_MQTT_URL: ENV.mosquittoUrl,
       HV_HTTP_PORT: '18380',
       HV_LOG_LEVEL: 'warn',
-      HV_TELEGESTION_CLIENT_ID: 'bench-telegestion',
+      HV_TELEGESTION_CLIENT_ID: TELEGESTION_CLIENT_ID,
     });
     const cpu0 = process.cpuUsage();
     const wall0 = performance.now();
@@ -150,11 +156,20 @@ export async function benchTelegestion(argv: string[]): Promise<Record<string, u
       target: { alarm_p99_ms: 100, fanout_sent_s: 10, fanout_acked_s: 30 },
     };
   } finally {
-    await probe?.endAsync();
+    // Each step on its own: one that fails must not leave the services running.
+    const quietly = (what: string) => (e: Error) => log(`while stopping ${what}: ${e.message}`);
+    await probe?.endAsync().catch(quietly('the probe'));
     agent?.kill('SIGTERM');
-    await app?.close();
+    await app?.close().catch(quietly('telegestion'));
+    await dropSession(TELEGESTION_CLIENT_ID).catch(quietly('the MQTT session'));
     await stopServices(started, ENV);
   }
+}
+
+/** Ends a persistent MQTT session: connecting with clean: true under its client id discards it. */
+async function dropSession(clientId: string): Promise<void> {
+  const client = await mqtt.connectAsync(ENV.mosquittoUrl, { clientId, clean: true, protocolVersion: 4 });
+  await client.endAsync();
 }
 
 function startAgent(rate: number, tenants: string[], perTenant: number): ChildProcess {
