@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CMD_SCHEMAS, DEVICE_TYPES, formatIssues, type DeviceInfo, type DeviceSource, type Domain } from '@hv/contracts';
 import { DurableMqttConsumer, Normalizer, RegistryDeviceDirectory } from '@hv/ingest';
 import type { Transition } from '@hv/lighting';
@@ -39,7 +39,7 @@ export class CommandError extends Error {
  * (and their correlation), the rules' state, pending commands, programs.
  */
 @Injectable()
-export class TelegestionService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TelegestionService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TelegestionService.name);
   readonly alarms: AlarmRepository;
   readonly programs: ProgramRepository;
@@ -121,7 +121,12 @@ export class TelegestionService implements OnApplicationBootstrap, OnApplication
     this.logger.log(`telegestion up: ${adopted} rule states resumed, ${open.length} open alarms, ${this.commands.pendingCount} pending commands (clock: ${this.options.clock})`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Before any module's shutdown (the state module closes the PostgreSQL pool in its own):
+   * stop reading, let what is in hand be judged and written, then stop. A batch whose writes
+   * cannot finish is left unacknowledged and comes back after the restart.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.ticker);
     this.directory.onModuleDestroy();
     await this.consumer.close();
