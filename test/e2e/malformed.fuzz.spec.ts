@@ -72,7 +72,7 @@ describe('100,000 malformed messages', () => {
 
     // Still alive and storing.
     const health = (await (await fetch(`${tp.platform!.httpUrl}/health`)).json()) as { status: string };
-    expect(health.status).toBe('ok');
+    expect(health.status, JSON.stringify(health)).toBe('ok');
     const device = known[0]!;
     await client.publishAsync(`hv/v1/02408/lighting/${device.id}/telemetry`, JSON.stringify({ ts: Date.now(), seq: 1, on: true, level_pct: 100, power_w: 52, energy_wh: 10 }), { qos: 1 });
     await client.endAsync();

@@ -38,4 +38,6 @@ export interface DeviceInfo {
 export interface DeviceSource {
   listActiveDevices(): Promise<DeviceInfo[]>;
   findActiveDevice(by: { id: string } | { devEui: string }): Promise<DeviceInfo | undefined>;
+  /** The active devices among these ids and DevEUIs (lower case), in one query. */
+  findActiveDevices(by: { ids: readonly string[]; devEuis: readonly string[] }): Promise<DeviceInfo[]>;
 }

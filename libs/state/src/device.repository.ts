@@ -140,6 +140,15 @@ export class DeviceRepository implements DeviceSource {
     const { rows } = await this.db.query<DeviceInfo>(`${DEVICE_INFO_SELECT} AND ${column} = $1`, [value]);
     return rows[0];
   }
+
+  async findActiveDevices(by: { ids: readonly string[]; devEuis: readonly string[] }): Promise<DeviceInfo[]> {
+    if (by.ids.length === 0 && by.devEuis.length === 0) return [];
+    const { rows } = await this.db.query<DeviceInfo>(`${DEVICE_INFO_SELECT} AND (d.id = ANY($1::text[]) OR d.dev_eui = ANY($2::text[]))`, [
+      by.ids,
+      by.devEuis.map((e) => e.toLowerCase()),
+    ]);
+    return rows;
+  }
 }
 
 /** Validated inputs → rows, hashing secrets off the event loop. */

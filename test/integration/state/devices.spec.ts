@@ -93,6 +93,8 @@ describe('DeviceRepository', () => {
     expect(await devices.findActiveDevice({ devEui: '70B3D57ED0000002' })).toEqual(byId.get('laon-lora-1'));
     expect(await devices.findActiveDevice({ id: 'laon-lamp-1' })).toEqual(byId.get('laon-lamp-1'));
     expect(await devices.findActiveDevice({ id: 'nobody' })).toBeUndefined();
+    const batch = await devices.findActiveDevices({ ids: ['laon-lamp-1', 'nobody'], devEuis: ['70B3D57ED0000002', 'ffffffffffffffff'] });
+    expect(batch.map((d) => d.id).sort()).toEqual(['laon-lamp-1', 'laon-lora-1']);
   });
 
   it('refuses a duplicate id or an active DevEUI with an error naming it', async () => {

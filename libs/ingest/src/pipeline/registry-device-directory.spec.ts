@@ -16,24 +16,44 @@ class CountingSource implements DeviceSource {
     return [...this.devices];
   }
   async findActiveDevice(by: { id: string } | { devEui: string }): Promise<DeviceInfo | undefined> {
+    return (await this.findActiveDevices('id' in by ? { ids: [by.id], devEuis: [] } : { ids: [], devEuis: [by.devEui] }))[0];
+  }
+  async findActiveDevices(by: { ids: readonly string[]; devEuis: readonly string[] }): Promise<DeviceInfo[]> {
     this.finds++;
+    await new Promise((r) => setTimeout(r, 5)); // a store answers later, not in the same tick
     if (this.fail) throw new Error('connection refused');
-    return this.devices.find((d) => ('id' in by ? d.id === by.id : d.devEui === by.devEui));
+    return this.devices.filter((d) => by.ids.includes(d.id) || (d.devEui !== null && by.devEuis.includes(d.devEui)));
   }
 }
 
 describe('RegistryDeviceDirectory', () => {
-  it('finds a burst of devices provisioned after the load, past the per-second lookup budget', async () => {
+  it('finds a burst of devices provisioned after the load in one query, without a reload', async () => {
     const source = new CountingSource([device(0)]);
-    const directory = new RegistryDeviceDirectory(source, 50);
+    const directory = new RegistryDeviceDirectory(source);
     await directory.load();
-    source.devices.push(...Array.from({ length: 300 }, (_, i) => device(i + 1)));
-    const found = await Promise.all(source.devices.map((d) => directory.byId(d.id)));
-    expect(found.every((d) => d !== undefined)).toBe(true);
-    // 50 point lookups, then one coalesced reload answered the other 250.
-    expect(source.finds).toBeLessThanOrEqual(50);
-    expect(source.lists).toBe(2);
+    source.devices.push(...Array.from({ length: 300 }, (_, i) => ({ ...device(i + 1), devEui: i % 2 ? `70b3d57ed0${i.toString(16).padStart(6, '0')}` : null })));
+    const found = await Promise.all(source.devices.map((d) => (d.devEui ? directory.byDevEui(d.devEui.toUpperCase()) : directory.byId(d.id))));
+    expect(found.map((d) => d?.id)).toEqual(source.devices.map((d) => d.id));
+    expect(source.finds).toBe(1);
+    expect(source.lists).toBe(1);
     expect(directory.isKnown('lc-02408-300')).toBe(true);
+  });
+
+  it('answers a flood of bogus ids with a few batched queries, whatever their number', async () => {
+    const source = new CountingSource([device(0)]);
+    const directory = new RegistryDeviceDirectory(source);
+    await directory.load();
+    // 20,000 distinct ids arriving in 20 turns of the event loop, as socket reads would.
+    const answers: Array<Promise<DeviceInfo | undefined> | DeviceInfo | undefined> = [];
+    for (let turn = 0; turn < 20; turn++) {
+      for (let i = 0; i < 1_000; i++) answers.push(directory.byId(`zz-${turn}-${i}`));
+      await new Promise((r) => setImmediate(r));
+    }
+    expect((await Promise.all(answers)).every((d) => d === undefined)).toBe(true);
+    // One query in flight at a time, each carrying what queued meanwhile (≤ 5,000 ids).
+    expect(source.finds).toBeGreaterThanOrEqual(4);
+    expect(source.finds).toBeLessThan(20);
+    expect(source.lists).toBe(1);
   });
 
   it('remembers an unknown id for a while instead of asking the store again', async () => {

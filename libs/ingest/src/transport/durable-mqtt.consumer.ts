@@ -19,7 +19,12 @@ export interface DurableMqttOptions {
   sharedGroup?: string;
   /** Received-but-unacknowledged messages; past this the socket is not read (backpressure). */
   maxInflight: number;
+  /** MQTT keepalive, seconds (30 unless told). */
+  keepaliveS?: number;
 }
+
+/** Inbound packets push the keepalive back at most this often, ms (a timer reset per message is waste). */
+const INBOUND_KEEPALIVE_EVERY_MS = 1_000;
 
 type SendPacket = (packet: Packet, cb?: (err?: Error) => void, ...rest: unknown[]) => void;
 
@@ -79,10 +84,11 @@ export class DurableMqttConsumer {
       password: o.password,
       reconnectPeriod: 1_000,
       connectTimeout: 10_000,
-      keepalive: 30,
+      keepalive: o.keepaliveS ?? 30,
     });
     this.client = client;
     this.interceptPubacks(client);
+    this.countInboundAsAlive(client);
     client.handleMessage = (packet, done) => this.onPublish(packet, done);
     let first = true;
     client.on('connect', () => {
@@ -140,6 +146,26 @@ export class DurableMqttConsumer {
       // their topics, so that they are not lost silently.
       this.logger.error(`uplink handler failed on ${msgs.length} messages (${msgs.slice(0, 3).map((m) => m.topic).join(', ')}…): ${(error as Error).stack ?? error}`);
     }
+  }
+
+  /**
+   * mqtt.js counts only PINGRESP and acks of its own publishes as signs of a live broker,
+   * not the PUBLISH packets it receives. A consumer catching up on a backlog (a persistent
+   * session after a restart, a flood it reads slower than it arrives) finds its PINGRESP
+   * queued behind thousands of messages it has not read yet, declares a keepalive timeout,
+   * reconnects, gets the backlog again, and so on: measured in the 100,000-message fuzz
+   * test, where telegestion dropped its connection while ingest read on. Every inbound
+   * packet is proof the broker is alive, as in Paho's inbound-activity check; when nothing
+   * arrives for the keepalive period, the ping goes out as before.
+   */
+  private countInboundAsAlive(client: MqttClient): void {
+    let last = 0;
+    client.on('packetreceive', () => {
+      const now = Date.now();
+      if (now - last < INBOUND_KEEPALIVE_EVERY_MS) return;
+      last = now;
+      client.reschedulePing(true);
+    });
   }
 
   private interceptPubacks(client: MqttClient): void {

@@ -22,8 +22,13 @@ export class RuleStateRepository {
     }
   }
 
-  /** Upserts the states, in `tx` when given (with the alarm changes they led to). */
-  async save(states: ReadonlyArray<{ device: string; state: DeviceRuleState }>, tx: Queryable = this.db): Promise<void> {
+  /**
+   * Upserts the states, in `tx` when given (with the alarm changes they led to). Rows are
+   * locked in device order, whoever writes: the alarm transaction and the group commit run
+   * concurrently and, in arrival order, deadlocked each other (seen in CI, then retried).
+   */
+  async save(unsorted: ReadonlyArray<{ device: string; state: DeviceRuleState }>, tx: Queryable = this.db): Promise<void> {
+    const states = [...unsorted].sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : 0));
     for (let i = 0; i < states.length; i += CHUNK) {
       const chunk = states.slice(i, i + CHUNK);
       await tx.query(
