@@ -4,7 +4,8 @@
  * (its own process, bench/fleet-agent.ts), then:
  * 1. alarm latency: a device's fault report published → its alarm event, which telegestion
  *    publishes only after the alarm is committed to PostgreSQL (so ≥ persisted);
- * 2. fan-out: one group command to every luminaire (50,000 by default), time until all are
+ * 2. fan-out: one group command to every luminaire (50,000 by default), under the background
+ *    and then alone (the agent only answering), time until all are
  *    sent and until all are acknowledged in PostgreSQL, the agent answering after 300 ms.
  * Baseline in the same run: the same background rate with nobody reading it but Mosquitto.
  */
@@ -12,6 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import mqtt, { type MqttClient } from 'mqtt';
 import { loadConfig } from '@hv/config';
 import { ensureServices, provisionFleet, provisionPrograms, repoRoot, stopServices } from '@hv/devkit';
@@ -99,7 +101,12 @@ export async function benchTelegestion(argv: string[]): Promise<Record<string, u
     await probe.subscribeAsync('hv/events/v1/+/alarm', { qos: 1 });
     await sleep(5_000); // background at full rate before measuring
 
-    // 1. Alarm latency under the background.
+    // 1. Alarm latency under the background; what blocked telegestion's event loop meanwhile.
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    const gcPauses: number[] = [];
+    const gc = new PerformanceObserver((list) => gcPauses.push(...list.getEntries().map((e) => e.duration)));
+    gc.observe({ entryTypes: ['gc'] });
+    loop.enable();
     const sent = new Map<string, number>();
     for (let i = 0; i < samples; i++) {
       const d = controllers[(i * 97) % controllers.length]!;
@@ -110,33 +117,27 @@ export async function benchTelegestion(argv: string[]): Promise<Record<string, u
     }
     await waitUntil(() => arrivals.size >= samples, 30_000);
     const latencies = [...sent].filter(([id]) => arrivals.has(id)).map(([id, at]) => arrivals.get(id)! - at).sort((a, b) => a - b);
+    loop.disable();
+    gc.disconnect();
+    gcPauses.sort((a, b) => a - b);
     const backgroundDuring = await measureAgentRate(agent, 3_000);
     log(`alarm latency: p50 ${pct(latencies, 0.5).toFixed(1)} ms, p99 ${pct(latencies, 0.99).toFixed(1)} ms over ${latencies.length}/${samples} samples; background ${backgroundDuring.toFixed(0)} msg/s`);
+    log(`  meanwhile: event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms; ${gcPauses.length} GC pauses, total ${gcPauses.reduce((a, b) => a + b, 0).toFixed(0)} ms, longest ${(gcPauses.at(-1) ?? 0).toFixed(1)} ms`);
 
-    // 2. Fan-out of one group command to every luminaire.
+    // 2. Fan-out of one group command to every luminaire: under the background, then with
+    // the agent answering commands only (the figure the issue's target names).
     const pg = new Database(pgUrl);
     await pg.query(`INSERT INTO device_group_members (tenant_id, group_id, device_id) SELECT $1, 'all', id FROM devices WHERE type = 'lighting-controller'`, [tenants[0]]);
-    const f0 = performance.now();
-    const { batchId, commands } = await telegestion.sendCommand({ domain: 'lighting', target: { group: 'all', tenant: tenants[0]! }, body: { level_pct: 30, reason: 'override' }, expiresAt: Date.now() + 3_600_000, createdBy: 'bench' });
-    const storedS = (performance.now() - f0) / 1000;
-    let sentS = NaN;
-    let ackedS = NaN;
-    for (;;) {
-      const { rows } = await pg.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM commands WHERE batch_id = $1 GROUP BY status', [batchId]);
-      const by = Object.fromEntries(rows.map((r) => [r.status, r.n])) as Record<string, number>;
-      const elapsed = (performance.now() - f0) / 1000;
-      if (Number.isNaN(sentS) && telegestion.commandsSent() >= commands.length) sentS = elapsed;
-      if ((by.acknowledged ?? 0) >= commands.length) {
-        ackedS = elapsed;
-        break;
-      }
-      if (elapsed > 180) break;
-      await sleep(200);
-    }
+    const busy = await fanOut(telegestion, pg, tenants[0]!, 30, 'under the background');
+    agent.kill('SIGTERM');
+    await sleep(1_000);
+    agent = startAgent(0, tenants, perTenant);
+    await waitLine(agent, /agent up/);
+    await sleep(2_000);
+    const quiet = await fanOut(telegestion, pg, tenants[0]!, 50, 'alone');
     await pg.close();
     const cpu = process.cpuUsage(cpu0);
     const wallS = (performance.now() - wall0) / 1000;
-    log(`fan-out: ${commands.length} commands stored in ${storedS.toFixed(1)} s, all sent at ${sentS.toFixed(1)} s, all acknowledged in PostgreSQL at ${ackedS.toFixed(1)} s`);
     return {
       bench: 'telegestion',
       alarm_p50_ms: round(pct(latencies, 0.5)),
@@ -145,10 +146,15 @@ export async function benchTelegestion(argv: string[]): Promise<Record<string, u
       background_msgs_per_s: Math.round(backgroundDuring),
       baseline_background_msgs_per_s: Math.round(baseline),
       ratio: round(backgroundDuring / baseline),
-      fanout_devices: commands.length,
-      fanout_stored_s: round(storedS),
-      fanout_sent_s: round(sentS),
-      fanout_acked_s: round(ackedS),
+      event_loop_delay_p99_ms: round(loop.percentile(99) / 1e6),
+      gc_longest_pause_ms: round(gcPauses.at(-1) ?? 0),
+      fanout_devices: quiet.devices,
+      fanout_stored_s: round(quiet.storedS),
+      fanout_sent_s: round(quiet.sentS),
+      fanout_acked_s: round(quiet.ackedS),
+      fanout_under_background_stored_s: round(busy.storedS),
+      fanout_under_background_sent_s: round(busy.sentS),
+      fanout_under_background_acked_s: round(busy.ackedS),
       rss_mb: Math.round(process.memoryUsage().rss / 1_048_576),
       telegestion_cpu_share: round((cpu.user + cpu.system) / 1e6 / wallS),
       cpu: cpus()[0]?.model ?? 'unknown',
@@ -164,6 +170,36 @@ export async function benchTelegestion(argv: string[]): Promise<Record<string, u
     await dropSession(TELEGESTION_CLIENT_ID).catch(quietly('the MQTT session'));
     await stopServices(started, ENV);
   }
+}
+
+/** One group command to every luminaire: seconds until stored, all sent, all acknowledged in PostgreSQL. */
+async function fanOut(telegestion: TelegestionService, pg: Database, tenant: string, levelPct: number, what: string): Promise<{ devices: number; storedS: number; sentS: number; ackedS: number }> {
+  const sentBefore = telegestion.commandsSent();
+  const f0 = performance.now();
+  const { batchId, commands } = await telegestion.sendCommand({ domain: 'lighting', target: { group: 'all', tenant }, body: { level_pct: levelPct, reason: 'override' }, expiresAt: Date.now() + 3_600_000, createdBy: 'bench' });
+  const storedS = (performance.now() - f0) / 1000;
+  let sentS = NaN;
+  let ackedS = NaN;
+  let lastLog = 0;
+  for (;;) {
+    const { rows } = await pg.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM commands WHERE batch_id = $1 GROUP BY status', [batchId]);
+    const by = Object.fromEntries(rows.map((r) => [r.status, r.n])) as Record<string, number>;
+    const elapsed = (performance.now() - f0) / 1000;
+    const sent = telegestion.commandsSent() - sentBefore;
+    if (Number.isNaN(sentS) && sent >= commands.length) sentS = elapsed;
+    if (elapsed - lastLog >= 2) {
+      lastLog = elapsed;
+      log(`  ${elapsed.toFixed(1)} s: ${sent} sent, ${by.acknowledged ?? 0} acknowledged in PostgreSQL`);
+    }
+    if ((by.acknowledged ?? 0) >= commands.length) {
+      ackedS = elapsed;
+      break;
+    }
+    if (elapsed > 180) break;
+    await sleep(200);
+  }
+  log(`fan-out ${what}: ${commands.length} commands stored in ${storedS.toFixed(1)} s, all sent at ${sentS.toFixed(1)} s, all acknowledged in PostgreSQL at ${ackedS.toFixed(1)} s`);
+  return { devices: commands.length, storedS, sentS, ackedS };
 }
 
 /** Ends a persistent MQTT session: connecting with clean: true under its client id discards it. */

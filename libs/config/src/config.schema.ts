@@ -55,6 +55,13 @@ export const configSchema = z.object({
   /** Oldest device timestamp accepted, s (31 days: devices that buffered through an outage). */
   HV_INGEST_MAX_PAST_S: positiveInt.default(31 * 86_400),
 
+  /**
+   * Messages telegestion holds unacknowledged while they are judged and their rule states
+   * written; past this it stops reading (backpressure). Above one second of the busiest
+   * traffic, so that a checkpoint never stops the reading (the broker must allow as many in
+   * flight: Mosquitto's max_inflight_messages).
+   */
+  HV_TELEGESTION_MAX_INFLIGHT: positiveInt.default(20_000),
   HV_TELEGESTION_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default(`hv-telegestion-${hostname()}`.slice(0, 64)),
   /**
    * What "now" is for the rules' clock (communication loss, overstays): `wall`, the

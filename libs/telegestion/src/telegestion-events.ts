@@ -57,9 +57,16 @@ export class TelegestionEvents {
     this.publish(platformEventTopic(a.tenant, 'alarm'), { event: t.event, alarm: alarmJson(a) }, 1);
   }
 
-  /** Every transition goes to InfluxDB; on MQTT only the ends that need someone (failed, expired). */
+  /**
+   * A command's outcome (acknowledged, failed, expired) goes to InfluxDB, with its attempts
+   * and the time from request to outcome; on MQTT only the ends that need someone (failed,
+   * expired). Sends and retries are not points: PostgreSQL holds each command's every
+   * attempt, and a point per send doubled InfluxDB's work in a 50,000-luminaire fan-out
+   * (measured: half a core on these machines) for nothing a board shows.
+   */
   command(event: CommandEvent, c: CommandRecord): void {
-    const fields: Point['fields'] = { cmd_id: c.cmdId, attempts: c.attempts };
+    if (event !== 'acknowledged' && event !== 'failed' && event !== 'expired') return;
+    const fields: Point['fields'] = { cmd_id: c.cmdId, attempts: c.attempts, duration_ms: Math.max(0, Date.now() - c.createdAt) };
     if (typeof c.body.level_pct === 'number') fields.level_pct = c.body.level_pct;
     if (c.reported && typeof c.reported.level_pct === 'number') fields.reported_level_pct = c.reported.level_pct;
     if (c.error) fields.error = c.error;

@@ -30,7 +30,7 @@ export function telegestionOptionsFrom(config: HvConfig, mqttUrl: string): Teleg
     ? { username: config.HV_MQTT_USERNAME, password: config.HV_MQTT_PASSWORD }
     : { username: config.HV_SERVICE_USERNAME, password: config.HV_SERVICE_PASSWORD };
   return {
-    mqtt: { url: mqttUrl, clientId: config.HV_TELEGESTION_CLIENT_ID, ...credentials, filters: TELEGESTION_FILTERS, maxInflight: 5_000 },
+    mqtt: { url: mqttUrl, clientId: config.HV_TELEGESTION_CLIENT_ID, ...credentials, filters: TELEGESTION_FILTERS, maxInflight: config.HV_TELEGESTION_MAX_INFLIGHT },
     clock: config.HV_TELEGESTION_CLOCK,
     tickMs: config.HV_TELEGESTION_TICK_MS,
     rules: config.HV_RULES_FILE ? readRules(config.HV_RULES_FILE) : new Map(),

@@ -9,7 +9,8 @@ import { InfluxRepository } from '@hv/timeseries';
 import { AlarmRepository } from './alarms/alarm.repository';
 import type { CommandRecord, CommandRequest } from './commands/command.model';
 import { CommandRepository } from './commands/command.repository';
-import { CommandService, type CommandTransport } from './commands/command.service';
+import { CommandService } from './commands/command.service';
+import { OutboundMqtt } from './outbound-mqtt';
 import { resolveTargets } from './commands/command-targets';
 import { ProgramDirectory } from './programs/program-directory';
 import { ProgramRepository } from './programs/program.repository';
@@ -48,6 +49,7 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
   private readonly programDirectory: ProgramDirectory;
   private readonly events: TelegestionEvents;
   private readonly consumer: DurableMqttConsumer;
+  private readonly outbound: OutboundMqtt;
   private commands!: CommandService;
   private pipeline!: TelegestionPipeline;
   private ticker: NodeJS.Timeout | undefined;
@@ -67,7 +69,8 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
     this.directory = new RegistryDeviceDirectory(source);
     this.programDirectory = new ProgramDirectory(this.programs);
     this.consumer = new DurableMqttConsumer(options.mqtt, (msgs) => this.pipeline.handle(msgs), 'Telegestion');
-    this.events = new TelegestionEvents(influx, () => this.consumer.mqttClient);
+    this.outbound = new OutboundMqtt(options.mqtt);
+    this.events = new TelegestionEvents(influx, () => this.outbound.client);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -84,25 +87,10 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
     const open = await this.alarms.openForCorrelation();
     correlator.restore(open);
 
-    const consumer = this.consumer;
-    const transport: CommandTransport = {
-      get ready() {
-        return consumer.connected;
-      },
-      publish: (topic, payload, qos) =>
-        new Promise<void>((resolve) => {
-          const client = consumer.mqttClient;
-          if (!client) return resolve();
-          client.publish(topic, payload, { qos }, (error) => {
-            if (error) this.logger.warn(`command not published on ${topic}: ${error.message}`);
-            resolve();
-          });
-        }),
-    };
     // The stream clock starts where the stored states left off (a restart mid-replay must not
     // judge every device silent against the wall clock).
     const now = () => (this.options.clock === 'stream' ? this.pipeline.watermark : Date.now());
-    this.commands = new CommandService(this.commandStore, transport, this.events, this.options.commands, (id) => !!this.cached(id)?.devEui);
+    this.commands = new CommandService(this.commandStore, this.outbound, this.events, this.options.commands, (id) => !!this.cached(id)?.devEui);
     const reader = new UplinkReader(new Normalizer(this.directory, this.options.limits), this.directory);
     this.pipeline = new TelegestionPipeline(this.db, reader, book, correlator, this.alarms, new RuleStateRepository(this.db), this.programDirectory, this.commands, this.events, this.metrics, this.options.reconcile, now);
     this.pipeline.watermark = lastSeen;
@@ -111,11 +99,12 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
     this.metrics.pendingCommands = () => this.commands.pendingCount;
     this.metrics.commands = () => ({ ...this.commands.stats });
     this.metrics.eventsDropped = () => this.events.dropped;
-    this.health.register({ name: 'telegestion-mqtt', check: async () => this.consumer.connected });
+    this.health.register({ name: 'telegestion-mqtt', check: async () => this.consumer.connected && this.outbound.ready });
 
     this.events.start();
     await this.commands.start();
     // Not awaited: with the broker away, telegestion starts and connects when it is back.
+    this.outbound.start();
     this.consumer.start();
     this.ticker = setInterval(() => void this.tick(now()), this.options.tickMs);
     this.logger.log(`telegestion up: ${adopted} rule states resumed, ${open.length} open alarms, ${this.commands.pendingCount} pending commands (clock: ${this.options.clock})`);
@@ -133,6 +122,7 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
     this.pipeline?.close();
     await this.commands?.stop();
     await this.events.stop();
+    await this.outbound.close();
   }
 
   /**

@@ -1,7 +1,7 @@
 import { appendFileSync, cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Database, migrate, migrationsDir, MigrationError } from '@hv/state';
+import { Database, migrate, migrationsDir, MigrationError, readMigrations } from '@hv/state';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../support/services';
 
@@ -36,10 +36,10 @@ describe('migrate', () => {
 
   it('applies every migration once, then finds nothing left to do', async () => {
     const { db } = await freshDatabase();
-    expect(await migrate(db)).toEqual([{ version: 1, name: 'registry' }, { version: 2, name: 'telegestion' }]);
+    expect(await migrate(db)).toEqual([{ version: 1, name: 'registry' }, { version: 2, name: 'telegestion' }, { version: 3, name: 'command_constraints' }]);
     expect(await migrate(db)).toEqual([]);
     const { rows } = await db.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations');
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
     expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
     const tables = await db.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
@@ -65,9 +65,9 @@ describe('migrate', () => {
     const b = new Database(url, { max: 2 });
     dbs.push(b);
     const [fromA, fromB] = await Promise.all([migrate(a), migrate(b)]);
-    expect([...fromA, ...fromB]).toEqual([{ version: 1, name: 'registry' }, { version: 2, name: 'telegestion' }]);
+    expect([...fromA, ...fromB]).toEqual([{ version: 1, name: 'registry' }, { version: 2, name: 'telegestion' }, { version: 3, name: 'command_constraints' }]);
     const { rows } = await a.query<{ n: string }>('SELECT count(*) AS n FROM schema_migrations');
-    expect(Number(rows[0].n)).toBe(2);
+    expect(Number(rows[0].n)).toBe(readMigrations().length);
   });
 
   it('applies a new file in order and records it', async () => {
@@ -86,7 +86,7 @@ describe('migrate', () => {
     writeFileSync(join(dir, '900_broken.sql'), 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;');
     await expect(migrate(db, { dir })).rejects.toThrow(/migration 900_broken failed: .*no_such_table/);
     const { rows } = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
-    expect(rows.map((r) => r.version)).toEqual([1, 2]);
+    expect(rows.map((r) => r.version)).toEqual(readMigrations().map((m) => m.version));
     const { rows: leftovers } = await db.query(`SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'`);
     expect(leftovers).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Test } from '@nestjs/testing';
-import { Database, DeviceRepository, GatewayRepository, StateModule, TenantRepository } from '@hv/state';
+import { Database, DeviceRepository, GatewayRepository, readMigrations, StateModule, TenantRepository } from '@hv/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../support/services';
 
@@ -23,7 +23,7 @@ describe('StateModule', () => {
     try {
       expect(await db.ping()).toBe(true);
       const { rows } = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
-      expect(rows.map((r) => r.version)).toEqual([1, 2]);
+      expect(rows.map((r) => r.version)).toEqual(readMigrations().map((m) => m.version));
       expect(app.get(TenantRepository)).toBeInstanceOf(TenantRepository);
       expect(app.get(DeviceRepository)).toBeInstanceOf(DeviceRepository);
       expect(app.get(GatewayRepository)).toBeInstanceOf(GatewayRepository);

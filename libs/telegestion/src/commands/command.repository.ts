@@ -10,7 +10,8 @@ const SELECT = `SELECT cmd_id AS "cmdId", batch_id AS "batchId", c.tenant_id AS 
   (extract(epoch FROM acked_at) * 1000)::float8 AS "ackedAt", ack_status AS "ackStatus", reported, error
   FROM commands c JOIN devices d ON d.id = c.device_id`;
 
-const ts = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+/** Epoch milliseconds (float8) to timestamptz, exact to the millisecond; null stays null. */
+const ms = (column: string) => `('epoch'::timestamptz + ${column} * interval '1 millisecond')`;
 
 /** Commands and their batches (PostgreSQL): written before they are sent, updated in batches after. */
 export class CommandRepository {
@@ -29,9 +30,9 @@ export class CommandRepository {
         const c = commands.slice(i, i + CHUNK);
         await tx.query(
           `INSERT INTO commands (cmd_id, batch_id, tenant_id, device_id, body, reason, status, attempts, next_attempt_at, expires_at, created_at)
-           SELECT id, b, t, d, body::jsonb, r, 'queued', 0, n::timestamptz, e::timestamptz, cr::timestamptz
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS u(id, b, t, d, body, r, n, e, cr)`,
-          [c.map((x) => x.cmdId), c.map((x) => x.batchId), c.map((x) => x.tenant), c.map((x) => x.device), c.map((x) => JSON.stringify(x.body)), c.map((x) => x.reason), c.map((x) => ts(x.nextAttemptAt)), c.map((x) => ts(x.expiresAt)), c.map((x) => ts(x.createdAt))],
+           SELECT x.id, x.b, x.t, x.d, x.body, x.r, 'queued', 0, ${ms('x.n')}, ${ms('x.e')}, ${ms('x.cr')}
+           FROM jsonb_to_recordset($1::jsonb) AS x(id text, b text, t text, d text, body jsonb, r text, n float8, e float8, cr float8)`,
+          [JSON.stringify(c.map((x) => ({ id: x.cmdId, b: x.batchId, t: x.tenant, d: x.device, body: x.body, r: x.reason, n: x.nextAttemptAt, e: x.expiresAt, cr: x.createdAt })))],
         );
       }
     });
@@ -42,12 +43,11 @@ export class CommandRepository {
     for (let i = 0; i < records.length; i += CHUNK) {
       const c = records.slice(i, i + CHUNK);
       await tx.query(
-        `UPDATE commands SET status = u.s, attempts = u.a, next_attempt_at = u.n::timestamptz, sent_at = u.st::timestamptz,
-           acked_at = u.ak::timestamptz, ack_status = u.ast, reported = u.rep::jsonb, error = u.err, updated_at = now()
-         FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-           AS u(id, s, a, n, st, ak, ast, rep, err)
-         WHERE commands.cmd_id = u.id`,
-        [c.map((x) => x.cmdId), c.map((x) => x.status), c.map((x) => x.attempts), c.map((x) => ts(x.nextAttemptAt)), c.map((x) => ts(x.sentAt)), c.map((x) => ts(x.ackedAt)), c.map((x) => x.ackStatus), c.map((x) => (x.reported ? JSON.stringify(x.reported) : null)), c.map((x) => x.error)],
+        `UPDATE commands SET status = x.s, attempts = x.a, next_attempt_at = ${ms('x.n')}, sent_at = ${ms('x.st')},
+           acked_at = ${ms('x.ak')}, ack_status = x.ast, reported = x.rep, error = x.err, updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS x(id text, s text, a int, n float8, st float8, ak float8, ast text, rep jsonb, err text)
+         WHERE commands.cmd_id = x.id`,
+        [JSON.stringify(c.map((x) => ({ id: x.cmdId, s: x.status, a: x.attempts, n: x.nextAttemptAt, st: x.sentAt, ak: x.ackedAt, ast: x.ackStatus, rep: x.reported, err: x.error })))],
       );
     }
   }

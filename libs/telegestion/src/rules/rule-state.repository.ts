@@ -31,11 +31,13 @@ export class RuleStateRepository {
     const states = [...unsorted].sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : 0));
     for (let i = 0; i < states.length; i += CHUNK) {
       const chunk = states.slice(i, i + CHUNK);
+      // One JSON document, not text arrays: pg escaped every character of every state into
+      // an array literal (measured: a tenth of telegestion's time under 5,000 msg/s).
       await tx.query(
         `INSERT INTO rule_states (device_id, state, updated_at)
-         SELECT d, s::jsonb, now() FROM unnest($1::text[], $2::text[]) AS u(d, s)
+         SELECT x.d, x.s, now() FROM jsonb_to_recordset($1::jsonb) AS x(d text, s jsonb)
          ON CONFLICT (device_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
-        [chunk.map((s) => s.device), chunk.map((s) => JSON.stringify(s.state))],
+        [JSON.stringify(chunk.map((s) => ({ d: s.device, s: s.state })))],
       );
     }
   }
