@@ -94,9 +94,7 @@ export class EmbeddedBroker {
       // A null subscription answers 0x80 (failure) in the SUBACK without dropping the client.
       done(null, null);
     };
-    // Nagle off: with a steady stream to a subscriber, a small message (an alarm's fault
-    // report, a command) otherwise waits for the previous segment's delayed ACK (≈ 40 ms).
-    this.server = createServer({ noDelay: true }, aedes.handle);
+    this.server = createServer(aedes.handle);
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
       this.server!.listen(this.options.port, this.options.host, () => resolve());

@@ -37,7 +37,6 @@ export interface DeviceInfo {
 /** The part of the registry ingest reads (implemented by @hv/state's DeviceRepository). */
 export interface DeviceSource {
   listActiveDevices(): Promise<DeviceInfo[]>;
-  findActiveDevice(by: { id: string } | { devEui: string }): Promise<DeviceInfo | undefined>;
   /** The active devices among these ids and DevEUIs (lower case), in one query. */
   findActiveDevices(by: { ids: readonly string[]; devEuis: readonly string[] }): Promise<DeviceInfo[]>;
 }

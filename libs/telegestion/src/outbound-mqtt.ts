@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import mqtt, { type MqttClient } from 'mqtt';
-import { noDelay, type DurableMqttOptions } from '@hv/ingest';
+import type { DurableMqttOptions } from '@hv/ingest';
 import type { CommandTransport } from './commands/command.service';
 
 /**
@@ -28,9 +28,7 @@ export class OutboundMqtt implements CommandTransport {
       reconnectPeriod: 1_000,
       connectTimeout: 10_000,
     });
-    const client = this.mqttClient;
-    client.on('connect', () => noDelay(client));
-    client.on('error', (error) => this.logger.warn(`broker connection: ${error.message}`));
+    this.mqttClient.on('error', (error) => this.logger.warn(`broker connection: ${error.message}`));
   }
 
   get client(): MqttClient | undefined {

@@ -15,9 +15,6 @@ class CountingSource implements DeviceSource {
     if (this.fail) throw new Error('connection refused');
     return [...this.devices];
   }
-  async findActiveDevice(by: { id: string } | { devEui: string }): Promise<DeviceInfo | undefined> {
-    return (await this.findActiveDevices('id' in by ? { ids: [by.id], devEuis: [] } : { ids: [], devEuis: [by.devEui] }))[0];
-  }
   async findActiveDevices(by: { ids: readonly string[]; devEuis: readonly string[] }): Promise<DeviceInfo[]> {
     this.finds++;
     await new Promise((r) => setTimeout(r, 5)); // a store answers later, not in the same tick

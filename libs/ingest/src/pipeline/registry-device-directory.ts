@@ -12,6 +12,7 @@ const NEGATIVE_TTL_MS = 30_000;
 const LOOKUP_BATCH = 5_000;
 
 type Key = `id:${string}` | `eui:${string}`;
+type Waiter = { resolve: (d: DeviceInfo | undefined) => void; reject: (e: Error) => void };
 
 /**
  * The registry in memory (≈ 100 bytes a device; the Aisne's 100k devices ≈ 10 MB), so the
@@ -27,10 +28,9 @@ export class RegistryDeviceDirectory implements DeviceDirectory, OnModuleDestroy
   private readonly logger = new Logger(RegistryDeviceDirectory.name);
   private cache = new StaticDeviceDirectory([]);
   private readonly missing = new Map<string, number>();
-  private queued = new Map<Key, Array<{ resolve: (d: DeviceInfo | undefined) => void; reject: (e: Error) => void }>>();
+  private queued = new Map<Key, Waiter[]>();
   private looking = false;
   private timer: NodeJS.Timeout | undefined;
-  lookups = 0;
 
   constructor(private readonly source: DeviceSource) {}
 
@@ -90,19 +90,17 @@ export class RegistryDeviceDirectory implements DeviceDirectory, OnModuleDestroy
 
   private async lookUp(): Promise<void> {
     while (this.queued.size > 0) {
-      const batch = new Map<Key, Array<{ resolve: (d: DeviceInfo | undefined) => void; reject: (e: Error) => void }>>();
+      const batch = new Map<Key, Waiter[]>();
       for (const [key, waiters] of this.queued) {
         if (batch.size >= LOOKUP_BATCH) break;
         batch.set(key, waiters);
         this.queued.delete(key);
       }
-      const keys = [...batch.keys()];
+      const ids: string[] = [];
+      const devEuis: string[] = [];
+      for (const key of batch.keys()) (key.startsWith('id:') ? ids : devEuis).push(key.slice(key.indexOf(':') + 1));
       try {
-        this.lookups++;
-        const found = await this.source.findActiveDevices({
-          ids: keys.filter((k) => k.startsWith('id:')).map((k) => k.slice(3)),
-          devEuis: keys.filter((k) => k.startsWith('eui:')).map((k) => k.slice(4)),
-        });
+        const found = await this.source.findActiveDevices({ ids, devEuis });
         for (const device of found) this.cache.add(device);
         const now = Date.now();
         for (const [key, waiters] of batch) {

@@ -23,17 +23,6 @@ export interface DurableMqttOptions {
   keepaliveS?: number;
 }
 
-/**
- * Nagle's algorithm off on the client's socket (mqtt.js leaves Node's default, on): under a
- * steady stream a small packet waited for the peer's delayed ACK, ≈ 40 ms, which was the
- * median alarm latency in the telegestion bench. Called at every connection (a reconnection
- * opens a new socket).
- */
-export function noDelay(client: MqttClient): void {
-  const stream = client.stream as { setNoDelay?: (on: boolean) => unknown } | undefined;
-  stream?.setNoDelay?.(true);
-}
-
 /** Inbound packets push the keepalive back at most this often, ms (a timer reset per message is waste). */
 const INBOUND_KEEPALIVE_EVERY_MS = 1_000;
 
@@ -103,7 +92,6 @@ export class DurableMqttConsumer {
     client.handleMessage = (packet, done) => this.onPublish(packet, done);
     let first = true;
     client.on('connect', () => {
-      noDelay(client);
       const filters = o.filters.map((f) => (o.sharedGroup ? `$share/${o.sharedGroup}/${f}` : f));
       client.subscribe(filters, { qos: 1 }, (error, granted) => {
         const refused = granted?.filter((g) => g.qos === 128).map((g) => g.topic) ?? [];
