@@ -3,6 +3,7 @@ import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { createServer, type Server } from 'node:net';
 import { mayPublish, maySubscribe } from './acl';
 import type { BrokerAuthority, Identity } from './identity';
+import { keepResumedSessionInOrder } from './session-order';
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -22,7 +23,8 @@ const identities = new WeakMap<Client, Identity>();
  * The embedded broker: aedes (MQTT 3.1.1) with per-device authentication against the
  * registry and topic ACLs. Persistence is aedes' in-memory default: sessions, retained
  * status and queued QoS 1 messages live as long as the process (an external broker is
- * the answer where they must outlive it).
+ * the answer where they must outlive it). A resumed persistent session gets its queue
+ * before new messages (session-order.ts).
  */
 export class EmbeddedBroker {
   private readonly logger = new Logger(EmbeddedBroker.name);
@@ -47,6 +49,10 @@ export class EmbeddedBroker {
       connectTimeout: 30_000, // 30 s for a CONNECT after the TCP handshake
     });
     this.aedes = aedes;
+    aedes.preConnect = (client, packet, done) => {
+      keepResumedSessionInOrder(client, packet.clean !== false);
+      done(null, true);
+    };
     aedes.authenticate = (client, username, password, done) => {
       if (!username || !password) return done(authError(BAD_USERNAME_OR_PASSWORD, 'credentials required'), false);
       this.authority.authenticate(username, password.toString('utf8')).then(

@@ -69,10 +69,10 @@ export class TelegestionPipeline {
     await this.durable();
   }
 
-  /** The clock: communication loss, overstays, correlation grace periods. */
-  async tick(now: number): Promise<void> {
+  /** The clock: communication loss (see DeviceRules.tick for `listeningSince`), overstays, correlation grace periods. */
+  async tick(now: number, listeningSince: number | null): Promise<void> {
     await this.serial(async () => {
-      const changes = this.book.tick(now);
+      const changes = this.book.tick(now, listeningSince);
       const released = this.correlator.tick(now);
       await this.store(changes, released);
     });

@@ -54,6 +54,9 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
   private pipeline!: TelegestionPipeline;
   private ticker: NodeJS.Timeout | undefined;
   private ticking = false;
+  /** Clock time from which telegestion has been receiving uplinks without a break; null while it is not connected. */
+  private listeningSince: number | null = null;
+  private connectionsSeen = 0;
 
   constructor(
     @Inject(TELEGESTION_OPTIONS) private readonly options: TelegestionOptions,
@@ -173,7 +176,14 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
     if (this.ticking || now === 0) return;
     this.ticking = true;
     try {
-      await this.pipeline.tick(now);
+      // Telegestion's own absence (a restart, a lost broker connection) is not a device's
+      // silence: communication loss counts from when reading resumed, and is not judged
+      // while nothing can arrive. The backlog queued meanwhile is read within that grace.
+      const connections = this.consumer.connections;
+      if (!this.consumer.connected) this.listeningSince = null;
+      else if (this.listeningSince === null || connections !== this.connectionsSeen) this.listeningSince = now;
+      this.connectionsSeen = connections;
+      await this.pipeline.tick(now, this.listeningSince);
     } catch (error) {
       this.logger.warn(`clock tick failed: ${(error as Error).message}`);
     } finally {

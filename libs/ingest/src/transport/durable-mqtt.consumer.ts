@@ -56,6 +56,7 @@ export class DurableMqttConsumer {
   private groupScheduled = false;
   private closing = false;
   private corked = false;
+  private connectCount = 0;
 
   constructor(
     private readonly options: DurableMqttOptions,
@@ -71,6 +72,11 @@ export class DurableMqttConsumer {
 
   get connected(): boolean {
     return this.client?.connected ?? false;
+  }
+
+  /** Connections made so far (a change means the consumer was away in between). */
+  get connections(): number {
+    return this.connectCount;
   }
 
   /** Connects and subscribes; `onFirstConnect` runs once, on the first connection. */
@@ -92,6 +98,7 @@ export class DurableMqttConsumer {
     client.handleMessage = (packet, done) => this.onPublish(packet, done);
     let first = true;
     client.on('connect', () => {
+      this.connectCount++;
       const filters = o.filters.map((f) => (o.sharedGroup ? `$share/${o.sharedGroup}/${f}` : f));
       client.subscribe(filters, { qos: 1 }, (error, granted) => {
         const refused = granted?.filter((g) => g.qos === 128).map((g) => g.topic) ?? [];

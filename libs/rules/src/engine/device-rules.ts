@@ -119,10 +119,17 @@ export class DeviceRules {
     return changes;
   }
 
-  /** The clock: communication loss, and overstays that need no new reading. */
-  tick(now: number): AlarmChange[] {
+  /**
+   * The clock: communication loss, and overstays that need no new reading.
+   * `listeningSince` is when the caller last began receiving this device's uplinks (null
+   * while it receives nothing): silence is counted from then at the earliest, so that the
+   * caller's own absence (a restart, a lost broker connection) is never blamed on a device.
+   */
+  tick(now: number, listeningSince: number | null): AlarmChange[] {
     const changes: AlarmChange[] = [];
-    if (this.isSilent(now)) this.apply({ type: 'communication_loss', verdict: 'bad', value: Math.round((now - this.state.lastSeen!) / 1000) }, now, changes);
+    if (listeningSince !== null && this.isSilent(now, listeningSince)) {
+      this.apply({ type: 'communication_loss', verdict: 'bad', value: Math.round((now - this.state.lastSeen!) / 1000) }, now, changes);
+    }
     if (this.device.type === 'parking-spot') {
       for (const d of spotVerdicts(now, { device: this.device, config: this.config, memory: this.state.memory })) if (d.type === 'overstay') this.apply(d, now, changes);
     }
@@ -134,11 +141,11 @@ export class DeviceRules {
     this.state.intervalS = intervalS;
   }
 
-  /** Silent for longer than `missed_periods` expected reporting intervals. */
-  private isSilent(now: number): boolean {
+  /** Silent for longer than `missed_periods` expected reporting intervals (counted from `since` at the earliest). */
+  private isSilent(now: number, since = Number.NEGATIVE_INFINITY): boolean {
     if (this.state.lastSeen === undefined || !this.config.communication_loss.enabled) return false;
     const interval = this.state.intervalS ?? DEVICE_TYPES[this.device.type].expectedIntervalS;
-    return now - this.state.lastSeen > this.config.communication_loss.missed_periods * interval * 1000;
+    return now - Math.max(this.state.lastSeen, since) > this.config.communication_loss.missed_periods * interval * 1000;
   }
 
   private report(code: string, raised: boolean, ts: number, value: number | undefined, changes: AlarmChange[]): void {

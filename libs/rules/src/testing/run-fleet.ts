@@ -18,7 +18,7 @@ export function runFleetThroughRules(
   let nextTick = options.startMs + tickMs;
   let messages = 0;
   const tick = (now: number) => {
-    for (const r of rules.values()) changes.push(...r.tick(now));
+    for (const r of rules.values()) changes.push(...r.tick(now, options.startMs));
   };
   for (const m of stream.messages() as Generator<SimMessage>) {
     if (m.ts >= end) break;

@@ -52,11 +52,11 @@ export class RuleBook {
     return rules.observe(channel, body, ts, options);
   }
 
-  /** The clock, for every device. */
-  tick(now: number): AlarmChange[] {
+  /** The clock, for every device (`listeningSince`: see DeviceRules.tick). */
+  tick(now: number, listeningSince: number | null): AlarmChange[] {
     const out: AlarmChange[] = [];
     for (const [id, rules] of this.rules) {
-      const changes = rules.tick(now);
+      const changes = rules.tick(now, listeningSince);
       if (changes.length) {
         this.dirty.add(id);
         out.push(...changes);
