@@ -54,6 +54,8 @@ export const configSchema = z.object({
   HV_INGEST_MAX_FUTURE_S: positiveInt.default(300),
   /** Oldest device timestamp accepted, s (31 days: devices that buffered through an outage). */
   HV_INGEST_MAX_PAST_S: positiveInt.default(31 * 86_400),
+  /** Ingest writes its own figures (ingest_stats, ingest_reject) to InfluxDB this often, s. */
+  HV_INGEST_REPORT_S: positiveInt.default(10),
 
   /**
    * Messages telegestion holds unacknowledged while they are judged and their rule states

@@ -11,3 +11,4 @@ export * from './schemas/parking.schema';
 export * from './registry';
 export * from './issue-path';
 export * from './lorawan';
+export * from './catalogue';

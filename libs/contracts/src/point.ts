@@ -18,12 +18,14 @@ export const MEASUREMENTS = {
   event: 'device_event',
   status: 'device_status',
   ack: 'device_ack',
-  /** Messages ingest rejected, by reason (also published on the dead-letter topic). */
+  /** Messages ingest rejected per report period, by reason and tenant (each is also published on the dead-letter topic). */
   reject: 'ingest_reject',
   /** Telegestion's alarm lifecycle (raised, escalated, suppressed, released, cleared): board annotations and history. */
   alarm: 'alarm_event',
-  /** Telegestion's command lifecycle (sent, acknowledged, failed, expired). */
+  /** Telegestion's command outcomes (acknowledged, failed, expired). */
   command: 'command_event',
+  /** Ingest's own figures per report period (received, stored, spooled, lag…). */
+  ingestStats: 'ingest_stats',
 } as const;
 
 /** Static attributes from the registry that are stored as tags (for board filters). */
@@ -42,7 +44,7 @@ export function measurementOf(type: DeviceType, channel: UplinkChannel): string 
 }
 
 /** Keys of an uplink that become tags rather than fields. */
-const TAG_KEYS: Partial<Record<UplinkChannel, readonly string[]>> = {
+export const TAG_KEYS: Partial<Record<UplinkChannel, readonly string[]>> = {
   event: ['event', 'code'],
   ack: ['status'],
   status: ['reason'],

@@ -18,6 +18,7 @@ export class IngestMetrics implements BatchWriterEvents {
   /** reason → "tenant device" → count. Unregistered ids are folded into "_unregistered". */
   private readonly rejected = new Map<string, number>();
   private rejectedTotal = 0;
+  private lagMaxMs = 0;
   private readonly batchSeconds: Histogram;
   spoolBytes: () => number = () => 0;
   inflight: () => number = () => 0;
@@ -63,6 +64,29 @@ export class IngestMetrics implements BatchWriterEvents {
     const key = `${reason} ${tenant} ${device}`;
     this.rejected.set(key, (this.rejected.get(key) ?? 0) + 1);
     this.rejectedTotal++;
+  }
+
+  /** "reason tenant" → count since start. */
+  rejectedByReasonAndTenant(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [key, n] of this.rejected) {
+      const [reason, tenant] = key.split(' ');
+      const k = `${reason} ${tenant}`;
+      out.set(k, (out.get(k) ?? 0) + n);
+    }
+    return out;
+  }
+
+  /** Age of a reading when ingest got it (receive time − device time), ms. */
+  lag(ms: number): void {
+    if (ms > this.lagMaxMs) this.lagMaxMs = ms;
+  }
+
+  /** The largest lag since the last call. */
+  takeLagMaxMs(): number {
+    const max = this.lagMaxMs;
+    this.lagMaxMs = 0;
+    return max;
   }
 
   rejectedBy(reason: RejectReason): number {

@@ -13,6 +13,8 @@ export interface IngestOptions {
   maxPayloadBytes: number;
   maxFutureMs: number;
   maxPastMs: number;
+  /** Ingest's own figures are written as points this often, ms. */
+  reportMs: number;
 }
 
 export const INGEST_OPTIONS = Symbol('INGEST_OPTIONS');
@@ -48,5 +50,6 @@ export function ingestOptionsFrom(config: HvConfig, mqttUrl: string): IngestOpti
     maxPayloadBytes: config.HV_MAX_PAYLOAD_BYTES,
     maxFutureMs: config.HV_INGEST_MAX_FUTURE_S * 1000,
     maxPastMs: config.HV_INGEST_MAX_PAST_S * 1000,
+    reportMs: config.HV_INGEST_REPORT_S * 1000,
   };
 }

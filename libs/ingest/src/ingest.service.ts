@@ -1,8 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { clip, isDeviceId, type Point } from '@hv/contracts';
 import { serializePoint } from '@hv/timeseries';
 import { toDeadLetter, type DeadLetterSink } from './dead-letter.publisher';
+import { IngestReport } from './ingest-report';
 import { IngestMetrics } from './ingest.metrics';
+import { INGEST_OPTIONS, type IngestOptions } from './ingest.options';
 import type { DeviceDirectory } from './pipeline/device-directory';
 import { Normalizer, type Normalized } from './pipeline/normalizer';
 import { Rejection } from './pipeline/rejection';
@@ -21,12 +23,15 @@ export const DEAD_LETTER_SINK = Symbol('DEAD_LETTER_SINK');
  *  2. spooled: a point in the disk spool, replayed into InfluxDB when it is back;
  *  3. quarantined: InfluxDB refused its batch (4xx); kept on disk, counted, logged;
  *  4. dead-lettered: rejected with a reason, counted, published on hv/dlq/v1/{reason}.
- * Until then it is not acknowledged, so the broker still holds it.
+ * Until then it is not acknowledged, so the broker still holds it. Every report period,
+ * ingest's own figures are written as points too (IngestReport), by the same writer.
  */
 @Injectable()
-export class IngestService implements OnApplicationShutdown {
+export class IngestService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(IngestService.name);
   private closing = false;
+  private readonly report: IngestReport;
+  private reporter: NodeJS.Timeout | undefined;
   private registryFailures = 0;
   private lastRegistryWarning = 0;
 
@@ -36,7 +41,21 @@ export class IngestService implements OnApplicationShutdown {
     @Inject(DEAD_LETTER_SINK) private readonly deadLetters: DeadLetterSink,
     @Inject(DEVICE_DIRECTORY) private readonly devices: DeviceDirectory,
     private readonly metrics: IngestMetrics,
-  ) {}
+    @Inject(INGEST_OPTIONS) private readonly options: IngestOptions,
+  ) {
+    this.report = new IngestReport(metrics, options.mqtt.clientId);
+  }
+
+  onApplicationBootstrap(): void {
+    this.reporter = setInterval(() => this.writeReport(), this.options.reportMs);
+    this.reporter.unref();
+  }
+
+  private writeReport(): void {
+    for (const line of this.report.lines(Date.now())) {
+      this.writer.add(line).catch((error: Error) => this.logger.warn(`ingest report not written: ${error.message}`));
+    }
+  }
 
   /** Resolves when every message is at one of its ends (most share their batch's promise). */
   handleAll(msgs: readonly InboundMessage[]): Promise<void> {
@@ -99,6 +118,7 @@ export class IngestService implements OnApplicationShutdown {
     } catch (error) {
       return this.deadLetter(new Rejection('schema', clip((error as Error).message, 120)), msg);
     }
+    this.metrics.lag(msg.receivedAtMs - (normalized as Point).timestampMs);
     return this.writer.add(line);
   }
 
@@ -113,6 +133,8 @@ export class IngestService implements OnApplicationShutdown {
   /** On shutdown: write what is batched (or spool it) before the process goes. */
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
+    clearInterval(this.reporter);
+    this.writeReport();
     await this.writer.close();
     await this.deadLetters.close();
     this.logger.log(`ingest stopped: ${this.metrics.storedPoints} stored, ${this.metrics.spooledPoints} spooled, ${this.metrics.rejectedCount} rejected`);

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { ACK_SCHEMAS, EVENT_SCHEMAS, statusSchema, TELEMETRY_SCHEMAS } from './contract';
+import { DEVICE_TYPE_NAMES, DEVICE_TYPES, DOMAINS } from './domains';
+import { MEASUREMENTS, TAG_KEYS } from './point';
+
+/**
+ * The platform's own measurements: what telegestion and ingest write about themselves.
+ * Device measurements come from the schemas; these are declared here, and their writers
+ * (telegestion-events.ts, ingest-report.ts) build points from these names.
+ */
+export const PLATFORM_POINTS = {
+  /** Every alarm transition (`event`: raised, suppressed, adopted, released, escalated, cleared). */
+  [MEASUREMENTS.alarm]: {
+    tags: ['tenant', 'device', 'domain', 'type', 'kind', 'severity', 'event'],
+    fields: ['alarm_id', 'severity_rank', 'suppressed', 'value', 'savings_kwh', 'savings_eur', 'savings_kgco2'],
+  },
+  /** Every command outcome (`event`: acknowledged, failed, expired). */
+  [MEASUREMENTS.command]: {
+    tags: ['tenant', 'device', 'domain', 'reason', 'event'],
+    fields: ['cmd_id', 'attempts', 'duration_ms', 'level_pct', 'reported_level_pct', 'error'],
+  },
+  /** Ingest's own figures, one point per instance and report period (HV_INGEST_REPORT_S). */
+  [MEASUREMENTS.ingestStats]: {
+    tags: ['instance'],
+    fields: ['received', 'stored_points', 'spooled_points', 'replayed_points', 'quarantined_points', 'rejected', 'spool_bytes', 'inflight', 'lag_max_ms'],
+  },
+  /** Messages ingest rejected in a report period, by reason and tenant (`_unregistered` for ids the registry does not know). */
+  [MEASUREMENTS.reject]: {
+    tags: ['reason', 'tenant'],
+    fields: ['count'],
+  },
+} as const satisfies Record<string, { tags: readonly string[]; fields: readonly string[] }>;
+
+export type PlatformMeasurement = keyof typeof PLATFORM_POINTS;
+export type PlatformField<M extends PlatformMeasurement> = (typeof PLATFORM_POINTS)[M]['fields'][number];
+export type PlatformTag<M extends PlatformMeasurement> = (typeof PLATFORM_POINTS)[M]['tags'][number];
+
+/** Tags of every device point (telemetry and the other uplinks); see `toPoint`. */
+export const DEVICE_POINT_TAGS = ['tenant', 'device', 'epci', 'cabinet'] as const;
+
+export interface MeasurementShape {
+  tags: ReadonlySet<string>;
+  fields: ReadonlySet<string>;
+}
+
+/**
+ * Every measurement Hyperviseur writes, with its tags and fields, derived from the same
+ * schemas ingest validates against: what a query (a board's, a KPI's) may name.
+ */
+export function measurementCatalogue(): ReadonlyMap<string, MeasurementShape> {
+  const out = new Map<string, { tags: Set<string>; fields: Set<string> }>();
+  const add = (measurement: string, tags: readonly string[], fields: Iterable<string>) => {
+    const m = out.get(measurement) ?? { tags: new Set<string>(), fields: new Set<string>() };
+    for (const t of tags) m.tags.add(t);
+    for (const f of fields) if (!m.tags.has(f)) m.fields.add(f);
+    out.set(measurement, m);
+  };
+  for (const type of DEVICE_TYPE_NAMES) add(DEVICE_TYPES[type].measurement, DEVICE_POINT_TAGS, keysOf(TELEMETRY_SCHEMAS[type]));
+  const other = [...DEVICE_POINT_TAGS, 'type', 'domain'];
+  for (const domain of DOMAINS) {
+    add(MEASUREMENTS.event, [...other, ...TAG_KEYS.event!], keysOf(EVENT_SCHEMAS[domain]));
+    add(MEASUREMENTS.ack, [...other, ...TAG_KEYS.ack!], keysOf(ACK_SCHEMAS[domain]));
+  }
+  add(MEASUREMENTS.status, [...other, ...TAG_KEYS.status!], keysOf(statusSchema));
+  for (const [measurement, shape] of Object.entries(PLATFORM_POINTS)) add(measurement, shape.tags, shape.fields);
+  for (const m of out.values()) m.fields.delete('ts');
+  return out;
+}
+
+/** The keys an object schema (or any member of a union of them) may carry. */
+function keysOf(schema: z.ZodType): string[] {
+  const def = (schema as unknown as { def: { type: string; options?: z.ZodType[]; innerType?: z.ZodType; in?: z.ZodType } }).def;
+  if (schema instanceof z.ZodObject) return Object.keys(schema.shape);
+  if (def.options) return def.options.flatMap(keysOf);
+  if (def.innerType) return keysOf(def.innerType);
+  if (def.in) return keysOf(def.in);
+  throw new Error(`measurementCatalogue: no keys in a ${def.type} schema`);
+}
