@@ -36,7 +36,7 @@ export type PlatformField<M extends PlatformMeasurement> = (typeof PLATFORM_POIN
 export type PlatformTag<M extends PlatformMeasurement> = (typeof PLATFORM_POINTS)[M]['tags'][number];
 
 /** Tags of every device point (telemetry and the other uplinks); see `toPoint`. */
-export const DEVICE_POINT_TAGS = ['tenant', 'device', 'epci', 'cabinet'] as const;
+export const DEVICE_POINT_TAGS = ['tenant', 'device', 'epci', 'cabinet', 'geohash'] as const;
 
 export interface MeasurementShape {
   tags: ReadonlySet<string>;

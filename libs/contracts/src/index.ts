@@ -12,3 +12,4 @@ export * from './registry';
 export * from './issue-path';
 export * from './lorawan';
 export * from './catalogue';
+export * from './geohash';

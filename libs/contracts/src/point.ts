@@ -37,6 +37,8 @@ export interface DeviceTags {
   epci?: string | null;
   /** Cabinet that feeds a luminaire. */
   cabinet?: string | null;
+  /** Geohash of the device's position (registry attributes lat/lon), for maps. */
+  geohash?: string | undefined;
 }
 
 export function measurementOf(type: DeviceType, channel: UplinkChannel): string {
@@ -63,6 +65,7 @@ export function toPoint(
   const tags: Record<string, string> = { tenant: device.tenant, device: device.device };
   if (device.epci) tags.epci = device.epci;
   if (device.cabinet) tags.cabinet = device.cabinet;
+  if (device.geohash) tags.geohash = device.geohash;
   if (channel !== 'telemetry') {
     tags.type = device.type;
     tags.domain = DEVICE_TYPES[device.type].domain;

@@ -2,6 +2,7 @@ import {
   clip,
   DEVICE_TYPES,
   describeIssues,
+  geohashOf,
   LORAWAN_FPORTS,
   parseDeviceTopic,
   toPoint,
@@ -29,10 +30,20 @@ export type Normalized = Point | Rejection;
  * Pure but for the registry lookup; never throws on any input.
  */
 export class Normalizer {
+  /** Per registry record (a reload makes new ones): computed once, not per message. */
+  private readonly geohashes = new WeakMap<DeviceInfo, string | undefined>();
+
   constructor(
     private readonly devices: DeviceDirectory,
     private readonly limits: NormalizerLimits,
   ) {}
+
+  private geohashOf(device: DeviceInfo): string | undefined {
+    if (this.geohashes.has(device)) return this.geohashes.get(device);
+    const hash = geohashOf(device.attributes);
+    this.geohashes.set(device, hash);
+    return hash;
+  }
 
   normalize(topic: string, payload: Buffer, receivedAtMs: number): Normalized | Promise<Normalized> {
     if (payload.length > this.limits.maxPayloadBytes) {
@@ -116,6 +127,6 @@ export class Normalizer {
         return new Rejection('timestamp_past', `ts ${new Date(ts).toISOString()} is older than the accepted window`, device.tenant, device.id);
       }
     }
-    return toPoint({ tenant: device.tenant, device: device.id, type: device.type, epci: device.epci, cabinet: device.cabinet }, channel, reading, receivedAtMs);
+    return toPoint({ tenant: device.tenant, device: device.id, type: device.type, epci: device.epci, cabinet: device.cabinet, geohash: this.geohashOf(device) }, channel, reading, receivedAtMs);
   }
 }
