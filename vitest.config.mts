@@ -25,7 +25,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['libs/**/*.spec.ts', 'simulators/**/*.spec.ts', 'apps/**/*.spec.ts', 'test/unit/**/*.spec.ts'],
+          include: ['libs/**/*.spec.ts', 'simulators/**/*.spec.ts', 'dashboards/**/*.spec.ts', 'apps/**/*.spec.ts', 'test/unit/**/*.spec.ts'],
           environment: 'node',
         },
       },

@@ -9,10 +9,13 @@ import { MEASUREMENTS, TAG_KEYS } from './point';
  * (telegestion-events.ts, ingest-report.ts) build points from these names.
  */
 export const PLATFORM_POINTS = {
-  /** Every alarm transition (`event`: raised, suppressed, adopted, released, escalated, cleared). */
+  /**
+   * Every alarm transition (`event`: raised, suppressed, adopted, released, escalated, cleared).
+   * `active` is 1 while the alarm counts as open (0 once cleared, or while explained by a parent).
+   */
   [MEASUREMENTS.alarm]: {
     tags: ['tenant', 'device', 'domain', 'type', 'kind', 'severity', 'event'],
-    fields: ['alarm_id', 'severity_rank', 'suppressed', 'value', 'savings_kwh', 'savings_eur', 'savings_kgco2'],
+    fields: ['alarm_id', 'severity_rank', 'active', 'suppressed', 'value', 'savings_kwh', 'savings_eur', 'savings_kgco2'],
   },
   /** Every command outcome (`event`: acknowledged, failed, expired). */
   [MEASUREMENTS.command]: {

@@ -44,7 +44,8 @@ export class TelegestionEvents {
   alarm(t: AlarmTransition): void {
     const a = t.alarm;
     const at = t.event === 'cleared' && a.clearedAt ? a.clearedAt.getTime() : t.event === 'raised' || t.event === 'suppressed' ? a.since.getTime() : Date.now();
-    const fields: Point['fields'] = { alarm_id: a.id, severity_rank: ['info', 'minor', 'major', 'critical'].indexOf(a.severity), suppressed: a.parentId !== null };
+    const active = t.event !== 'cleared' && a.parentId === null ? 1 : 0;
+    const fields: Point['fields'] = { alarm_id: a.id, severity_rank: ['info', 'minor', 'major', 'critical'].indexOf(a.severity), active, suppressed: a.parentId !== null };
     if (a.value !== null) fields.value = a.value;
     if (a.savings) Object.assign(fields, { savings_kwh: a.savings.kwh, savings_eur: a.savings.eur, savings_kgco2: a.savings.kgco2 });
     this.push({
