@@ -5,7 +5,7 @@
  * topic with its reason and in the counters, and stored nowhere.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEVICE_TYPES, toPoint, type UplinkChannel } from '@hv/contracts';
+import { DEVICE_TYPES, geohashOf, toPoint, type UplinkChannel } from '@hv/contracts';
 import { FleetPublisher, invalidMessages, messages, mixedFleet, type SimMessage } from '@hv/simulators';
 import { INGEST_FILTERS } from '@hv/ingest';
 import { DeviceRepository, Database } from '@hv/state';
@@ -95,7 +95,7 @@ describe('ingest, end to end through the embedded broker', () => {
       const perMeasurement = new Map<string, number>();
       for (const m of valid) {
         const info = registry.get(m.device.id)!;
-        const point = toPoint({ tenant: info.tenant, device: info.id, type: info.type, epci: info.epci, cabinet: info.cabinet }, m.channel as UplinkChannel, JSON.parse(m.payload.toString('utf8')) as Record<string, unknown>, 0);
+        const point = toPoint({ tenant: info.tenant, device: info.id, type: info.type, epci: info.epci, cabinet: info.cabinet, geohash: geohashOf(info.attributes) }, m.channel as UplinkChannel, JSON.parse(m.payload.toString('utf8')) as Record<string, unknown>, 0);
         expected.set(`${point.measurement}|${m.device.id}|${point.timestampMs}`, { tags: point.tags, fields: point.fields });
         perMeasurement.set(point.measurement, (perMeasurement.get(point.measurement) ?? 0) + 1);
       }

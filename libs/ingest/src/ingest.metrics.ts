@@ -15,6 +15,8 @@ export class IngestMetrics implements BatchWriterEvents {
   spooledPoints = 0;
   replayedPoints = 0;
   quarantinedPoints = 0;
+  /** Ingest's own report lines dropped while InfluxDB was away too long. */
+  reportDroppedLines = 0;
   /** reason → "tenant device" → count. Unregistered ids are folded into "_unregistered". */
   private readonly rejected = new Map<string, number>();
   private rejectedTotal = 0;
@@ -31,6 +33,7 @@ export class IngestMetrics implements BatchWriterEvents {
     counter('hv_ingest_stored_points_total', 'points written to InfluxDB directly', () => self.storedPoints);
     counter('hv_ingest_spooled_points_total', 'points appended to the disk spool while InfluxDB was unavailable', () => self.spooledPoints);
     counter('hv_ingest_replayed_points_total', 'spooled points written to InfluxDB on recovery', () => self.replayedPoints);
+    counter('hv_ingest_report_dropped_lines_total', "ingest's own report lines dropped while InfluxDB was unavailable", () => self.reportDroppedLines);
     counter('hv_ingest_quarantined_points_total', 'points InfluxDB refused (4xx), kept in the quarantine folder', () => self.quarantinedPoints);
     new Counter({
       name: 'hv_ingest_rejected_total',

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { clip, isDeviceId, type Point } from '@hv/contracts';
-import { serializePoint } from '@hv/timeseries';
+import { InfluxRepository, serializePoint } from '@hv/timeseries';
 import { toDeadLetter, type DeadLetterSink } from './dead-letter.publisher';
 import { IngestReport } from './ingest-report';
 import { IngestMetrics } from './ingest.metrics';
@@ -14,6 +14,8 @@ import { BatchWriter } from './writer/batch-writer';
 export const DEVICE_DIRECTORY = Symbol('DEVICE_DIRECTORY');
 const REGISTRY_RETRY_MIN_MS = 500;
 const REGISTRY_RETRY_MAX_MS = 10_000;
+/** Report lines kept while InfluxDB is away (two per period and instance, plus rejects: hours). */
+const REPORT_BACKLOG_LINES = 10_000;
 export const DEAD_LETTER_SINK = Symbol('DEAD_LETTER_SINK');
 
 /**
@@ -24,7 +26,7 @@ export const DEAD_LETTER_SINK = Symbol('DEAD_LETTER_SINK');
  *  3. quarantined: InfluxDB refused its batch (4xx); kept on disk, counted, logged;
  *  4. dead-lettered: rejected with a reason, counted, published on hv/dlq/v1/{reason}.
  * Until then it is not acknowledged, so the broker still holds it. Every report period,
- * ingest's own figures are written as points too (IngestReport), by the same writer.
+ * ingest's own figures are written as points too (IngestReport, see writeReport).
  */
 @Injectable()
 export class IngestService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -32,6 +34,8 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   private closing = false;
   private readonly report: IngestReport;
   private reporter: NodeJS.Timeout | undefined;
+  private reportBacklog: string[] = [];
+  private reportWriting = false;
   private registryFailures = 0;
   private lastRegistryWarning = 0;
 
@@ -42,18 +46,39 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(DEVICE_DIRECTORY) private readonly devices: DeviceDirectory,
     private readonly metrics: IngestMetrics,
     @Inject(INGEST_OPTIONS) private readonly options: IngestOptions,
+    private readonly influx: InfluxRepository,
   ) {
     this.report = new IngestReport(metrics, options.mqtt.clientId);
   }
 
   onApplicationBootstrap(): void {
-    this.reporter = setInterval(() => this.writeReport(), this.options.reportMs);
+    this.reporter = setInterval(() => void this.writeReport(), this.options.reportMs);
     this.reporter.unref();
   }
 
-  private writeReport(): void {
-    for (const line of this.report.lines(Date.now())) {
-      this.writer.add(line).catch((error: Error) => this.logger.warn(`ingest report not written: ${error.message}`));
+  /**
+   * Written beside the device points, not through their writer: the stored/spooled
+   * counters count device points only. While InfluxDB is away the report lines wait in
+   * memory (the newest REPORT_BACKLOG_LINES; older ones are dropped and counted in
+   * hv_ingest_report_dropped_lines_total) and go with the next period's.
+   */
+  private async writeReport(): Promise<void> {
+    this.reportBacklog.push(...this.report.lines(Date.now()));
+    const excess = this.reportBacklog.length - REPORT_BACKLOG_LINES;
+    if (excess > 0) {
+      this.reportBacklog.splice(0, excess);
+      this.metrics.reportDroppedLines += excess;
+    }
+    if (this.reportWriting) return;
+    this.reportWriting = true;
+    const lines = this.reportBacklog.splice(0);
+    try {
+      await this.influx.write(lines.join('\n'));
+    } catch (error) {
+      this.reportBacklog.unshift(...lines);
+      this.logger.debug(`ingest report not written yet (${this.reportBacklog.length} lines waiting): ${(error as Error).message}`);
+    } finally {
+      this.reportWriting = false;
     }
   }
 
@@ -134,7 +159,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
     clearInterval(this.reporter);
-    this.writeReport();
+    await this.writeReport();
     await this.writer.close();
     await this.deadLetters.close();
     this.logger.log(`ingest stopped: ${this.metrics.storedPoints} stored, ${this.metrics.spooledPoints} spooled, ${this.metrics.rejectedCount} rejected`);
