@@ -1,11 +1,10 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DEVICE_TYPE_NAMES, DEVICE_TYPES, MEASUREMENTS, type DeviceType } from '@hv/contracts';
-import { AIR_THRESHOLDS, ALARM_TYPES, DEFAULT_RULES, heatingCurveC, type AlarmType } from '@hv/rules';
+import { AIR_THRESHOLDS, ALARM_TYPES, DEFAULT_RULES, heatingCurveC, SEVERITIES, type AlarmType } from '@hv/rules';
 import { alarmAnnotations, board, map, rows, scopeVariables, series, single, tagVariable } from './board';
 import { f, IN_SCOPE, m, pf, pm, target } from './influxql';
 
-const SEVERITIES = ['critical', 'major', 'minor', 'info'] as const;
 const alarm = pm(MEASUREMENTS.alarm);
 const command = pm(MEASUREMENTS.command);
 const typesOf = (kind: string, domain: string) => (Object.keys(ALARM_TYPES) as AlarmType[]).filter((t) => ALARM_TYPES[t].kind === kind && ALARM_TYPES[t].domain === domain);
@@ -28,10 +27,11 @@ function activeAlarms(severityRank: number, label: string): ReturnType<typeof ta
   );
 }
 
-/** Energy per period from a cumulative counter (Wh or kWh), summed over devices, per `by`. */
-function counterDelta(type: DeviceType, field: string, period: string, by: string, scale = 1): string {
+/** Energy per period from a luminaires' cumulative counter (Wh), summed over devices, per `by`. */
+function lightingEnergy(period: string, by: string): string {
   const group = by ? `, ${by}` : '';
-  return `SELECT sum("e") * ${scale} AS "energy" FROM (SELECT non_negative_difference(max("${field}")) AS "e" FROM ${m(type)} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(${period}), "device"${group}) WHERE $timeFilter GROUP BY time(${period})${group} fill(none)`;
+  const type = 'lighting-controller';
+  return `SELECT sum("e") AS "energy" FROM (SELECT non_negative_difference(max(${f(type, 'energy_wh')})) AS "e" FROM ${m(type)} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(${period}), "device"${group}) WHERE $timeFilter GROUP BY time(${period})${group} fill(none)`;
 }
 
 /** Luminaires' energy at full power while lit (Wh per hour): what dimming and extinction are measured against. */
@@ -47,9 +47,9 @@ export function territoryBoard(): dashboard.DashboardBuilder {
     .annotation(alarmAnnotations())
     .withPanel(single('Objets connectés (période)', DEVICE_TYPE_NAMES.map((t) => reporting(t)), 'none', 'Devices that reported in the time range, per type.'))
     .withPanel(single('En ligne (30 dernières minutes)', DEVICE_TYPE_NAMES.map((t) => reporting(t, 'time > now() - 30m')), 'none', 'Devices heard from in the last 30 minutes, per type (compare with the period: the share online).'))
-    .withPanel(single('Alarmes actives par gravité', SEVERITIES.map((s) => activeAlarms(SEVERITIES.length - 1 - SEVERITIES.indexOf(s), s)), 'none', 'Open alarms (faults, findings, thresholds) by severity and domain; usage events (overstays) excluded.'))
+    .withPanel(single('Alarmes actives par gravité', [...SEVERITIES].reverse().map((s) => activeAlarms(SEVERITIES.indexOf(s), s)), 'none', 'Open alarms (faults, findings, thresholds) by severity and domain; usage events (overstays) excluded.'))
     .withPanel(
-      series('Éclairage : énergie et référence pleine puissance (Wh/h)', [target('energy', counterDelta('lighting-controller', 'energy_wh', '1h', '')), target('baseline', fullPowerWhileLit('1h', ''))], 'watth', 'Energy used per hour against the same luminaires at full power while lit: the gap is what dimming saves.'),
+      series('Éclairage : énergie et référence pleine puissance (Wh/h)', [target('energy', lightingEnergy('1h', '')), target('baseline', fullPowerWhileLit('1h', ''))], 'watth', 'Energy used per hour against the same luminaires at full power while lit: the gap is what dimming saves.'),
     )
     .withPanel(
       map('Luminaires : niveau actuel', [target('map', `SELECT last(${f('lighting-controller', 'level_pct')}) AS "state" FROM ${m('lighting-controller')} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY "device", "geohash"`, 'table')], 'Each luminaire at its geohash, coloured by its last reported level.'),
@@ -66,7 +66,7 @@ export function lightingBoard(): dashboard.DashboardBuilder {
     .withPanel(
       series('Puissance par commune (W)', [target('power', `SELECT sum("p") FROM (SELECT mean(${f('lighting-controller', 'power_w')}) AS "p" FROM ${lamp} WHERE $timeFilter AND ${IN_SCOPE} AND ${cabinetFilter} GROUP BY time($__interval), "device", "tenant") WHERE $timeFilter GROUP BY time($__interval), "tenant" fill(none)`)], 'watt'),
     )
-    .withPanel(series('Énergie par commune (Wh par heure)', [target('energy', counterDelta('lighting-controller', 'energy_wh', '1h', '"tenant"'))], 'watth'))
+    .withPanel(series('Énergie par commune (Wh par heure)', [target('energy', lightingEnergy('1h', '"tenant"'))], 'watth'))
     .withPanel(series('Puissance par armoire (W)', [target('cabinet', `SELECT mean(${f('lighting-cabinet', 'power_w')}) FROM ${m('lighting-cabinet')} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time($__interval), "device" fill(none)`)], 'watt'))
     .withPanel(
       rows('Pannes et allumages de jour', [
@@ -167,7 +167,7 @@ export function cdnBoard(): dashboard.DashboardBuilder {
       rows('Objets connectés par EPCI', DEVICE_TYPE_NAMES.map((t) => target(t, `SELECT count("v") AS "${t}" FROM (SELECT last(${f(t, 'seq')}) AS "v" FROM ${m(t)} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY "device", "epci") GROUP BY "epci"`, 'table'))),
     )
     .withPanel(
-      rows('Éclairage : énergie et économies par EPCI (Wh)', [target('energy', counterDelta('lighting-controller', 'energy_wh', '1d', '"epci"'), 'table'), target('baseline', fullPowerWhileLit('1d', '"epci"'), 'table')], 'Energy used per day against full power while lit; the difference is the saving of dimming.'),
+      rows('Éclairage : énergie et économies par EPCI (Wh)', [target('energy', lightingEnergy('1d', '"epci"'), 'table'), target('baseline', fullPowerWhileLit('1d', '"epci"'), 'table')], 'Energy used per day against full power while lit; the difference is the saving of dimming.'),
     )
     .withPanel(
       rows('Économies identifiées (constats clos)', [target('findings', `SELECT sum(${pf(MEASUREMENTS.alarm, 'savings_kwh')}) AS "kwh", sum(${pf(MEASUREMENTS.alarm, 'savings_eur')}) AS "eur", sum(${pf(MEASUREMENTS.alarm, 'savings_kgco2')}) AS "kgco2" FROM ${alarm} WHERE $timeFilter AND ${IN_SCOPE} AND "event" = 'cleared' AND "kind" = 'finding' GROUP BY "domain"`, 'table')]),

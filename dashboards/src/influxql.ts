@@ -1,6 +1,6 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import type * as common from '@grafana/grafana-foundation-sdk/common';
-import { DEVICE_TYPES, MEASUREMENTS, PLATFORM_POINTS, telemetryFields, type DeviceType, type PlatformField, type PlatformMeasurement, type TelemetryOf } from '@hv/contracts';
+import { DEVICE_TYPES, PLATFORM_POINTS, telemetryFields, type DeviceType, type PlatformField, type PlatformMeasurement, type TelemetryOf } from '@hv/contracts';
 
 /** The InfluxDB data source the provisioning file declares (InfluxQL mode). */
 export const DATASOURCE: common.DataSourceRef = { type: 'influxdb', uid: 'hv-influxdb' };
@@ -37,7 +37,7 @@ export function m(type: DeviceType): string {
 }
 
 /** A platform measurement (alarm_event, command_event, ingest_stats, ingest_reject), quoted. */
-export function pm(measurement: PlatformMeasurement | (typeof MEASUREMENTS)[keyof typeof MEASUREMENTS]): string {
+export function pm(measurement: PlatformMeasurement): string {
   return `"${measurement}"`;
 }
 
@@ -51,11 +51,6 @@ export function f<T extends DeviceType>(type: T, field: Exclude<keyof TelemetryO
 export function pf<M extends PlatformMeasurement>(measurement: M, field: PlatformField<M>): string {
   if (!(PLATFORM_POINTS[measurement].fields as readonly string[]).includes(field)) throw new Error(`${measurement} has no field ${field}`);
   return `"${field}"`;
-}
-
-/** Every telemetry measurement of these types, as a FROM list. */
-export function measurements(types: readonly DeviceType[]): string {
-  return types.map(m).join(', ');
 }
 
 // ---- template variables, as InfluxQL filters ----

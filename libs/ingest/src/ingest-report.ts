@@ -1,4 +1,4 @@
-import { MEASUREMENTS, PLATFORM_POINTS, type PlatformField, type Point } from '@hv/contracts';
+import { MEASUREMENTS, type PlatformField, type Point } from '@hv/contracts';
 import { serializePoint } from '@hv/timeseries';
 import type { IngestMetrics } from './ingest.metrics';
 
@@ -7,8 +7,8 @@ type StatsField = PlatformField<typeof MEASUREMENTS.ingestStats>;
 /**
  * Ingest's own figures as points, for the fleet-health board (Grafana reads InfluxDB only):
  * per report period, one `ingest_stats` point (counts in the period, gauges at its end)
- * and one `ingest_reject` point per reason and tenant that had rejections. They go through
- * the same writer as device points, so they are spooled, not lost, while InfluxDB is away.
+ * and one `ingest_reject` point per reason and tenant that had rejections. IngestService
+ * writes them beside the device points (see writeReport).
  */
 export class IngestReport {
   private last = { received: 0, stored: 0, spooled: 0, replayed: 0, quarantined: 0, rejected: 0 };
@@ -47,6 +47,3 @@ export class IngestReport {
     return points.map(serializePoint);
   }
 }
-
-/** The declared fields, for a test that the report writes nothing else. */
-export const INGEST_REPORT_FIELDS = PLATFORM_POINTS[MEASUREMENTS.ingestStats].fields;

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { MEASUREMENTS, platformEventTopic, type Point } from '@hv/contracts';
 import type { InfluxRepository } from '@hv/timeseries';
+import { SEVERITIES } from '@hv/rules';
 import type { MqttClient } from 'mqtt';
 import type { Alarm, AlarmTransition } from './alarms/alarm.repository';
 import type { CommandRecord } from './commands/command.model';
@@ -45,7 +46,7 @@ export class TelegestionEvents {
     const a = t.alarm;
     const at = t.event === 'cleared' && a.clearedAt ? a.clearedAt.getTime() : t.event === 'raised' || t.event === 'suppressed' ? a.since.getTime() : Date.now();
     const active = t.event !== 'cleared' && a.parentId === null ? 1 : 0;
-    const fields: Point['fields'] = { alarm_id: a.id, severity_rank: ['info', 'minor', 'major', 'critical'].indexOf(a.severity), active, suppressed: a.parentId !== null };
+    const fields: Point['fields'] = { alarm_id: a.id, severity_rank: SEVERITIES.indexOf(a.severity), active, suppressed: a.parentId !== null };
     if (a.value !== null) fields.value = a.value;
     if (a.savings) Object.assign(fields, { savings_kwh: a.savings.kwh, savings_eur: a.savings.eur, savings_kgco2: a.savings.kgco2 });
     this.push({

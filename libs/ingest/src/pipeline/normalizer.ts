@@ -30,8 +30,8 @@ export type Normalized = Point | Rejection;
  * Pure but for the registry lookup; never throws on any input.
  */
 export class Normalizer {
-  /** Per registry record (a reload makes new ones): computed once, not per message. */
-  private readonly geohashes = new WeakMap<DeviceInfo, string | undefined>();
+  /** Per registry record (a reload makes new ones): computed once, not per message; null when it has no position. */
+  private readonly geohashes = new WeakMap<DeviceInfo, string | null>();
 
   constructor(
     private readonly devices: DeviceDirectory,
@@ -39,10 +39,9 @@ export class Normalizer {
   ) {}
 
   private geohashOf(device: DeviceInfo): string | undefined {
-    if (this.geohashes.has(device)) return this.geohashes.get(device);
-    const hash = geohashOf(device.attributes);
-    this.geohashes.set(device, hash);
-    return hash;
+    let hash = this.geohashes.get(device);
+    if (hash === undefined) this.geohashes.set(device, (hash = geohashOf(device.attributes) ?? null));
+    return hash ?? undefined;
   }
 
   normalize(topic: string, payload: Buffer, receivedAtMs: number): Normalized | Promise<Normalized> {
