@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { repoRoot, serviceEnv, type ServiceEnv } from '@hv/devkit';
+import { benchServiceEnv, type ServiceEnv } from '@hv/devkit';
 
 /** Bench instances, apart from the dev (.hv/dev) and test (.hv/test) ones; ports below 32768. */
-export const BENCH_ENV: ServiceEnv = serviceEnv(join(repoRoot(), '.hv', 'bench'), 18186, 15532, 11983);
+export const BENCH_ENV: ServiceEnv = benchServiceEnv();
 
 /** A PostgreSQL database of that name on the bench server, dropped first if it exists. */
 export async function freshPgDatabase(name: string): Promise<string> {

@@ -24,6 +24,26 @@ export type ServiceName = 'influxdb' | 'postgres' | 'mosquitto';
 export type ServiceAction = 'start' | 'stop' | 'restart';
 
 const TEST_PORTS = { influx: 28086, pg: 25432, mosquitto: 21883 } as const;
+const BENCH_PORTS = { influx: 18186, pg: 15532, mosquitto: 11983 } as const;
+
+/**
+ * `HV_LOCAL_PORT_OFFSET` shifts the test and bench instances' ports, so that two checkouts
+ * on one machine can run their suites side by side (each has its own `.hv/` already).
+ * PostgreSQL's port must stay below 32768 (DESIGN.md: ephemeral ports in TIME_WAIT collide).
+ */
+export function localPortOffset(): number {
+  const raw = process.env.HV_LOCAL_PORT_OFFSET ?? '0';
+  const offset = Number(raw);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 4000) {
+    throw new Error(`HV_LOCAL_PORT_OFFSET must be an integer from 0 to 4000, got '${raw}'`);
+  }
+  return offset;
+}
+
+function shiftedEnv(runDir: string, ports: { influx: number; pg: number; mosquitto: number }): ServiceEnv {
+  const o = localPortOffset();
+  return serviceEnv(runDir, ports.influx + o, ports.pg + o, ports.mosquitto + o);
+}
 
 let cachedRoot: string | undefined;
 
@@ -58,9 +78,14 @@ export function serviceEnv(runDir: string, influxPort: number, pgPort: number, m
   };
 }
 
-/** The test instances: `<repo>/.hv/test`, InfluxDB 28086, PostgreSQL 25432, Mosquitto 21883. */
+/** The test instances: `<repo>/.hv/test`, InfluxDB 28086, PostgreSQL 25432, Mosquitto 21883 (+ offset). */
 export function testServiceEnv(): ServiceEnv {
-  return serviceEnv(join(repoRoot(), '.hv', 'test'), TEST_PORTS.influx, TEST_PORTS.pg, TEST_PORTS.mosquitto);
+  return shiftedEnv(join(repoRoot(), '.hv', 'test'), TEST_PORTS);
+}
+
+/** The benchmark instances: `<repo>/.hv/bench`, InfluxDB 18186, PostgreSQL 15532, Mosquitto 11983 (+ offset). */
+export function benchServiceEnv(): ServiceEnv {
+  return shiftedEnv(join(repoRoot(), '.hv', 'bench'), BENCH_PORTS);
 }
 
 /** Environment variables that make `infra/services.sh` manage the instances of `env`. */
