@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AggregatesModule } from '@hv/aggregates';
 import { HV_CONFIG, type HvConfig } from '@hv/config';
 import { IngestModule, ingestOptionsFrom, type IngestOptions } from '@hv/ingest';
 import { ObservabilityModule } from '@hv/observability';
@@ -14,7 +15,7 @@ export function brokerUrlOf(config: HvConfig): string {
 
 /**
  * Every service in one process: the embedded aedes broker (unless HV_MQTT_URL names an
- * external one), ingest, telegestion, /metrics and /health. The API and the notifier join
+ * external one), ingest, telegestion, the aggregation (ATMO, rollups), /metrics and /health. The API and the notifier join
  * it as they are built.
  */
 @Module({})
@@ -33,6 +34,7 @@ export class AllInOneModule {
         ...(config.HV_MQTT_URL ? [] : [embeddedBrokerModule(config)]),
         IngestModule.forRoot(ingest, deviceSourceProvider),
         TelegestionModule.forRoot(telegestion, telegestionDeviceSourceProvider),
+        AggregatesModule.forRoot({ everyS: config.HV_AGGREGATES_EVERY_S }),
       ],
       providers: [{ provide: HV_CONFIG, useValue: config }, PlatformHealth],
     };

@@ -88,6 +88,9 @@ export const configSchema = z.object({
   /** At most one reconciliation command per device in this period, s. */
   HV_RECONCILE_MIN_INTERVAL_S: positiveInt.default(1_800),
 
+  /** The ATMO index and the rollups (libs/aggregates) are recomputed this often over the last two days, s; 0: never. */
+  HV_AGGREGATES_EVERY_S: z.coerce.number().int().min(0).default(900),
+
   HV_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 

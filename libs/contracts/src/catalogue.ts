@@ -32,7 +32,52 @@ export const PLATFORM_POINTS = {
     tags: ['reason', 'tenant'],
     fields: ['count'],
   },
+  /**
+   * The ATMO index of a Paris day (timestamp: its midnight), per station (`scope` station:
+   * tenant, device, epci) and per EPCI (`scope` epci: the worst station of the EPCI).
+   * `available` is 0 when the index is "indisponible" (then no `index`); `index` 1–6 and the
+   * pollutants' sub-indices; `responsible`: the pollutants whose sub-index is the index.
+   */
+  [MEASUREMENTS.atmo]: {
+    tags: ['scope', 'tenant', 'device', 'epci'],
+    fields: ['available', 'index', 'pm25_index', 'pm10_index', 'no2_index', 'o3_index', 'so2_index', 'responsible', 'stations'],
+  },
+  /**
+   * Rollups per commune (tags tenant, epci) and period (ROLLUP_POLICIES: h1 hourly, d1 daily):
+   * the luminaires' mean level, their summed mean power (W), the energy they used (Wh), hours
+   * lit (summed over luminaires), devices that reported, readings received.
+   */
+  [MEASUREMENTS.lightingRollup]: {
+    tags: ['tenant', 'epci'],
+    fields: ['level_pct', 'power_w', 'energy_wh', 'lit_h', 'devices', 'readings'],
+  },
+  /** Boiler rooms per commune: mean flow and room temperatures, outdoor min/max (degree-days), gas used (kWh), burner hours. */
+  [MEASUREMENTS.heatingRollup]: {
+    tags: ['tenant', 'epci'],
+    fields: ['flow_c', 'room_c', 'outdoor_min_c', 'outdoor_max_c', 'gas_kwh', 'burner_h', 'devices', 'readings'],
+  },
+  /** Air stations per commune: mean concentrations (µg/m³). */
+  [MEASUREMENTS.airRollup]: {
+    tags: ['tenant', 'epci'],
+    fields: ['pm25_ugm3', 'pm10_ugm3', 'no2_ugm3', 'o3_ugm3', 'so2_ugm3', 'devices', 'readings'],
+  },
+  /** Car parks per commune: occupied and total spots (summed over car parks), vehicles in. */
+  [MEASUREMENTS.parkingRollup]: {
+    tags: ['tenant', 'epci'],
+    fields: ['occupied', 'capacity', 'entries', 'devices', 'readings'],
+  },
 } as const satisfies Record<string, { tags: readonly string[]; fields: readonly string[] }>;
+
+/**
+ * Retention policies of the rollups (their measurements are declared above): `h1` holds
+ * hourly points for two years, `d1` daily points for ever. Raw points stay in the
+ * database's default policy.
+ */
+export const ROLLUP_POLICIES = {
+  h1: { period: '1h', duration: '730d' },
+  d1: { period: '1d', duration: 'INF' },
+} as const;
+export type RollupPolicy = keyof typeof ROLLUP_POLICIES;
 
 export type PlatformMeasurement = keyof typeof PLATFORM_POINTS;
 export type PlatformField<M extends PlatformMeasurement> = (typeof PLATFORM_POINTS)[M]['fields'][number];

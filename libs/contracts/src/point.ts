@@ -26,6 +26,13 @@ export const MEASUREMENTS = {
   command: 'command_event',
   /** Ingest's own figures per report period (received, stored, spooled, lag…). */
   ingestStats: 'ingest_stats',
+  /** The ATMO index of each air station and each EPCI, one point per Paris day (libs/aggregates). */
+  atmo: 'atmo_index',
+  /** Per-commune rollups of the device measurements (libs/aggregates), in the ROLLUP_POLICIES retention policies. */
+  lightingRollup: 'lighting_commune',
+  heatingRollup: 'heating_commune',
+  airRollup: 'air_commune',
+  parkingRollup: 'parking_commune',
 } as const;
 
 /** Static attributes from the registry that are stored as tags (for board filters). */

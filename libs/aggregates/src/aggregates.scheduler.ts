@@ -1,0 +1,44 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { AggregatesService } from './aggregates.service';
+import { AGGREGATES_OPTIONS, type AggregatesOptions } from './aggregates.options';
+
+/** How far back each run goes: the current and previous Paris day (late readings, the day just over). */
+const LOOKBACK_MS = 2 * 86_400_000;
+
+/**
+ * Runs the aggregation on the wall clock every `everyS` seconds over the last two days: the
+ * current hour, day and ATMO day are rewritten until they are over, so a late reading
+ * (ingest accepts 31 days back) is counted once its day is rerun (`AggregatesService.run`).
+ */
+@Injectable()
+export class AggregatesScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly log = new Logger('aggregates');
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly service: AggregatesService,
+    @Inject(AGGREGATES_OPTIONS) private readonly options: AggregatesOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.options.everyS <= 0) return;
+    this.timer = setInterval(() => void this.tick(), this.options.everyS * 1000);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One run, skipped while the previous one is still going. */
+  tick(now = Date.now()): Promise<void> {
+    this.running ??= this.service
+      .run(now - LOOKBACK_MS, now)
+      .then((r) => this.log.debug(`aggregated: ${JSON.stringify(r)}`))
+      .catch((error: Error) => this.log.warn(`aggregation failed, retried in ${this.options.everyS} s: ${error.message}`))
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+}

@@ -1,0 +1,112 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DEVICE_TYPES, MEASUREMENTS } from '@hv/contracts';
+import { addDays, parisDate, parisInstant } from '@hv/lighting';
+import { ATMO_POLLUTANTS, type AtmoPollutant } from '@hv/rules';
+import { INFLUX_OPTIONS, InfluxRejectedError, InfluxRepository, type InfluxOptions } from '@hv/timeseries';
+import { atmoPoints, parisDays, type StationHour } from './atmo-day';
+import { ceilTo, DAY_MS, dailyStatement, floorTo, HOUR_MS, hourlyStatements, retentionStatements, ROLLUPS } from './rollups';
+
+export interface AggregateRunReport {
+  /** Paris days whose ATMO points were (re)written, and how many points. */
+  atmoDays: number;
+  atmoPoints: number;
+  /** Points the rollup statements wrote (InfluxDB's own `written` counts). */
+  hourlyPoints: number;
+  dailyPoints: number;
+  elapsedMs: number;
+}
+
+const iso = (ms: number) => `'${new Date(ms).toISOString()}'`;
+
+/**
+ * The daily aggregation: the ATMO index per station and per EPCI of each Paris day, and the
+ * hourly and daily rollups per commune that the boards' long-range panels read. Every step
+ * rewrites its period from the raw points, so a rerun over the same period gives the same
+ * points (the scheduler reruns the current hour and day until they are over).
+ */
+@Injectable()
+export class AggregatesService {
+  private readonly log = new Logger('aggregates');
+  private policiesReady: Promise<void> | undefined;
+
+  constructor(
+    private readonly influx: InfluxRepository,
+    @Inject(INFLUX_OPTIONS) private readonly options: InfluxOptions,
+  ) {}
+
+  /** Everything for [fromMs, toMs): the hours, UTC days and Paris days that touch it. */
+  async run(fromMs: number, toMs: number): Promise<AggregateRunReport> {
+    const t0 = Date.now();
+    const days = parisDays(fromMs, toMs);
+    const atmo = await this.atmo(parisInstant(days[0]!, 0), parisInstant(addDays(days.at(-1)!, 1), 0));
+    const hourlyPoints = await this.rollupHours(floorTo(fromMs, HOUR_MS), ceilTo(toMs, HOUR_MS));
+    const dailyPoints = await this.rollupDays(floorTo(fromMs, DAY_MS), ceilTo(toMs, DAY_MS));
+    return { atmoDays: days.length, atmoPoints: atmo, hourlyPoints, dailyPoints, elapsedMs: Date.now() - t0 };
+  }
+
+  /** Rewrites the ATMO points of the Paris days in [fromMs, toMs) (Paris midnights); returns the points written. */
+  async atmo(fromMs: number, toMs: number): Promise<number> {
+    const station = `"${DEVICE_TYPES['air-station'].measurement}"`;
+    const means = ATMO_POLLUTANTS.map((p) => `mean("${p}_ugm3") AS "${p}"`).join(', ');
+    const result = await this.influx.query(`SELECT ${means} FROM ${station} WHERE time >= ${iso(fromMs)} AND time < ${iso(toMs)} GROUP BY time(1h), "device", "tenant", "epci" fill(none)`);
+    const byDay = new Map<string, StationHour[]>();
+    for (const s of result.series) {
+      for (const row of s.rows) {
+        const timeMs = row.time as number;
+        const hour: StationHour = { tenant: s.tags.tenant!, device: s.tags.device!, epci: s.tags.epci || null, timeMs, means: {} };
+        for (const p of ATMO_POLLUTANTS) if (typeof row[p] === 'number') hour.means[p as AtmoPollutant] = row[p] as number;
+        const day = parisDate(timeMs);
+        byDay.set(day, [...(byDay.get(day) ?? []), hour]);
+      }
+    }
+    // A day rewritten whole: a station or EPCI that has no index any more loses its old point.
+    await this.influx.query(`DELETE FROM "${MEASUREMENTS.atmo}" WHERE time >= ${iso(fromMs)} AND time < ${iso(toMs)}`);
+    const points = [...byDay].flatMap(([day, hours]) => atmoPoints(day, hours));
+    await this.influx.writePoints(points);
+    return points.length;
+  }
+
+  /** Writes the hourly rollups of [fromMs, toMs) (whole UTC hours) from the raw points; returns the points written. */
+  async rollupHours(fromMs: number, toMs: number): Promise<number> {
+    await this.ensurePolicies();
+    let written = 0;
+    // A day at a time: one statement over a long backfill would hold every series in memory at once.
+    for (let from = fromMs; from < toMs; from += DAY_MS) {
+      for (const rollup of ROLLUPS) for (const s of hourlyStatements(rollup, from, Math.min(toMs, from + DAY_MS))) written += await this.into(s);
+    }
+    return written;
+  }
+
+  /** Writes the daily rollups of [fromMs, toMs) (whole UTC days) from the hourly ones. */
+  async rollupDays(fromMs: number, toMs: number): Promise<number> {
+    await this.ensurePolicies();
+    let written = 0;
+    for (const rollup of ROLLUPS) written += await this.into(dailyStatement(rollup, fromMs, toMs));
+    return written;
+  }
+
+  /** The rollups' retention policies, created once per process (a no-op when they exist as declared). */
+  ensurePolicies(): Promise<void> {
+    this.policiesReady ??= (async () => {
+      for (const { create, alter } of retentionStatements(this.options.database)) {
+        try {
+          await this.influx.query(create);
+        } catch (error) {
+          // "retention policy already exists" with other settings: bring it back to the declared ones.
+          if (!(error instanceof InfluxRejectedError)) throw error;
+          this.log.warn(`${error.message}: altering it`);
+          await this.influx.query(alter);
+        }
+      }
+    })().catch((error: unknown) => {
+      this.policiesReady = undefined;
+      throw error;
+    });
+    return this.policiesReady;
+  }
+
+  private async into(statement: string): Promise<number> {
+    const result = await this.influx.query(statement);
+    return Number(result.series[0]?.rows[0]?.written ?? 0);
+  }
+}
