@@ -1,12 +1,25 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DEVICE_TYPE_NAMES, DEVICE_TYPES, MEASUREMENTS, type DeviceType } from '@hv/contracts';
-import { AIR_THRESHOLDS, ALARM_TYPES, DEFAULT_RULES, heatingCurveC, SEVERITIES, type AlarmType } from '@hv/rules';
+import { AIR_THRESHOLDS, ALARM_TYPES, ATMO_CLASSES, DEFAULT_RULES, heatingCurveC, SEVERITIES, type AlarmType } from '@hv/rules';
 import { alarmAnnotations, board, map, rows, scopeVariables, series, single, tagVariable } from './board';
 import { f, IN_SCOPE, m, pf, pm, target } from './influxql';
 
 const alarm = pm(MEASUREMENTS.alarm);
 const command = pm(MEASUREMENTS.command);
+const atmo = pm(MEASUREMENTS.atmo);
+const EPCI_SCOPE = `"epci" =~ /^\${epci}$/`;
+
+/** The ATMO index of the day per EPCI (libs/aggregates: the worst of its stations). */
+function atmoPerEpci(period: string): ReturnType<typeof target> {
+  return target('atmo_epci', `SELECT max(${pf(MEASUREMENTS.atmo, 'index')}) AS "atmo" FROM ${atmo} WHERE $timeFilter AND "scope" = 'epci' AND ${EPCI_SCOPE} GROUP BY time(${period}), "epci" fill(none)`);
+}
+
+/** ATMO classes 1–6 coloured as the arrêté's scale (bon … extrêmement mauvais). */
+const atmoScale = () =>
+  new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(
+    ['#50f0e6', '#50ccaa', '#f0e641', '#ff5050', '#960032', '#872181'].map((color, i) => ({ value: (i === 0 ? null : i + 1) as never, color })),
+  );
 const typesOf = (kind: string, domain: string) => (Object.keys(ALARM_TYPES) as AlarmType[]).filter((t) => ALARM_TYPES[t].kind === kind && ALARM_TYPES[t].domain === domain);
 const oneOf = (values: readonly string[]) => `/^(${values.join('|')})$/`;
 
@@ -112,12 +125,18 @@ export function airBoard(): dashboard.DashboardBuilder {
     series(`${p.toUpperCase()} (µg/m³ ; information ${AIR_THRESHOLDS[p].information}, alerte ${AIR_THRESHOLDS[p].alert})`, [target(p, `SELECT mean(${f('air-station', field)}) FROM ${station} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time($__interval), "device" fill(none)`)], 'conµgm3')
       .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line))
       .thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([{ value: null as never, color: 'green' }, { value: AIR_THRESHOLDS[p].information, color: 'orange' }, { value: AIR_THRESHOLDS[p].alert, color: 'red' }]));
-  return board('hv-air', 'Qualité de l’air', 'Pollutants with their information and alert thresholds, threshold exceedances, classroom CO2 with the 800 / 1,500 ppm bands.', ['air'])
+  return board('hv-air', 'Qualité de l’air', 'ATMO index per station and EPCI, pollutants with their information and alert thresholds, threshold exceedances, classroom CO2 with the 800 / 1,500 ppm bands.', ['air'])
     .variables(scopeVariables())
     .annotation(alarmAnnotations('air'))
     .withPanel(pollutant('pm10', 'pm10_ugm3'))
     .withPanel(pollutant('no2', 'no2_ugm3'))
     .withPanel(pollutant('o3', 'o3_ugm3'))
+    .withPanel(
+      rows('Indice ATMO du jour par station', [
+        target('atmo_station', `SELECT last(${pf(MEASUREMENTS.atmo, 'index')}) AS "atmo", last(${pf(MEASUREMENTS.atmo, 'responsible')}) AS "responsible" FROM ${atmo} WHERE $timeFilter AND "scope" = 'station' AND ${IN_SCOPE} GROUP BY "device", "epci"`, 'table'),
+      ], `ATMO index (arrêté du 10 juillet 2020) of each station's last day in the range: 1 ${ATMO_CLASSES[0]} … 6 ${ATMO_CLASSES[5]}; the pollutants responsible. A station without 18 hours of a pollutant is "indisponible" and absent.`),
+    )
+    .withPanel(series('Indice ATMO par EPCI', [atmoPerEpci('1d')], 'none', 'The worst station of each EPCI, per day.').drawStyle(common.GraphDrawStyle.Bars).thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Area)).thresholds(atmoScale()).min(0).max(6))
     .withPanel(
       rows('Dépassements de seuils', [target('exceedances', `SELECT count(${pf(MEASUREMENTS.alarm, 'alarm_id')}) AS "exceedances", max(${pf(MEASUREMENTS.alarm, 'value')}) AS "peak" FROM ${alarm} WHERE $timeFilter AND ${IN_SCOPE} AND "event" = 'raised' AND "kind" = 'threshold' GROUP BY "type", "device"`, 'table')]),
     )
@@ -172,9 +191,55 @@ export function cdnBoard(): dashboard.DashboardBuilder {
     .withPanel(
       rows('Économies identifiées (constats clos)', [target('findings', `SELECT sum(${pf(MEASUREMENTS.alarm, 'savings_kwh')}) AS "kwh", sum(${pf(MEASUREMENTS.alarm, 'savings_eur')}) AS "eur", sum(${pf(MEASUREMENTS.alarm, 'savings_kgco2')}) AS "kgco2" FROM ${alarm} WHERE $timeFilter AND ${IN_SCOPE} AND "event" = 'cleared' AND "kind" = 'finding' GROUP BY "domain"`, 'table')]),
     )
+    .withPanel(series('Qualité de l’air : indice ATMO par EPCI', [atmoPerEpci('1d')], 'none', 'The worst station of each EPCI, per day (1 bon … 6 extrêmement mauvais).').thresholds(atmoScale()).min(0).max(6))
     .withPanel(series('Qualité de l’air : PM10 moyen par EPCI (µg/m³)', [target('pm10', `SELECT mean(${f('air-station', 'pm10_ugm3')}) FROM ${m('air-station')} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d), "epci" fill(none)`)], 'conµgm3'))
     .withPanel(series('Congestion : occupation des parkings par EPCI (%)', [target('parking', `SELECT mean(${f('car-park', 'occupied')}) / mean(${f('car-park', 'capacity')}) * 100 AS "occupancy" FROM ${m('car-park')} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1h), "epci" fill(none)`)], 'percent'));
 }
 
-/** Every board, in the order of the issue. */
-export const BOARDS = [territoryBoard, lightingBoard, heatingBoard, airBoard, parkingBoard, fleetBoard, cdnBoard] as const;
+/**
+ * Long ranges (months, a year) from the per-commune rollups (libs/aggregates): `$rp` picks
+ * the hourly (`h1`, weeks) or daily (`d1`, the default, a year) retention policy. The raw
+ * boards read per-device points, which a year of the Aisne's fleet makes too many.
+ */
+export function trendsBoard(): dashboard.DashboardBuilder {
+  const rollup = (measurement: Parameters<typeof pm>[0]) => `"$rp".${pm(measurement)}`;
+  const lighting = rollup(MEASUREMENTS.lightingRollup);
+  const heating = rollup(MEASUREMENTS.heatingRollup);
+  const air = rollup(MEASUREMENTS.airRollup);
+  const parking = rollup(MEASUREMENTS.parkingRollup);
+  const L = MEASUREMENTS.lightingRollup;
+  const H = MEASUREMENTS.heatingRollup;
+  const resolution = new dashboard.CustomVariableBuilder('rp')
+    .label('Résolution')
+    .values('d1,h1')
+    .current({ text: 'd1', value: 'd1' })
+    .description('d1: daily rollups (a year and more); h1: hourly rollups (up to a few weeks).');
+  const perDay = (title: string, query: string, unit: string, description = '') => series(title, [target('A', query)], unit, description);
+  return board('hv-trends', 'Tendances', 'Months and years at a glance, from the per-commune hourly and daily rollups.', ['trends'])
+    .time({ from: 'now-1y', to: 'now' })
+    .variables([...scopeVariables(), resolution])
+    .withPanel(perDay('Éclairage : énergie par EPCI (kWh par jour)', `SELECT sum(${pf(L, 'energy_wh')}) / 1000 AS "kwh" FROM ${lighting} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'kwatth'))
+    .withPanel(perDay('Éclairage : niveau moyen par EPCI (%)', `SELECT mean(${pf(L, 'level_pct')}) AS "level_pct" FROM ${lighting} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'percent'))
+    .withPanel(
+      perDay('Éclairage : heures d’éclairage par luminaire et par jour', `SELECT sum(${pf(L, 'lit_h')}) / max(${pf(L, 'devices')}) AS "lit_h" FROM ${lighting} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d), "tenant" fill(none)`, 'h', 'Hours lit summed over a commune’s luminaires, over the most luminaires heard in one hour.'),
+    )
+    .withPanel(
+      perDay('Chaufferies : gaz par degré-jour (kWh/DJU, base 18)', `SELECT sum("gas") / sum("dju") AS "kwh_per_dju" FROM (SELECT sum(${pf(H, 'gas_kwh')}) AS "gas", 18 - (min(${pf(H, 'outdoor_min_c')}) + max(${pf(H, 'outdoor_max_c')})) / 2 AS "dju" FROM ${heating} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d), "tenant", "epci") WHERE $timeFilter AND "dju" > 0 GROUP BY time(1w), "epci" fill(none)`, 'none', 'Weekly gas over the week’s degree-days of the days that had some (DJU = 18 − (Tmin + Tmax) / 2).'),
+    )
+    .withPanel(perDay('Chaufferies : température des locaux (°C)', `SELECT mean(${pf(H, 'room_c')}) AS "room_c" FROM ${heating} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'celsius').thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line)).thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([{ value: null as never, color: 'green' }, { value: 19, color: 'red' }])))
+    .withPanel(perDay('Chaufferies : heures de brûleur par jour', `SELECT sum(${pf(H, 'burner_h')}) AS "burner_h" FROM ${heating} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'h'))
+    .withPanel(perDay(`Air : PM10 moyen journalier par EPCI (µg/m³ ; information ${AIR_THRESHOLDS.pm10.information})`, `SELECT mean(${pf(MEASUREMENTS.airRollup, 'pm10_ugm3')}) AS "pm10" FROM ${air} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'conµgm3'))
+    .withPanel(series('Air : indice ATMO par EPCI', [atmoPerEpci('1d')], 'none').thresholds(atmoScale()).min(0).max(6))
+    .withPanel(perDay('Stationnement : occupation par EPCI (%)', `SELECT sum(${pf(MEASUREMENTS.parkingRollup, 'occupied')}) / sum(${pf(MEASUREMENTS.parkingRollup, 'capacity')}) * 100 AS "occupancy" FROM ${parking} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'percent'))
+    .withPanel(
+      series('Messages reçus par jour', [
+        target('lighting', `SELECT sum(${pf(L, 'readings')}) AS "lighting" FROM ${lighting} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d) fill(none)`),
+        target('heating', `SELECT sum(${pf(H, 'readings')}) AS "heating" FROM ${heating} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d) fill(none)`),
+        target('air', `SELECT sum(${pf(MEASUREMENTS.airRollup, 'readings')}) AS "air" FROM ${air} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d) fill(none)`),
+        target('parking', `SELECT sum(${pf(MEASUREMENTS.parkingRollup, 'readings')}) AS "car_parks" FROM ${parking} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d) fill(none)`),
+      ], 'none', 'Luminaire, boiler room, air station and car park readings stored per day.'),
+    );
+}
+
+/** Every board, in the order of the issue; the trends board reads the rollups. */
+export const BOARDS = [territoryBoard, lightingBoard, heatingBoard, airBoard, parkingBoard, fleetBoard, cdnBoard, trendsBoard] as const;
