@@ -170,7 +170,12 @@ export function fleetBoard(): dashboard.DashboardBuilder {
     .variables(scopeVariables())
     .withPanel(series('Messages par minute', DEVICE_TYPE_NAMES.map((t) => target(t, `SELECT count(${f(t, 'seq')}) AS "${t}" FROM ${m(t)} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1m) fill(none)`)), 'none'))
     .withPanel(
-      series('Trous de séquence (messages perdus)', DEVICE_TYPE_NAMES.map((t) => target(t, `SELECT sum("gap") AS "${t}" FROM (SELECT difference(${f(t, 'seq')}) - 1 AS "gap" FROM ${m(t)} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY "device") WHERE $timeFilter AND "gap" > 0 GROUP BY time($__interval) fill(0)`)), 'none'),
+      series(
+        'Trous de séquence (messages perdus)',
+        DEVICE_TYPE_NAMES.map((t) => target(t, `SELECT sum("gap") AS "${t}" FROM (SELECT difference(${f(t, 'seq')}) - 1 AS "gap" FROM ${m(t)} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY "device") WHERE $timeFilter AND "gap" >= 0 GROUP BY time($__interval) fill(0)`)),
+        'none',
+        'Telemetry sequence numbers skipped, per type (0: nothing lost; a device restarting from 0 is not counted). A device’s events and acks take numbers from the same sequence, so a device that reported events shows them here too.',
+      ),
     )
     .withPanel(series('LoRaWAN : RSSI et SNR', [target('radio', `SELECT mean(${f('lighting-controller', 'rssi_dbm')}) AS "rssi_dbm", mean(${f('lighting-controller', 'snr_db')}) AS "snr_db" FROM ${m('lighting-controller')} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time($__interval) fill(none)`)], 'dB'))
     .withPanel(series('Retard d’ingestion (ms)', [target('lag', `SELECT max(${pf(MEASUREMENTS.ingestStats, 'lag_max_ms')}) AS "lag_ms" FROM ${stats} WHERE $timeFilter GROUP BY time($__interval), "instance" fill(none)`)], 'ms'))
