@@ -2,13 +2,10 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { AggregatesService } from './aggregates.service';
 import { AGGREGATES_OPTIONS, type AggregatesOptions } from './aggregates.options';
 
-/** How far back each run goes: the current and previous Paris day (late readings, the day just over). */
-const LOOKBACK_MS = 2 * 86_400_000;
-
 /**
- * Runs the aggregation on the wall clock every `everyS` seconds over the last two days: the
- * current hour, day and ATMO day are rewritten until they are over, so a late reading
- * (ingest accepts 31 days back) is counted once its day is rerun (`AggregatesService.run`).
+ * Runs the aggregation on the wall clock every `everyS` seconds (`AggregatesService.refresh`):
+ * the current hour, day and ATMO day are rewritten until they are over, and the previous
+ * ones once more after that, so readings that arrive late by less than an hour are counted.
  */
 @Injectable()
 export class AggregatesScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -35,7 +32,7 @@ export class AggregatesScheduler implements OnApplicationBootstrap, OnApplicatio
   /** One run, skipped while the previous one is still going. */
   tick(now = Date.now()): Promise<void> {
     this.running ??= this.service
-      .run(now - LOOKBACK_MS, now)
+      .refresh(now)
       .then((r) => this.log.debug(`aggregated: ${JSON.stringify(r)}`))
       .catch((error: Error) => this.log.warn(`aggregation failed, retried in ${this.options.everyS} s: ${error.message}`))
       .finally(() => (this.running = undefined));

@@ -2,12 +2,19 @@ import { DEVICE_TYPES, MEASUREMENTS, ROLLUP_POLICIES, type DeviceType } from '@h
 
 type Aggregate = 'mean' | 'sum' | 'max' | 'min' | 'count';
 
+/** A field computed per commune and hour over its devices' readings directly (`expr`, an InfluxQL aggregate). */
+interface ReadingField {
+  name: string;
+  expr: string;
+  /** How a day's hours combine. */
+  day: Aggregate;
+}
+
 /**
- * One field of a rollup: `device` is its value per device and hour (an InfluxQL aggregate
- * over the raw points), `hour` how the hour's devices combine into the commune's value,
- * `day` how a day's hours combine.
+ * A field computed per device and hour first (`device`), then over the commune's devices
+ * (`hour`): a sum of powers, a counter's advance, the devices heard.
  */
-interface RollupField {
+interface DeviceField {
   name: string;
   device: string;
   hour: Aggregate;
@@ -24,16 +31,22 @@ export interface Rollup {
   /** The rollup measurement (declared in the contract catalogue). */
   measurement: string;
   source: DeviceType;
-  fields: RollupField[];
+  readings: ReadingField[];
+  devices: DeviceField[];
   hours: RollupHours[];
 }
 
-const readings: RollupField = { name: 'readings', device: 'count("seq")', hour: 'sum', day: 'sum' };
-const mean = (field: string, name = field): RollupField => ({ name, device: `mean("${field}")`, hour: 'mean', day: 'mean' });
-/** A cumulative counter: what it advanced by in the hour (the first hour after a gap takes the whole gap). */
-const used = (field: string): RollupField => ({ name: field, device: `non_negative_difference(max("${field}"))`, hour: 'sum', day: 'sum' });
-/** Devices that reported in the hour (the day: the most in one hour). */
-const devices = (field: string): RollupField => ({ name: 'devices', device: `mean("${field}")`, hour: 'count', day: 'max' });
+/** Every name a rollup writes. */
+export const rollupFields = (r: Rollup): string[] => [...r.readings, ...r.devices, ...r.hours].map((f) => f.name);
+
+// `* 1.0`: count() answers integers, and a field keeps one type (the contract writes floats).
+const readings: ReadingField = { name: 'readings', expr: 'count("seq") * 1.0', day: 'sum' };
+const mean = (field: string, name = field): ReadingField => ({ name, expr: `mean("${field}")`, day: 'mean' });
+const devices: DeviceField = { name: 'devices', device: 'count("seq")', hour: 'count', day: 'max' };
+/** A cumulative counter: what it advanced by in the hour, summed over devices (the first hour after a gap takes the whole gap). */
+const used = (field: string): DeviceField => ({ name: field, device: `non_negative_difference(max("${field}"))`, hour: 'sum', day: 'sum' });
+/** A quantity that adds up over devices (W, spots): each device's mean in the hour, summed. */
+const summed = (field: string): DeviceField => ({ name: field, device: `mean("${field}")`, hour: 'sum', day: 'mean' });
 
 /**
  * What the boards chart over long ranges, per commune: a year of daily points for the
@@ -44,33 +57,29 @@ export const ROLLUPS: readonly Rollup[] = [
   {
     measurement: MEASUREMENTS.lightingRollup,
     source: 'lighting-controller',
-    fields: [mean('level_pct'), { name: 'power_w', device: 'mean("power_w")', hour: 'sum', day: 'mean' }, used('energy_wh'), devices('level_pct'), readings],
+    readings: [mean('level_pct'), readings],
+    devices: [summed('power_w'), used('energy_wh'), devices],
     hours: [{ name: 'lit_h', where: '"on" = true' }],
   },
   {
     measurement: MEASUREMENTS.heatingRollup,
     source: 'boiler-room',
-    fields: [
-      mean('flow_c'),
-      mean('room_c'),
-      { name: 'outdoor_min_c', device: 'min("outdoor_c")', hour: 'min', day: 'min' },
-      { name: 'outdoor_max_c', device: 'max("outdoor_c")', hour: 'max', day: 'max' },
-      used('gas_kwh'),
-      devices('flow_c'),
-      readings,
-    ],
+    readings: [mean('flow_c'), mean('room_c'), { name: 'outdoor_min_c', expr: 'min("outdoor_c")', day: 'min' }, { name: 'outdoor_max_c', expr: 'max("outdoor_c")', day: 'max' }, readings],
+    devices: [used('gas_kwh'), devices],
     hours: [{ name: 'burner_h', where: '"burner_on" = true' }],
   },
   {
     measurement: MEASUREMENTS.airRollup,
     source: 'air-station',
-    fields: [mean('pm25_ugm3'), mean('pm10_ugm3'), mean('no2_ugm3'), mean('o3_ugm3'), mean('so2_ugm3'), devices('pm10_ugm3'), readings],
+    readings: [mean('pm25_ugm3'), mean('pm10_ugm3'), mean('no2_ugm3'), mean('o3_ugm3'), mean('so2_ugm3'), readings],
+    devices: [devices],
     hours: [],
   },
   {
     measurement: MEASUREMENTS.parkingRollup,
     source: 'car-park',
-    fields: [{ name: 'occupied', device: 'mean("occupied")', hour: 'sum', day: 'mean' }, { name: 'capacity', device: 'max("capacity")', hour: 'sum', day: 'mean' }, used('entries'), devices('capacity'), readings],
+    readings: [readings],
+    devices: [summed('occupied'), { name: 'capacity', device: 'max("capacity")', hour: 'sum', day: 'mean' }, used('entries'), devices],
     hours: [],
   },
 ];
@@ -82,34 +91,36 @@ const q = (rp: string, measurement: string) => `"${rp}"."${measurement}"`;
 
 /**
  * The statements that write the hourly rollup of [fromMs, toMs) (whole UTC hours) from the
- * raw points: per device and hour first (the subquery; from one hour earlier, so that a
- * counter's first hour has its previous value), then per commune. Rerunning them over the
- * same raw points writes the same points (same series and time): idempotent.
+ * raw points: the per-reading fields in one statement; each per-device field in its own,
+ * per device and hour first (a subquery), then per commune. InfluxDB 1.6 runs a subquery
+ * with several fields an order of magnitude slower than one subquery per field (measured:
+ * 10.7 s against 0.7 s for 20,000 luminaires and 2 hours), hence one statement per field.
+ * Rerunning them over the same raw points writes the same points (same series and time).
  */
 export function hourlyStatements(rollup: Rollup, fromMs: number, toMs: number): string[] {
   const raw = `"${DEVICE_TYPES[rollup.source].measurement}"`;
   const into = q('h1', rollup.measurement);
-  const inner = rollup.fields.map((f) => `${f.device} AS "${f.name}"`).join(', ');
-  const outer = rollup.fields.map((f) => `${f.hour}("${f.name}") AS "${f.name}"`).join(', ');
   const range = `time >= ${iso(fromMs)} AND time < ${iso(toMs)}`;
-  // InfluxDB narrows a subquery to the outer query's time range: both start an hour early.
-  // That hour is written again with the same figures but no counter difference (its first
-  // bucket has no previous one), and a field left out keeps its stored value.
+  // InfluxDB narrows a subquery to the outer query's time range: both start an hour early,
+  // so that a counter's first hour has its previous value. That hour is written again with
+  // the same figures, or none (its own first bucket has no previous one), and a field left
+  // out keeps its stored value.
   const early = `time >= ${iso(fromMs - HOUR_MS)} AND time < ${iso(toMs)}`;
-  const statements = [
-    `SELECT ${outer} INTO ${into} FROM (SELECT ${inner} FROM ${raw} WHERE ${early} GROUP BY time(1h), "device", "tenant", "epci" fill(none)) WHERE ${early} GROUP BY time(1h), "tenant", "epci"`,
-  ];
-  const hoursPerReading = DEVICE_TYPES[rollup.source].expectedIntervalS / 3600;
-  for (const h of rollup.hours) {
-    statements.push(`SELECT count("seq") * ${hoursPerReading} AS "${h.name}" INTO ${into} FROM ${raw} WHERE ${range} AND ${h.where} GROUP BY time(1h), "tenant", "epci"`);
+  const perCommune = 'GROUP BY time(1h), "tenant", "epci"';
+  const statements = [`SELECT ${rollup.readings.map((f) => `${f.expr} AS "${f.name}"`).join(', ')} INTO ${into} FROM ${raw} WHERE ${range} ${perCommune}`];
+  for (const f of rollup.devices) {
+    const from = f.device.startsWith('non_negative_difference') ? early : range;
+    statements.push(`SELECT ${f.hour}("v") * 1.0 AS "${f.name}" INTO ${into} FROM (SELECT ${f.device} AS "v" FROM ${raw} WHERE ${from} GROUP BY time(1h), "device", "tenant", "epci" fill(none)) WHERE ${from} ${perCommune}`);
   }
+  const hoursPerReading = DEVICE_TYPES[rollup.source].expectedIntervalS / 3600;
+  for (const h of rollup.hours) statements.push(`SELECT count("seq") * ${hoursPerReading} AS "${h.name}" INTO ${into} FROM ${raw} WHERE ${range} AND ${h.where} ${perCommune}`);
   return statements;
 }
 
 /** The statement that writes the daily rollup of [fromMs, toMs) (whole UTC days) from the hourly one. */
 export function dailyStatement(rollup: Rollup, fromMs: number, toMs: number): string {
-  const fields = [...rollup.fields.map((f) => `${f.day}("${f.name}") AS "${f.name}"`), ...rollup.hours.map((h) => `sum("${h.name}") AS "${h.name}"`)].join(', ');
-  return `SELECT ${fields} INTO ${q('d1', rollup.measurement)} FROM ${q('h1', rollup.measurement)} WHERE time >= ${iso(fromMs)} AND time < ${iso(toMs)} GROUP BY time(1d), "tenant", "epci"`;
+  const fields = [...rollup.readings, ...rollup.devices].map((f) => `${f.day}("${f.name}") AS "${f.name}"`).concat(rollup.hours.map((h) => `sum("${h.name}") AS "${h.name}"`));
+  return `SELECT ${fields.join(', ')} INTO ${q('d1', rollup.measurement)} FROM ${q('h1', rollup.measurement)} WHERE time >= ${iso(fromMs)} AND time < ${iso(toMs)} GROUP BY time(1d), "tenant", "epci"`;
 }
 
 /** `CREATE RETENTION POLICY` for each rollup policy (ALTER when it exists with other settings). */

@@ -76,6 +76,14 @@ describe('aggregates against the real InfluxDB', () => {
     expect(day!.power_w as number).toBeCloseTo((80 * 16) / 24, 6);
   });
 
+  it('writes every rollup field as a float, as the contract writes numbers (a count would otherwise be an integer and conflict)', async () => {
+    for (const rp of ['h1', 'd1']) {
+      const fields = await rows(`SHOW FIELD KEYS FROM "${rp}"."lighting_commune"`);
+      expect(fields.map((f) => f.fieldKey).sort(), rp).toEqual(['devices', 'energy_wh', 'level_pct', 'lit_h', 'power_w', 'readings']);
+      expect(new Set(fields.map((f) => f.fieldType)), rp).toEqual(new Set(['float']));
+    }
+  });
+
   it('rewrites a period when rerun: changed readings replace the old figures instead of adding to them', async () => {
     const before = await rows(`SELECT count("energy_wh") FROM "h1"."lighting_commune"`);
     await service.run(DAY0, DAY0 + 24 * HOUR);
