@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ApiModule } from '@hv/api';
 import { HV_CONFIG, type HvConfig } from '@hv/config';
 import { IngestModule, ingestOptionsFrom, type IngestOptions } from '@hv/ingest';
 import { ObservabilityModule } from '@hv/observability';
@@ -14,8 +15,8 @@ export function brokerUrlOf(config: HvConfig): string {
 
 /**
  * Every service in one process: the embedded aedes broker (unless HV_MQTT_URL names an
- * external one), ingest, telegestion, /metrics and /health. The API and the notifier join
- * it as they are built.
+ * external one), ingest, telegestion, the HTTP API, /metrics and /health. The notifier
+ * joins it when it is built.
  */
 @Module({})
 export class AllInOneModule {
@@ -33,6 +34,7 @@ export class AllInOneModule {
         ...(config.HV_MQTT_URL ? [] : [embeddedBrokerModule(config)]),
         IngestModule.forRoot(ingest, deviceSourceProvider),
         TelegestionModule.forRoot(telegestion, telegestionDeviceSourceProvider),
+        ApiModule,
       ],
       providers: [{ provide: HV_CONFIG, useValue: config }, PlatformHealth],
     };

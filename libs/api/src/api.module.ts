@@ -1,0 +1,46 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { ApiKeyRepository, DeviceAdminRepository } from '@hv/state';
+import { AlarmQueryRepository } from './alarms/alarm-query.repository';
+import { AlarmsController } from './alarms/alarms.controller';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ScopeResolver } from './auth/scope.resolver';
+import { CommandsController } from './commands/commands.controller';
+import { TelegestionLink } from './commands/telegestion-link';
+import { DeviceProvisioningService } from './devices/device-provisioning.service';
+import { DeviceSeriesService } from './devices/device-series.service';
+import { DevicesController } from './devices/devices.controller';
+import { ApiExceptionFilter } from './http/api-exception.filter';
+import { CsvBodyParser } from './http/csv-body.parser';
+import { OpenApiController } from './http/openapi.controller';
+import { OpenApiService } from './http/openapi';
+import { KeysController } from './keys/keys.controller';
+import { ProgramCatalogueRepository } from './programs/program-catalogue.repository';
+import { ProgramsController } from './programs/programs.controller';
+import { TenantsController } from './tenants/tenants.controller';
+
+/**
+ * The HTTP API under /api/v1 (OpenAPI at /api/v1/openapi.json). Needs the global
+ * StateModule and TimeseriesModule; uses telegestion when it runs in the same process.
+ * Its guard and exception filter are global: every route of the application is checked.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  controllers: [OpenApiController, TenantsController, KeysController, DevicesController, AlarmsController, CommandsController, ProgramsController],
+  providers: [
+    { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_FILTER, useClass: ApiExceptionFilter },
+    ApiKeyRepository,
+    DeviceAdminRepository,
+    ScopeResolver,
+    OpenApiService,
+    CsvBodyParser,
+    TelegestionLink,
+    DeviceProvisioningService,
+    DeviceSeriesService,
+    AlarmQueryRepository,
+    ProgramCatalogueRepository,
+  ],
+  exports: [OpenApiService],
+})
+export class ApiModule {}
