@@ -45,6 +45,13 @@ export class DeviceProvisioningService {
     const lineOf = new Map<string, number>();
     const seen = new Map<string, number>();
     for (const d of devices) {
+      // Repeats within the file are named even on lines that have other problems.
+      for (const [field, value] of [['id', d.input.id], ['devEui', d.input.devEui?.toLowerCase()]] as const) {
+        if (value === undefined) continue;
+        const first = seen.get(`${field}/${value}`);
+        if (first !== undefined) issues.push({ field: `line ${d.line}: ${field}`, message: `${value} repeats line ${first}` });
+        else seen.set(`${field}/${value}`, d.line);
+      }
       const candidate = { ...d.input, tenant, ...(Object.keys(d.input.attributes).length ? {} : { attributes: undefined }) };
       const parsed = deviceInputSchema.safeParse(candidate);
       if (!parsed.success) {
@@ -54,12 +61,6 @@ export class DeviceProvisioningService {
           issues.push({ field: `line ${d.line}: ${path.join('.') || '(line)'}`, message: issue.message });
         }
         continue;
-      }
-      for (const [field, value] of [['id', parsed.data.id], ['devEui', parsed.data.devEui]] as const) {
-        if (value === undefined) continue;
-        const first = seen.get(`${field}/${value}`);
-        if (first !== undefined) issues.push({ field: `line ${d.line}: ${field}`, message: `${value} repeats line ${first}` });
-        else seen.set(`${field}/${value}`, d.line);
       }
       lineOf.set(parsed.data.id, d.line);
       if (parsed.data.devEui) lineOf.set(parsed.data.devEui, d.line);

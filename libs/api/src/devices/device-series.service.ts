@@ -4,7 +4,7 @@ import type { Device } from '@hv/state';
 import { influxIdent, InfluxRepository, type Row } from '@hv/timeseries';
 
 /** Tags every device point carries; the rest of a row is its fields. */
-const TAG_COLUMNS = new Set(['tenant', 'device', 'epci', 'cabinet', 'geohash', 'type', 'domain', 'reason', 'event', 'code', 'status']);
+const TAG_COLUMNS = new Set(['tenant', 'device', 'epci', 'cabinet', 'geohash', 'type', 'domain']);
 
 /**
  * Raw points up to this many in a range; past it the history is averaged per bucket, the
