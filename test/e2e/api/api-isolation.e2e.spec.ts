@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceRepository } from '@hv/state';
+import { ProgramRepository } from '@hv/telegestion';
 import { insertAlarm, startApiPlatform, type ApiPlatform, type CallOptions, type KeyName, type TenantFixture } from '../../support/api-platform';
 
 type Access = 'anonymous' | 'open' | 'territory' | 'tenant' | 'operator';
@@ -202,6 +203,29 @@ describe('tenant isolation matrix', () => {
     expect(res.status).toBe(404);
     const after = await p.db.query<{ n: number }>('SELECT count(*)::int AS n FROM commands');
     expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+  });
+});
+
+describe('tenant isolation through groups', () => {
+  let p: ApiPlatform;
+
+  beforeAll(async () => {
+    p = await startApiPlatform('e2e_api_groups');
+  });
+  afterAll(async () => {
+    await p?.stop();
+  });
+
+  it('a group of commune A that holds a device of B cannot be commanded with A\'s key, and nothing is queued', async () => {
+    await new ProgramRepository(p.db).saveGroup(p.tenants.A.tenant, 'mixte', 'Groupe mixte', [p.tenants.A.device, p.tenants.B.device]);
+    const before = await p.db.query<{ n: number }>('SELECT count(*)::int AS n FROM commands');
+    const res = await p.call('POST', '/api/v1/commands', { key: p.keys.communeA, body: { target: { tenant: p.tenants.A.tenant, group: 'mixte' }, command: { level_pct: 10 } } });
+    expect(res.status).toBe(403);
+    expect((await p.db.query<{ n: number }>('SELECT count(*)::int AS n FROM commands')).rows[0]!.n).toBe(before.rows[0]!.n);
+    // The operator, who sees both, may.
+    const ok = await p.call('POST', '/api/v1/commands', { key: p.keys.operator, body: { target: { tenant: p.tenants.A.tenant, group: 'mixte' }, command: { level_pct: 10 } } });
+    expect(ok.status).toBe(202);
+    expect(ok.body.devices).toBe(2);
   });
 });
 

@@ -1,11 +1,11 @@
 import { Controller } from '@nestjs/common';
 import { commandIdSchema, deviceIdSchema, DOMAINS, tenantIdSchema } from '@hv/contracts';
-import { DeviceRepository } from '@hv/state';
+import { Database, DeviceRepository } from '@hv/state';
 import { CommandRepository, type CommandRecord, type CommandRequest } from '@hv/telegestion';
-import { Database } from '@hv/state';
 import { z } from 'zod';
 import { CurrentCaller, type Caller } from '../auth/caller';
-import { NotFoundError } from '../http/api.errors';
+import { ForbiddenError, NotFoundError } from '../http/api.errors';
+import { ProgramCatalogueRepository } from '../programs/program-catalogue.repository';
 import { instant } from '../http/common.schema';
 import { ApiRoute, defineRoute, Input, type RouteInput } from '../http/route';
 import { TelegestionLink } from './telegestion-link';
@@ -67,6 +67,7 @@ export class CommandsController {
     db: Database,
     private readonly devices: DeviceRepository,
     private readonly telegestion: TelegestionLink,
+    private readonly programs: ProgramCatalogueRepository,
   ) {
     this.commands = new CommandRepository(db);
   }
@@ -78,6 +79,9 @@ export class CommandsController {
     let resolved: CommandRequest['target'];
     if ('group' in target) {
       caller.scope.requireTenant(target.tenant);
+      // A group of the tenant could hold another tenant's device: the key must see them all.
+      const outside = (await this.programs.groupMemberTenants(target.tenant, target.group)).filter((t) => !caller.scope.includes(t));
+      if (outside.length) throw new ForbiddenError(`group ${target.group} holds devices of tenants outside this key's scope`);
       resolved = { tenant: target.tenant, group: target.group };
     } else {
       const ids = 'device' in target ? [target.device] : [...new Set(target.devices)];

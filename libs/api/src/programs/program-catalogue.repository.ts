@@ -46,4 +46,14 @@ export class ProgramCatalogueRepository {
     const { rowCount } = await this.db.query('SELECT 1 FROM device_groups WHERE tenant_id = $1 AND id = $2', [tenant, group]);
     return (rowCount ?? 0) > 0;
   }
+
+  /** The tenants of a group's members (a group names devices by id; nothing ties them to its tenant). */
+  async groupMemberTenants(tenant: string, group: string): Promise<string[]> {
+    const { rows } = await this.db.query<{ tenant: string }>(
+      `SELECT DISTINCT d.tenant_id AS tenant FROM device_group_members m JOIN devices d ON d.id = m.device_id
+        WHERE m.tenant_id = $1 AND m.group_id = $2`,
+      [tenant, group],
+    );
+    return rows.map((r) => r.tenant);
+  }
 }
