@@ -15,6 +15,8 @@ import { CsvBodyParser } from './http/csv-body.parser';
 import { OpenApiController } from './http/openapi.controller';
 import { OpenApiService } from './http/openapi';
 import { KeysController } from './keys/keys.controller';
+import { ConnectedObjectsRepository } from './kpis/connected-objects.repository';
+import { KpisController } from './kpis/kpis.controller';
 import { ProgramCatalogueRepository } from './programs/program-catalogue.repository';
 import { ProgramsController } from './programs/programs.controller';
 import { TenantsController } from './tenants/tenants.controller';
@@ -26,7 +28,7 @@ import { TenantsController } from './tenants/tenants.controller';
  */
 @Module({
   imports: [DiscoveryModule],
-  controllers: [OpenApiController, TenantsController, KeysController, DevicesController, AlarmsController, CommandsController, ProgramsController],
+  controllers: [OpenApiController, TenantsController, KeysController, DevicesController, AlarmsController, CommandsController, ProgramsController, KpisController],
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
@@ -40,6 +42,7 @@ import { TenantsController } from './tenants/tenants.controller';
     DeviceSeriesService,
     AlarmQueryRepository,
     ProgramCatalogueRepository,
+    ConnectedObjectsRepository,
   ],
   exports: [OpenApiService],
 })

@@ -12,13 +12,14 @@ import { DeviceRepository } from '@hv/state';
 import { ProgramRepository } from '@hv/telegestion';
 import { insertAlarm, startApiPlatform, type ApiPlatform, type CallOptions, type KeyName, type TenantFixture } from '../../support/api-platform';
 
-type Access = 'anonymous' | 'open' | 'territory' | 'tenant' | 'operator';
+type Access = 'anonymous' | 'open' | 'territory' | 'aggregate' | 'tenant' | 'operator';
 
 /** Who may call each access level (the test's own statement of the roles, from DESIGN.md and issue 6). */
 const ROLES: Record<Access, ReadonlyArray<string>> = {
   anonymous: ['operator', 'epci', 'commune', 'cdn', 'public'],
   open: ['operator', 'epci', 'commune', 'cdn', 'public'],
   territory: ['operator', 'epci', 'commune', 'cdn'],
+  aggregate: ['operator', 'epci', 'commune', 'cdn'],
   tenant: ['operator', 'epci', 'commune'],
   operator: ['operator'],
 };
@@ -40,6 +41,8 @@ interface RouteCase {
    * then `holds(body, t)` must be true for a tenant the key sees and false for the others.
    */
   holds?(body: any, t: TenantFixture): boolean;
+  /** What an allowed answer must hold besides its status. */
+  check?(body: any, t: TenantFixture): boolean;
 }
 
 let seq = 0;
@@ -67,6 +70,13 @@ const CASES: Record<string, RouteCase> = {
     holds: (body, t) => (body.tenants as Array<{ id: string }>).some((x) => x.id === t.tenant),
   },
   'GET /api/v1/tenants/{tenant}': { access: 'territory', status: 200, request: (t) => ({ path: `/api/v1/tenants/${t.tenant}` }) },
+  'GET /api/v1/kpis/connected-objects': {
+    access: 'aggregate',
+    status: 200,
+    request: (t) => ({ path: `/api/v1/kpis/connected-objects?tenant=${t.tenant}` }),
+    // Asked for one commune, the answer counts that commune's luminaires and nobody else's.
+    check: (body, t) => body.groups.length > 0 && body.groups.every((g: { tenant: string }) => g.tenant === t.tenant),
+  },
   'GET /api/v1/devices': { access: 'tenant', status: 200, request: (t) => ({ path: `/api/v1/devices?tenant=${t.tenant}` }) },
   'POST /api/v1/tenants/{tenant}/devices': {
     access: 'tenant',
@@ -161,7 +171,7 @@ describe('tenant isolation matrix', () => {
           const res = await p.call(method, request.path, { ...request, ...(keyName === 'none' ? {} : { key: p.keys[keyName] }) });
           const expected = expectation(routeCase, keyName, target, p);
           const ok =
-            expected === 'allowed' ? res.status === routeCase.status && (routeCase.holds?.(res.body, t) ?? true) :
+            expected === 'allowed' ? res.status === routeCase.status && (routeCase.holds?.(res.body, t) ?? true) && (routeCase.check?.(res.body, t) ?? true) :
             expected === 'unauthenticated' ? res.status === 401 :
             expected === 'role refused' ? res.status === 403 :
             routeCase.holds ? res.status === routeCase.status && !routeCase.holds(res.body, t) :

@@ -10,12 +10,15 @@ export const API_PREFIX = 'api/v1';
 /**
  * Who may call a route. `tenant` routes then check the tenant of the data against the
  * key's scope; `territory` routes read the territory itself (its tenants), which the CDN
- * needs to read its aggregates; `open` routes serve what every key may see.
+ * needs to read its aggregates; `aggregate` routes serve counts and sums, never a device
+ * (the CDN's indicators; a collectivité's over its own scope); `open` routes serve what
+ * every key may see.
  */
 export const ACCESS = {
   anonymous: null,
   open: ['operator', 'epci', 'commune', 'cdn', 'public'],
   territory: ['operator', 'epci', 'commune', 'cdn'],
+  aggregate: ['operator', 'epci', 'commune', 'cdn'],
   tenant: ['operator', 'epci', 'commune'],
   operator: ['operator'],
 } as const satisfies Record<string, readonly ApiRole[] | null>;
