@@ -46,10 +46,10 @@ export interface CallOptions {
 const A = '02408';
 const B = '02691';
 
-export async function startApiPlatform(name: string): Promise<ApiPlatform> {
+export async function startApiPlatform(name: string, overrides: Record<string, string> = {}): Promise<ApiPlatform> {
   const seed = `api-${name}`;
   const devices = [...lightingFleet({ seed, tenant: A, controllers: 2 }).devices, ...lightingFleet({ seed, tenant: B, controllers: 2 }).devices];
-  const tp = await preparePlatform(name, devices, seed);
+  const tp = await preparePlatform(name, devices, seed, overrides);
   const db = new Database(tp.pgUrl, { max: 2 });
   const tenantsRepo = new TenantRepository(db);
   const epciA = (await tenantsRepo.findById(A))!.parentId!;

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ApiModule } from '@hv/api';
 import { HV_CONFIG, type HvConfig } from '@hv/config';
 import { IngestModule, ingestOptionsFrom, type IngestOptions } from '@hv/ingest';
+import { NotifierModule, notifierOptionsFrom } from '@hv/notifier';
 import { ObservabilityModule } from '@hv/observability';
 import { TelegestionModule, telegestionOptionsFrom, type TelegestionOptions } from '@hv/telegestion';
 import { embeddedBrokerModule, stateModule, timeseriesModule } from '../../common/src/platform-modules';
@@ -15,8 +16,7 @@ export function brokerUrlOf(config: HvConfig): string {
 
 /**
  * Every service in one process: the embedded aedes broker (unless HV_MQTT_URL names an
- * external one), ingest, telegestion, the HTTP API, /metrics and /health. The notifier
- * joins it when it is built.
+ * external one), ingest, telegestion, the HTTP API, the notifier, /metrics and /health.
  */
 @Module({})
 export class AllInOneModule {
@@ -35,6 +35,7 @@ export class AllInOneModule {
         IngestModule.forRoot(ingest, deviceSourceProvider),
         TelegestionModule.forRoot(telegestion, telegestionDeviceSourceProvider),
         ApiModule,
+        NotifierModule.forRoot(notifierOptionsFrom(config)),
       ],
       providers: [{ provide: HV_CONFIG, useValue: config }, PlatformHealth],
     };

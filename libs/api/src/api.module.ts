@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { SubscriptionRepository } from '@hv/notifier';
 import { ApiKeyRepository, DeviceAdminRepository } from '@hv/state';
 import { AlarmQueryRepository } from './alarms/alarm-query.repository';
 import { AlarmsController } from './alarms/alarms.controller';
@@ -19,6 +20,7 @@ import { ConnectedObjectsRepository } from './kpis/connected-objects.repository'
 import { KpisController } from './kpis/kpis.controller';
 import { ProgramCatalogueRepository } from './programs/program-catalogue.repository';
 import { ProgramsController } from './programs/programs.controller';
+import { SubscriptionsController } from './subscriptions/subscriptions.controller';
 import { TenantsController } from './tenants/tenants.controller';
 
 /**
@@ -28,7 +30,7 @@ import { TenantsController } from './tenants/tenants.controller';
  */
 @Module({
   imports: [DiscoveryModule],
-  controllers: [OpenApiController, TenantsController, KeysController, DevicesController, AlarmsController, CommandsController, ProgramsController, KpisController],
+  controllers: [OpenApiController, TenantsController, KeysController, DevicesController, AlarmsController, CommandsController, ProgramsController, KpisController, SubscriptionsController],
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
@@ -43,6 +45,7 @@ import { TenantsController } from './tenants/tenants.controller';
     AlarmQueryRepository,
     ProgramCatalogueRepository,
     ConnectedObjectsRepository,
+    SubscriptionRepository,
   ],
   exports: [OpenApiService],
 })

@@ -88,6 +88,18 @@ export const configSchema = z.object({
   /** At most one reconciliation command per device in this period, s. */
   HV_RECONCILE_MIN_INTERVAL_S: positiveInt.default(1_800),
 
+  /** SMTP server of the notifier's e-mails (smtp://user:pass@host:587, smtps://…); unset: no e-mail is sent. */
+  HV_SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  HV_SMTP_FROM: z.string().min(3).default('Hyperviseur <hyperviseur@localhost>'),
+  /** How often the notifier looks for new alarms and sends due deliveries, ms. */
+  HV_NOTIFIER_POLL_MS: positiveInt.default(1_000),
+  /** Attempts of a delivery before it is dead-lettered (6: ≈ 31 s of backoff from 1 s). */
+  HV_NOTIFIER_MAX_ATTEMPTS: positiveInt.default(6),
+  /** First retry delay of a failed delivery, ms; doubles per attempt (capped at 10 min). */
+  HV_NOTIFIER_RETRY_BASE_MS: positiveInt.default(1_000),
+  /** A webhook that has not answered within this long is retried, ms. */
+  HV_WEBHOOK_TIMEOUT_MS: positiveInt.default(5_000),
+
   HV_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 

@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceRepository } from '@hv/state';
+import { SubscriptionRepository } from '@hv/notifier';
 import { ProgramRepository } from '@hv/telegestion';
 import { insertAlarm, startApiPlatform, type ApiPlatform, type CallOptions, type KeyName, type TenantFixture } from '../../support/api-platform';
 
@@ -70,6 +71,21 @@ const CASES: Record<string, RouteCase> = {
     holds: (body, t) => (body.tenants as Array<{ id: string }>).some((x) => x.id === t.tenant),
   },
   'GET /api/v1/tenants/{tenant}': { access: 'territory', status: 200, request: (t) => ({ path: `/api/v1/tenants/${t.tenant}` }) },
+  'GET /api/v1/tenants/{tenant}/subscriptions': { access: 'tenant', status: 200, request: (t) => ({ path: `/api/v1/tenants/${t.tenant}/subscriptions` }) },
+  'POST /api/v1/tenants/{tenant}/subscriptions': {
+    access: 'tenant',
+    status: 201,
+    // Critical parking alarms only: the matrix's own lighting alarms send nothing anywhere.
+    request: (t) => ({ path: `/api/v1/tenants/${t.tenant}/subscriptions`, body: { channel: 'email', address: `astreinte-${t.tenant}@example.org`, minSeverity: 'critical', domains: ['parking'] } }),
+  },
+  'DELETE /api/v1/subscriptions/{subscription}': {
+    access: 'tenant',
+    status: 200,
+    request: async (t, p) => {
+      const sub = await new SubscriptionRepository(p.db).create({ tenant: t.tenant, channel: 'email', target: 'x@example.org', minSeverity: 'critical', domains: ['parking'], createdBy: 'e2e' });
+      return { path: `/api/v1/subscriptions/${sub.id}` };
+    },
+  },
   'GET /api/v1/kpis/connected-objects': {
     access: 'aggregate',
     status: 200,

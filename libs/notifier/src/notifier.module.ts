@@ -1,0 +1,26 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DeliveryRepository } from './delivery.repository';
+import { Mailer } from './mailer';
+import { NOTIFIER_OPTIONS, type NotifierOptions } from './notifier.options';
+import { NotifierService } from './notifier.service';
+import { SubscriptionRepository } from './subscription.repository';
+import { WebhookSender } from './webhook.sender';
+
+/** The notifier in an app: needs the global StateModule (Database). */
+@Module({})
+export class NotifierModule {
+  static forRoot(options: NotifierOptions): DynamicModule {
+    return {
+      module: NotifierModule,
+      providers: [
+        { provide: NOTIFIER_OPTIONS, useValue: options },
+        { provide: WebhookSender, useFactory: () => new WebhookSender(options.webhookTimeoutMs) },
+        { provide: Mailer, useFactory: () => new Mailer(options.mail) },
+        DeliveryRepository,
+        SubscriptionRepository,
+        NotifierService,
+      ],
+      exports: [NotifierService, SubscriptionRepository],
+    };
+  }
+}
