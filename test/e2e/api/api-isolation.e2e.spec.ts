@@ -166,6 +166,23 @@ describe('tenant isolation matrix', () => {
     expect(Object.keys(CASES).filter((op) => !operations.includes(op)), 'cases for routes the document does not list').toEqual([]);
   });
 
+  it('serves a well-formed document: every path parameter declared, unique operation ids, error answers described', async () => {
+    const doc = await p.call('GET', '/api/v1/openapi.json');
+    expect(doc.body.openapi).toBe('3.1.0');
+    const ids = new Set<string>();
+    for (const [path, ops] of Object.entries(doc.body.paths as Record<string, Record<string, any>>)) {
+      const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
+      for (const [method, operation] of Object.entries(ops)) {
+        const declared = (operation.parameters ?? []).filter((x: { in: string }) => x.in === 'path').map((x: { name: string }) => x.name).sort();
+        expect(declared, `${method} ${path}`).toEqual(templated);
+        expect(ids.has(operation.operationId), operation.operationId).toBe(false);
+        ids.add(operation.operationId);
+        expect(operation.responses['400']?.content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
+        if (['post', 'put', 'patch'].includes(method) && operation.requestBody) expect(Object.keys(operation.requestBody.content)).toHaveLength(1);
+      }
+    }
+  });
+
   it('documents for each route the access the matrix expects', async () => {
     const doc = await p.call('GET', '/api/v1/openapi.json');
     for (const op of operations) {
