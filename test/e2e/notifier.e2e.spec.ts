@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import type { MqttClient } from 'mqtt';
+import { parisOffsetMs } from '@hv/lighting';
 import { verifyWebhook } from '@hv/notifier';
 import { startApiPlatform, type ApiPlatform } from '../support/api-platform';
 import { connect } from '../support/platform';
@@ -66,6 +67,7 @@ describe('alert delivery against the real stack', () => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   let gateway: MqttClient;
   const secrets: Record<string, string> = {};
+  let quietId = 0;
 
   beforeAll(async () => {
     hooks = await startReceiver();
@@ -93,6 +95,10 @@ describe('alert delivery against the real stack', () => {
       secrets[path] = (await subscribe(key, tenant, { channel: 'webhook', url: `${hooks.url}${path}` })).secret!;
       expect(secrets[path], name).toMatch(/^whsec_/);
     }
+    // Quiet from an hour ago to an hour from now (Paris wall clock): the major alarm waits.
+    const hhmm = (ms: number) => new Date(ms + parisOffsetMs(ms)).toISOString().slice(11, 16);
+    const quiet = await subscribe(p.keys.communeA, A, { channel: 'webhook', url: `${hooks.url}/quiet`, quietHours: { from: hhmm(Date.now() - 3_600_000), to: hhmm(Date.now() + 3_600_000) } });
+    quietId = quiet.id;
     await subscribe(p.keys.communeA, A, { channel: 'email', address: 'eclairage@laon.example' });
     await subscribe(p.keys.communeB, B, { channel: 'email', address: 'eclairage@saint-quentin.example' });
     // Laon only wants heating alarms on this one: the lamp failure is not for it.
@@ -146,12 +152,25 @@ describe('alert delivery against the real stack', () => {
     expect(raw).toMatch(/Content-Type: text\/html/);
   });
 
+  it('a subscriber in its quiet hours gets nothing yet: the delivery waits, no attempt spent, until the window ends', async () => {
+    expect(at('/quiet')).toEqual([]);
+    const { rows } = await p.db.query<{ status: string; attempts: number; due: number }>(
+      `SELECT status, attempts, (extract(epoch FROM next_attempt_at) * 1000)::float8 AS due FROM deliveries WHERE subscription_id = $1`,
+      [quietId],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 'pending', attempts: 0 });
+    // The window ends at the minute an hour from when it was made (HH:MM): 59 to 61 minutes from now.
+    expect(rows[0]!.due - Date.now()).toBeGreaterThan(55 * 60_000);
+    expect(rows[0]!.due - Date.now()).toBeLessThan(61 * 60_000);
+  });
+
   it('a receiver that always fails is dead-lettered after the last attempt; one that refuses, at once', async () => {
     const rows = await waitFor(
       async () => (await p.db.query<{ target: string; status: string; attempts: number; last_error: string }>(
         `SELECT s.target, d.status, d.attempts, d.last_error FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id WHERE s.channel = 'webhook' ORDER BY s.id`,
       )).rows,
-      (rs) => rs.every((r) => r.status !== 'pending'),
+      (rs) => rs.every((r) => r.status !== 'pending' || r.target.endsWith('/quiet')),
       10_000,
     );
     const byPath = Object.fromEntries(rows.map((r) => [new URL(r.target).pathname, r]));

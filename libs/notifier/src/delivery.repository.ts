@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '@hv/state';
+import type { QuietHours } from './quiet-hours';
 import type { Channel } from './subscription.repository';
 
 /** One alert to one subscriber, as the sender takes it. */
@@ -11,6 +12,7 @@ export interface DueDelivery {
   secret: string | null;
   payload: AlertPayload;
   attempts: number;
+  quietHours: QuietHours | null;
 }
 
 /** What a subscriber receives about an alarm (JSON body of a webhook; the e-mail is rendered from it). */
@@ -78,10 +80,16 @@ export class DeliveryRepository {
        FROM subscriptions s
        WHERE s.id = d.subscription_id AND d.id IN (
          SELECT id FROM deliveries WHERE status = 'pending' AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-       RETURNING d.id::int, d.idempotency_key AS "idempotencyKey", s.channel, s.target, s.secret, d.payload, d.attempts`,
+       RETURNING d.id::int, d.idempotency_key AS "idempotencyKey", s.channel, s.target, s.secret, d.payload, d.attempts,
+         CASE WHEN s.quiet_from IS NULL THEN NULL ELSE json_build_object('from', s.quiet_from, 'to', s.quiet_to) END AS "quietHours"`,
       [limit, LEASE_S],
     );
     return rows;
+  }
+
+  /** Not sent yet (quiet hours): due again at `untilMs`, no attempt counted. */
+  async postpone(id: number, untilMs: number): Promise<void> {
+    await this.db.query(`UPDATE deliveries SET next_attempt_at = to_timestamp($2::float8 / 1000) WHERE id = $1`, [id, untilMs]);
   }
 
   async delivered(id: number): Promise<void> {

@@ -5,5 +5,6 @@ export * from './mailer';
 export * from './notifier.module';
 export * from './notifier.options';
 export * from './notifier.service';
+export * from './quiet-hours';
 export * from './subscription.repository';
 export * from './webhook.sender';

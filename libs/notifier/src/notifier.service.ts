@@ -3,6 +3,7 @@ import { alertEmail } from './alert-message';
 import { DeliveryRepository, type DueDelivery } from './delivery.repository';
 import { Mailer } from './mailer';
 import { NOTIFIER_OPTIONS, type NotifierOptions } from './notifier.options';
+import { holdUntil } from './quiet-hours';
 import { WebhookSender, type SendOutcome } from './webhook.sender';
 
 /** Deliveries taken per round; sent at most SEND_CONCURRENCY at a time. */
@@ -19,7 +20,7 @@ export function retryDelayMs(attempts: number, baseMs: number): number {
 /**
  * Alert delivery: every `pollMs`, creates the deliveries of newly raised alarms (from
  * PostgreSQL, so an alarm raised while the notifier was away is still delivered, within a
- * day), then sends those due: webhooks signed with HMAC-SHA256, e-mails over SMTP, each
+ * day), then sends those due (outside the subscriber's quiet hours, unless critical): webhooks signed with HMAC-SHA256, e-mails over SMTP, each
  * with its idempotency key; a failure is retried with exponential backoff and dead-lettered
  * (status `dead`, logged) after `maxAttempts`.
  */
@@ -66,6 +67,11 @@ export class NotifierService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async deliver(d: DueDelivery): Promise<void> {
+    const hold = holdUntil(Date.now(), d.quietHours, d.payload.alarm.severity);
+    if (hold !== null) {
+      await this.deliveries.postpone(d.id, hold);
+      return;
+    }
     const outcome = await this.attempt(d);
     if (outcome.ok) {
       await this.deliveries.delivered(d.id);

@@ -16,10 +16,16 @@ CREATE TABLE subscriptions (
   min_severity text NOT NULL DEFAULT 'minor' CHECK (min_severity IN ('info', 'minor', 'major', 'critical')),
   -- null: every domain
   domains      text[] NULL CHECK (domains <@ ARRAY['lighting', 'heating', 'air', 'parking']),
+  -- Quiet hours, Paris wall-clock HH:MM (the window may cross midnight): alerts below
+  -- critical wait for its end; critical ones (a cabinet's supply loss at night) go at once.
+  quiet_from   text NULL CHECK (quiet_from ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'),
+  quiet_to     text NULL CHECK (quiet_to ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$'),
   created_by   text NOT NULL,
   created_at   timestamptz NOT NULL DEFAULT now(),
   disabled_at  timestamptz NULL,
-  CHECK ((channel = 'webhook') = (secret IS NOT NULL))
+  CHECK ((channel = 'webhook') = (secret IS NOT NULL)),
+  CHECK ((quiet_from IS NULL) = (quiet_to IS NULL)),
+  CHECK (quiet_from IS NULL OR quiet_from <> quiet_to)
 );
 CREATE INDEX subscriptions_tenant_idx ON subscriptions (tenant_id) WHERE disabled_at IS NULL;
 

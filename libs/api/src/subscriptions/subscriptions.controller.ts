@@ -9,6 +9,9 @@ import { tenantParams } from '../http/common.schema';
 import { ApiRoute, defineRoute, Input, type RouteInput } from '../http/route';
 
 const severity = z.enum(['info', 'minor', 'major', 'critical']);
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a Paris time HH:MM');
+/** Paris wall-clock window (may cross midnight) in which alerts below critical wait. */
+const quietHours = z.strictObject({ from: hhmm, to: hhmm }).refine((q) => q.from !== q.to, { message: 'from and to must differ', path: ['to'] });
 const webhookUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2_000);
 
 export const listSubscriptions = defineRoute({
@@ -29,8 +32,8 @@ export const createSubscription = defineRoute({
   status: 201,
   params: tenantParams,
   body: z.discriminatedUnion('channel', [
-    z.strictObject({ channel: z.literal('webhook'), url: webhookUrl, minSeverity: severity.default('minor'), domains: z.array(z.enum(DOMAINS)).min(1).optional() }),
-    z.strictObject({ channel: z.literal('email'), address: z.email({ error: 'must be an e-mail address' }).max(320), minSeverity: severity.default('minor'), domains: z.array(z.enum(DOMAINS)).min(1).optional() }),
+    z.strictObject({ channel: z.literal('webhook'), url: webhookUrl, minSeverity: severity.default('minor'), domains: z.array(z.enum(DOMAINS)).min(1).optional(), quietHours: quietHours.optional() }),
+    z.strictObject({ channel: z.literal('email'), address: z.email({ error: 'must be an e-mail address' }).max(320), minSeverity: severity.default('minor'), domains: z.array(z.enum(DOMAINS)).min(1).optional(), quietHours: quietHours.optional() }),
   ]),
 });
 
@@ -66,6 +69,7 @@ export class SubscriptionsController {
       target: b.channel === 'webhook' ? b.url : b.address,
       minSeverity: b.minSeverity,
       domains: b.domains ?? null,
+      quietHours: b.quietHours ?? null,
       createdBy: caller.label,
     });
     return created.secret ? { ...created, notice: 'the signing secret is shown only in this answer: store it now' } : created;
