@@ -77,6 +77,8 @@ describe('alert delivery against the real stack', () => {
       HV_NOTIFIER_POLL_MS: '200',
       HV_NOTIFIER_RETRY_BASE_MS: '300',
       HV_NOTIFIER_MAX_ATTEMPTS: '3',
+      // The receivers run on this machine's loopback.
+      HV_WEBHOOK_ALLOW_PRIVATE: 'true',
     });
     const subscribe = async (key: string, tenant: string, body: Record<string, unknown>) => {
       const res = await p.call('POST', `/api/v1/tenants/${tenant}/subscriptions`, { key, body });

@@ -34,7 +34,7 @@ export class AllInOneModule {
         ...(config.HV_MQTT_URL ? [] : [embeddedBrokerModule(config)]),
         IngestModule.forRoot(ingest, deviceSourceProvider),
         TelegestionModule.forRoot(telegestion, telegestionDeviceSourceProvider),
-        ApiModule,
+        ApiModule.forRoot({ webhookAllowPrivate: config.HV_WEBHOOK_ALLOW_PRIVATE }),
         NotifierModule.forRoot(notifierOptionsFrom(config)),
       ],
       providers: [{ provide: HV_CONFIG, useValue: config }, PlatformHealth],

@@ -11,7 +11,7 @@ export class ApiAppModule {
   static forRoot(config: HvConfig): DynamicModule {
     return {
       module: ApiAppModule,
-      imports: [ObservabilityModule, stateModule(config), timeseriesModule(config), ApiModule],
+      imports: [ObservabilityModule, stateModule(config), timeseriesModule(config), ApiModule.forRoot({ webhookAllowPrivate: config.HV_WEBHOOK_ALLOW_PRIVATE })],
       providers: [{ provide: HV_CONFIG, useValue: config }, PlatformHealth],
     };
   }

@@ -1,7 +1,8 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { SubscriptionRepository } from '@hv/notifier';
 import { ApiKeyRepository, DeviceAdminRepository } from '@hv/state';
+import { API_OPTIONS, type ApiOptions } from './api.options';
 import { AlarmQueryRepository } from './alarms/alarm-query.repository';
 import { AlarmsController } from './alarms/alarms.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -49,4 +50,8 @@ import { TenantsController } from './tenants/tenants.controller';
   ],
   exports: [OpenApiService],
 })
-export class ApiModule {}
+export class ApiModule {
+  static forRoot(options: ApiOptions): DynamicModule {
+    return { module: ApiModule, providers: [{ provide: API_OPTIONS, useValue: options }] };
+  }
+}

@@ -4,6 +4,7 @@
  * and time series.
  */
 export * from './api.module';
+export * from './api.options';
 export * from './auth/caller';
 export * from './auth/tenant-scope';
 export * from './http/api.errors';

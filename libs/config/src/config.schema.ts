@@ -99,6 +99,11 @@ export const configSchema = z.object({
   HV_NOTIFIER_RETRY_BASE_MS: positiveInt.default(1_000),
   /** A webhook that has not answered within this long is retried, ms. */
   HV_WEBHOOK_TIMEOUT_MS: positiveInt.default(5_000),
+  /**
+   * Let webhooks reach loopback and private addresses. Off by default: a collectivité's key
+   * must not aim the notifier at the platform's own services (InfluxDB, PostgreSQL's admin).
+   */
+  HV_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false').transform((s) => s === 'true'),
 
   HV_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });

@@ -36,8 +36,14 @@ export interface AlertPayload {
 
 /** How long a taken delivery is reserved for the instance that took it, s (a crashed sender's deliveries come back after it). */
 const LEASE_S = 60;
-/** Alarms older than this are not notified any more (a notifier that was away a week does not flood), h. */
-const CATCH_UP_H = 24;
+/** Alarms older than this are not notified any more (a notifier that was away a week does not flood), ms. */
+export const CATCH_UP_MS = 24 * 3_600_000;
+/**
+ * After the first round, alarms raised since the previous round minus this margin are
+ * looked at, ms: an alarm's raised_at is its transaction's start, and it becomes visible at
+ * its commit, which may come later (a long batch); 5 min is far beyond any such batch.
+ */
+export const LOOKBACK_MARGIN_MS = 5 * 60_000;
 
 /**
  * Deliveries in PostgreSQL: created from the alarms themselves (idempotent: one per
@@ -49,11 +55,12 @@ export class DeliveryRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Creates the deliveries of alarms raised (and not explained by another) since each
+   * Creates the deliveries of alarms raised in the last `lookbackMs` by the database's clock
+   * (and not explained by another) since each
    * subscription began, for subscriptions of the alarm's tenant or of a tenant above it,
    * at or above their severity, in their domains. Returns how many were new.
    */
-  async enqueueRaised(): Promise<number> {
+  async enqueueRaised(lookbackMs: number): Promise<number> {
     const { rowCount } = await this.db.query(
       `INSERT INTO deliveries (subscription_id, alarm_id, event, idempotency_key, payload)
        SELECT s.id, a.id, 'raised', 'hv-' || s.id || '-' || a.id || '-raised',
@@ -64,11 +71,11 @@ export class DeliveryRepository {
        JOIN tenants t ON t.id = a.tenant_id
        LEFT JOIN tenants p ON p.id = t.parent_id
        JOIN subscriptions s ON s.tenant_id IN (a.tenant_id, t.parent_id, p.parent_id) AND s.disabled_at IS NULL
-       WHERE a.raised_at > now() - make_interval(hours => $1) AND a.raised_at >= s.created_at AND a.parent_id IS NULL
+       WHERE a.raised_at >= now() - make_interval(secs => $1::float8 / 1000) AND a.raised_at >= s.created_at AND a.parent_id IS NULL
          AND array_position(ARRAY['info', 'minor', 'major', 'critical'], a.severity) >= array_position(ARRAY['info', 'minor', 'major', 'critical'], s.min_severity)
          AND (s.domains IS NULL OR a.domain = ANY (s.domains))
        ON CONFLICT DO NOTHING`,
-      [CATCH_UP_H],
+      [lookbackMs],
     );
     return rowCount ?? 0;
   }

@@ -8,3 +8,4 @@ export * from './notifier.service';
 export * from './quiet-hours';
 export * from './subscription.repository';
 export * from './webhook.sender';
+export * from './webhook-address.guard';

@@ -14,7 +14,7 @@ export class NotifierModule {
       module: NotifierModule,
       providers: [
         { provide: NOTIFIER_OPTIONS, useValue: options },
-        { provide: WebhookSender, useFactory: () => new WebhookSender(options.webhookTimeoutMs) },
+        { provide: WebhookSender, useFactory: () => new WebhookSender({ timeoutMs: options.webhookTimeoutMs, allowPrivate: options.webhookAllowPrivate }) },
         { provide: Mailer, useFactory: () => new Mailer(options.mail) },
         DeliveryRepository,
         SubscriptionRepository,

@@ -9,6 +9,8 @@ export interface NotifierOptions {
   /** First retry delay, ms; doubles per attempt, capped at MAX_RETRY_DELAY_MS. */
   retryBaseMs: number;
   webhookTimeoutMs: number;
+  /** Webhooks may reach loopback and private addresses (tests; a syndicate's own network). */
+  webhookAllowPrivate: boolean;
   mail: MailerOptions;
 }
 
@@ -20,6 +22,7 @@ export function notifierOptionsFrom(config: HvConfig): NotifierOptions {
     maxAttempts: config.HV_NOTIFIER_MAX_ATTEMPTS,
     retryBaseMs: config.HV_NOTIFIER_RETRY_BASE_MS,
     webhookTimeoutMs: config.HV_WEBHOOK_TIMEOUT_MS,
+    webhookAllowPrivate: config.HV_WEBHOOK_ALLOW_PRIVATE,
     mail: { ...(config.HV_SMTP_URL ? { url: config.HV_SMTP_URL } : {}), from: config.HV_SMTP_FROM },
   };
 }

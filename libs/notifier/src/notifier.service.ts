@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { alertEmail } from './alert-message';
-import { DeliveryRepository, type DueDelivery } from './delivery.repository';
+import { CATCH_UP_MS, DeliveryRepository, LOOKBACK_MARGIN_MS, type DueDelivery } from './delivery.repository';
 import { Mailer } from './mailer';
 import { NOTIFIER_OPTIONS, type NotifierOptions } from './notifier.options';
 import { holdUntil } from './quiet-hours';
@@ -30,6 +30,12 @@ export class NotifierService implements OnApplicationBootstrap, BeforeApplicatio
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> | undefined;
   readonly stats = { delivered: 0, retried: 0, dead: 0 };
+  /**
+   * When the previous round looked at the alarms (this process's monotonic clock: only a
+   * duration is taken from it, the instants are the database's); null before the first,
+   * which looks back CATCH_UP_MS.
+   */
+  private lastLook: number | null = null;
 
   constructor(
     @Inject(NOTIFIER_OPTIONS) private readonly options: NotifierOptions,
@@ -57,7 +63,9 @@ export class NotifierService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async work(): Promise<void> {
-    await this.deliveries.enqueueRaised();
+    const now = performance.now();
+    await this.deliveries.enqueueRaised(this.lastLook === null ? CATCH_UP_MS : Math.min(CATCH_UP_MS, now - this.lastLook + LOOKBACK_MARGIN_MS));
+    this.lastLook = now;
     const due = await this.deliveries.takeDue(BATCH);
     let next = 0;
     const worker = async () => {

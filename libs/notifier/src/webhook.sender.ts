@@ -1,5 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { Injectable } from '@nestjs/common';
+import { guardedLookup, PrivateAddressError } from './webhook-address.guard';
 
 /** The outcome of one attempt: delivered, to be retried, or refused for good. */
 export type SendOutcome = { ok: true } | { ok: false; retry: boolean; error: string };
@@ -23,36 +26,55 @@ export function verifyWebhook(secret: string, body: string, header: string, nowS
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+export interface WebhookSenderOptions {
+  timeoutMs: number;
+  /** Let webhooks reach loopback and private addresses (tests, a syndicate's own network). */
+  allowPrivate: boolean;
+}
+
 /** HTTP out to the subscribers' webhooks (the one door to them). */
 @Injectable()
 export class WebhookSender {
-  constructor(private readonly timeoutMs = 5_000) {}
+  constructor(private readonly options: WebhookSenderOptions = { timeoutMs: 5_000, allowPrivate: false }) {}
 
   /**
    * POSTs the body, signed, with its idempotency key. 2xx: delivered. 408, 429, 5xx, a
-   * timeout or a network error: retried. Any other answer: the receiver refuses it (a
-   * wrong URL, a removed endpoint), and sending it again would change nothing.
+   * timeout or a network error: retried. Any other answer (redirects included: they are not
+   * followed), or a private destination: refused for good, sending again would change nothing.
    */
-  async send(url: string, secret: string, idempotencyKey: string, body: string): Promise<SendOutcome> {
-    try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'hyperviseur-notifier/1',
-          'idempotency-key': idempotencyKey,
-          'x-hv-signature': signWebhook(secret, body, Math.floor(Date.now() / 1000)),
+  send(url: string, secret: string, idempotencyKey: string, body: string): Promise<SendOutcome> {
+    return new Promise((resolve) => {
+      let target: URL;
+      try {
+        target = new URL(url);
+      } catch {
+        return resolve({ ok: false, retry: false, error: `not a URL: ${url}` });
+      }
+      const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+      const req = request(
+        target,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'user-agent': 'hyperviseur-notifier/1',
+            'idempotency-key': idempotencyKey,
+            'x-hv-signature': signWebhook(secret, body, Math.floor(Date.now() / 1000)),
+          },
+          timeout: this.options.timeoutMs,
+          ...(this.options.allowPrivate ? {} : { lookup: guardedLookup }),
         },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.status >= 200 && res.status < 300) return { ok: true };
-      const retry = res.status === 408 || res.status === 429 || res.status >= 500;
-      return { ok: false, retry, error: `HTTP ${res.status}` };
-    } catch (error) {
-      return { ok: false, retry: true, error: (error as Error).message };
-    }
+        (res: IncomingMessage) => {
+          res.resume();
+          const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) return resolve({ ok: true });
+          resolve({ ok: false, retry: status === 408 || status === 429 || status >= 500, error: `HTTP ${status}` });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.options.timeoutMs} ms`)));
+      req.on('error', (error) => resolve({ ok: false, retry: !(error instanceof PrivateAddressError), error: error.message }));
+      req.end(body);
+    });
   }
 }

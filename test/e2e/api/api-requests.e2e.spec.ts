@@ -85,6 +85,19 @@ describe('API requests against the real stack', () => {
       expect(unknown.status).toBe(404);
     });
 
+    it('a webhook aimed at the platform\'s own services (loopback, private addresses) is refused, naming the URL', async () => {
+      for (const url of ['http://127.0.0.1:28086/query?q=DROP%20DATABASE%20x', 'http://localhost/hook', 'http://[::1]/hook', 'http://169.254.169.254/latest']) {
+        const res = await p.call('POST', `/api/v1/tenants/${p.tenants.A.tenant}/subscriptions`, { key: p.keys.communeA, body: { channel: 'webhook', url } });
+        expect(res.status, url).toBe(400);
+        expect(res.body.issues, url).toEqual([{ field: 'body.url', message: 'must not name a loopback or private address' }]);
+      }
+      const ok = await p.call('POST', `/api/v1/tenants/${p.tenants.A.tenant}/subscriptions`, { key: p.keys.communeA, body: { channel: 'webhook', url: 'https://hooks.laon.example/hv', minSeverity: 'critical', domains: ['parking'] } });
+      expect(ok.status).toBe(201);
+      expect(ok.body.secret).toMatch(/^whsec_/);
+      const listed = await p.call('GET', `/api/v1/tenants/${p.tenants.A.tenant}/subscriptions`, { key: p.keys.communeA });
+      expect(JSON.stringify(listed.body)).not.toContain(ok.body.secret);
+    });
+
     it('no key, a malformed key and a well-formed unknown key: 401 alike', async () => {
       for (const key of [undefined, 'let-me-in', `hv_${'a'.repeat(16)}_${'B'.repeat(43)}`]) {
         const res = await p.call('GET', '/api/v1/me', key ? { key } : {});

@@ -1,10 +1,11 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { DOMAINS } from '@hv/contracts';
-import { SubscriptionRepository } from '@hv/notifier';
+import { isPrivateHost, SubscriptionRepository } from '@hv/notifier';
 import { TenantRepository } from '@hv/state';
 import { z } from 'zod';
 import { CurrentCaller, type Caller } from '../auth/caller';
-import { NotFoundError } from '../http/api.errors';
+import { NotFoundError, RequestValidationError } from '../http/api.errors';
+import { API_OPTIONS, type ApiOptions } from '../api.options';
 import { tenantParams } from '../http/common.schema';
 import { ApiRoute, defineRoute, Input, type RouteInput } from '../http/route';
 
@@ -51,6 +52,7 @@ export class SubscriptionsController {
   constructor(
     private readonly subscriptions: SubscriptionRepository,
     private readonly tenants: TenantRepository,
+    @Inject(API_OPTIONS) private readonly options: ApiOptions,
   ) {}
 
   @ApiRoute(listSubscriptions)
@@ -63,6 +65,10 @@ export class SubscriptionsController {
   async create(@Input() input: RouteInput<typeof createSubscription>, @CurrentCaller() caller: Caller) {
     await this.requireTenant(caller, input.params.tenant);
     const b = input.body;
+    // The notifier checks every address it connects to as well; this names the field early.
+    if (b.channel === 'webhook' && !this.options.webhookAllowPrivate && isPrivateHost(new URL(b.url).hostname)) {
+      throw new RequestValidationError([{ field: 'body.url', message: 'must not name a loopback or private address' }]);
+    }
     const created = await this.subscriptions.create({
       tenant: input.params.tenant,
       channel: b.channel,
