@@ -70,6 +70,12 @@ describe('API requests against the real stack', () => {
       expect(fields(res)[0]).toMatch(/^body\.command/);
     });
 
+    it('a history bucket too small for its range', async () => {
+      const res = await p.call('GET', `/api/v1/devices/${p.tenants.A.device}/history?from=2026-01-01T00:00:00Z&to=2026-12-01T00:00:00Z&every=1m`, { key: op() });
+      expect(res.status).toBe(400);
+      expect(fields(res)).toEqual(['query.every']);
+    });
+
     it('a history range that ends before it begins', async () => {
       const res = await p.call('GET', `/api/v1/devices/${p.tenants.A.device}/history?from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z`, { key: op() });
       expect(res.status).toBe(400);
@@ -221,6 +227,7 @@ describe('API requests against the real stack', () => {
       const res = await p.call('GET', `/api/v1/devices/${p.tenants.A.device}/history?from=2026-11-02T00:00:00Z&to=2026-11-03T00:00:00Z`, { key: p.keys.epciA });
       expect(res.status).toBe(200);
       expect(res.body.every).toBeNull();
+      expect(res.body.truncated).toBe(false);
       expect(res.body.points).toHaveLength(144);
       expect(res.body.points[6]).toMatchObject({ time: '2026-11-02T01:00:00.000Z', level_pct: 50 });
     });

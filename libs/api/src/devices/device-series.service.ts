@@ -12,11 +12,14 @@ const TAG_COLUMNS = new Set(['tenant', 'device', 'epci', 'cabinet', 'geohash', '
  * year: 52,560 raw points, 366 daily means).
  */
 export const MAX_POINTS = 1_000;
-const BUCKETS: Array<[string, number]> = [
+export const BUCKETS: Array<[string, number]> = [
   ['1m', 60_000], ['5m', 300_000], ['15m', 900_000], ['1h', 3_600_000], ['6h', 21_600_000], ['1d', 86_400_000], ['7d', 604_800_000],
 ];
 
 /** The bucket a range is averaged in, or null for raw points (at most MAX_POINTS at the type's expected rate). */
+/** Raw points returned at most (a device reporting faster than its type's expected rate). */
+export const MAX_RAW_POINTS = 10 * MAX_POINTS;
+
 export function bucketFor(type: DeviceType, fromMs: number, toMs: number): string | null {
   const span = toMs - fromMs;
   if (span / (DEVICE_TYPES[type].expectedIntervalS * 1000) <= MAX_POINTS) return null;
@@ -38,19 +41,20 @@ export class DeviceSeriesService {
     return { telemetry: fieldsOf(telemetry?.series[0]?.rows[0]), status: fieldsOf(status?.series[0]?.rows[0]) };
   }
 
-  async history(device: Device, fromMs: number, toMs: number, every?: string): Promise<{ every: string | null; points: Row[] }> {
+  async history(device: Device, fromMs: number, toMs: number, every?: string): Promise<{ every: string | null; truncated: boolean; points: Row[] }> {
     const measurement = influxIdent(DEVICE_TYPES[device.type].measurement);
     const bucket = every ?? bucketFor(device.type, fromMs, toMs);
     const params = { device: device.id, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() };
     const range = `WHERE device = $device AND time >= $from AND time < $to`;
     if (bucket === null) {
-      const { series } = await this.influx.query(`SELECT * FROM ${measurement} ${range} ORDER BY time LIMIT ${MAX_POINTS * 10}`, params);
-      return { every: null, points: (series[0]?.rows ?? []).map((r) => fieldsOf(r)!) };
+      const { series } = await this.influx.query(`SELECT * FROM ${measurement} ${range} ORDER BY time LIMIT ${MAX_RAW_POINTS + 1}`, params);
+      const rows = series[0]?.rows ?? [];
+      return { every: null, truncated: rows.length > MAX_RAW_POINTS, points: rows.slice(0, MAX_RAW_POINTS).map((r) => fieldsOf(r)!) };
     }
     // MEAN(*) averages the numeric fields (every number is stored as a float); empty buckets are left out.
     const { series } = await this.influx.query(`SELECT MEAN(*) FROM ${measurement} ${range} GROUP BY time(${bucket}) fill(none)`, params);
     const points = (series[0]?.rows ?? []).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => (k === 'time' ? [k, new Date(v as number).toISOString()] : [k.replace(/^mean_/, ''), v]))));
-    return { every: bucket, points };
+    return { every: bucket, truncated: false, points };
   }
 }
 

@@ -7,7 +7,7 @@ import { NotFoundError, RequestValidationError } from '../http/api.errors';
 import { deviceParams, instant, pageQuery, queryBoolean, tenantParams } from '../http/common.schema';
 import { ApiRoute, defineRoute, Input, type RouteInput } from '../http/route';
 import { DeviceProvisioningService } from './device-provisioning.service';
-import { DeviceSeriesService } from './device-series.service';
+import { BUCKETS, DeviceSeriesService, MAX_RAW_POINTS } from './device-series.service';
 
 /** Longest history range, ms (one year and a day: a leap year's night-by-night comparison). */
 const MAX_HISTORY_MS = 366 * 86_400_000;
@@ -163,6 +163,10 @@ export class DevicesController {
     const device = caller.scope.requireVisible(await this.devices.findById(input.params.device), `device ${input.params.device}`);
     const { fromMs, toMs } = historyRange(input.query);
     const every = input.query.every;
+    const bucketMs = BUCKETS.find(([name]) => name === every)?.[1];
+    if (bucketMs !== undefined && (toMs - fromMs) / bucketMs > MAX_RAW_POINTS) {
+      throw new RequestValidationError([{ field: 'query.every', message: `${every} buckets over this range would be more than ${MAX_RAW_POINTS} points: take a larger bucket or a shorter range` }]);
+    }
     const history = await this.series.history(device, fromMs, toMs, every);
     return { device: device.id, type: device.type, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), ...history };
   }
