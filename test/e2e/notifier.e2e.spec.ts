@@ -15,7 +15,7 @@ import { parisOffsetMs } from '@hv/lighting';
 import { verifyWebhook } from '@hv/notifier';
 import { startApiPlatform, type ApiPlatform } from '../support/api-platform';
 import { connect } from '../support/platform';
-import { waitFor } from '../support/wait';
+import { metricSum, scrape, waitFor } from '../support/wait';
 
 interface Received {
   path: string;
@@ -182,5 +182,12 @@ describe('alert delivery against the real stack', () => {
     expect(byPath['/b']).toBeUndefined();
     expect(at('/down')).toHaveLength(3);
     expect(at('/gone')).toHaveLength(1);
+    // /metrics counts them: flaky and the EPCI delivered by webhook, Laon's e-mail; down and gone dead.
+    const text = await scrape(p.url);
+    expect(metricSum(text, 'hv_notifier_deliveries_total', { channel: 'webhook', outcome: 'delivered' })).toBe(2);
+    expect(metricSum(text, 'hv_notifier_deliveries_total', { channel: 'email', outcome: 'delivered' })).toBe(1);
+    expect(metricSum(text, 'hv_notifier_deliveries_total', { channel: 'webhook', outcome: 'dead' })).toBe(2);
+    expect(metricSum(text, 'hv_notifier_deliveries_total', { channel: 'webhook', outcome: 'retried' })).toBe(4); // flaky 2, down 2
+    expect(metricSum(text, 'hv_notifier_deliveries_total', { channel: 'webhook', outcome: 'postponed' })).toBeGreaterThanOrEqual(1);
   });
 });

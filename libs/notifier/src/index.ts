@@ -2,6 +2,7 @@
 export * from './alert-message';
 export * from './delivery.repository';
 export * from './mailer';
+export * from './notifier.metrics';
 export * from './notifier.module';
 export * from './notifier.options';
 export * from './notifier.service';

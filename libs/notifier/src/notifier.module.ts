@@ -1,12 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DeliveryRepository } from './delivery.repository';
 import { Mailer } from './mailer';
+import { NotifierMetrics } from './notifier.metrics';
 import { NOTIFIER_OPTIONS, type NotifierOptions } from './notifier.options';
 import { NotifierService } from './notifier.service';
 import { SubscriptionRepository } from './subscription.repository';
 import { WebhookSender } from './webhook.sender';
 
-/** The notifier in an app: needs the global StateModule (Database). */
+/** The notifier in an app: needs the global StateModule (Database) and ObservabilityModule (metrics). */
 @Module({})
 export class NotifierModule {
   static forRoot(options: NotifierOptions): DynamicModule {
@@ -18,6 +19,7 @@ export class NotifierModule {
         { provide: Mailer, useFactory: () => new Mailer(options.mail) },
         DeliveryRepository,
         SubscriptionRepository,
+        NotifierMetrics,
         NotifierService,
       ],
       exports: [NotifierService, SubscriptionRepository],

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { alertEmail } from './alert-message';
 import { CATCH_UP_MS, DeliveryRepository, LOOKBACK_MARGIN_MS, type DueDelivery } from './delivery.repository';
 import { Mailer } from './mailer';
+import { NotifierMetrics } from './notifier.metrics';
 import { NOTIFIER_OPTIONS, type NotifierOptions } from './notifier.options';
 import { holdUntil } from './quiet-hours';
 import { WebhookSender, type SendOutcome } from './webhook.sender';
@@ -29,7 +30,6 @@ export class NotifierService implements OnApplicationBootstrap, BeforeApplicatio
   private readonly logger = new Logger(NotifierService.name);
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<void> | undefined;
-  readonly stats = { delivered: 0, retried: 0, dead: 0 };
   /**
    * When the previous round looked at the alarms (this process's monotonic clock: only a
    * duration is taken from it, the instants are the database's); null before the first,
@@ -42,6 +42,7 @@ export class NotifierService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly deliveries: DeliveryRepository,
     private readonly webhooks: WebhookSender,
     private readonly mailer: Mailer,
+    private readonly metrics: NotifierMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -78,21 +79,22 @@ export class NotifierService implements OnApplicationBootstrap, BeforeApplicatio
     const hold = holdUntil(Date.now(), d.quietHours, d.payload.alarm.severity);
     if (hold !== null) {
       await this.deliveries.postpone(d.id, hold);
+      this.metrics.count(d.channel, 'postponed');
       return;
     }
     const outcome = await this.attempt(d);
     if (outcome.ok) {
       await this.deliveries.delivered(d.id);
-      this.stats.delivered++;
+      this.metrics.count(d.channel, 'delivered');
       return;
     }
     const attempts = d.attempts + 1;
     if (outcome.retry && attempts < this.options.maxAttempts) {
       await this.deliveries.failed(d.id, outcome.error, retryDelayMs(attempts, this.options.retryBaseMs));
-      this.stats.retried++;
+      this.metrics.count(d.channel, 'retried');
     } else {
       await this.deliveries.failed(d.id, outcome.error, null);
-      this.stats.dead++;
+      this.metrics.count(d.channel, 'dead');
       this.logger.warn(`delivery ${d.idempotencyKey} to ${d.channel} ${d.target} dead-lettered after ${attempts} attempts: ${outcome.error}`);
     }
   }
