@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AggregatesModule } from '@hv/aggregates';
+import { ApiModule } from '@hv/api';
 import { HV_CONFIG, type HvConfig } from '@hv/config';
 import { IngestModule, ingestOptionsFrom, type IngestOptions } from '@hv/ingest';
+import { NotifierModule, notifierOptionsFrom } from '@hv/notifier';
 import { ObservabilityModule } from '@hv/observability';
 import { TelegestionModule, telegestionOptionsFrom, type TelegestionOptions } from '@hv/telegestion';
 import { embeddedBrokerModule, stateModule, timeseriesModule } from '../../common/src/platform-modules';
@@ -15,8 +17,8 @@ export function brokerUrlOf(config: HvConfig): string {
 
 /**
  * Every service in one process: the embedded aedes broker (unless HV_MQTT_URL names an
- * external one), ingest, telegestion, the aggregation (ATMO, rollups), /metrics and /health. The API and the notifier join
- * it as they are built.
+ * external one), ingest, telegestion, the aggregation (ATMO, rollups), the HTTP API, the
+ * notifier, /metrics and /health.
  */
 @Module({})
 export class AllInOneModule {
@@ -35,6 +37,8 @@ export class AllInOneModule {
         IngestModule.forRoot(ingest, deviceSourceProvider),
         TelegestionModule.forRoot(telegestion, telegestionDeviceSourceProvider),
         AggregatesModule.forRoot({ everyS: config.HV_AGGREGATES_EVERY_S }),
+        ApiModule.forRoot({ webhookAllowPrivate: config.HV_WEBHOOK_ALLOW_PRIVATE }),
+        NotifierModule.forRoot(notifierOptionsFrom(config)),
       ],
       providers: [{ provide: HV_CONFIG, useValue: config }, PlatformHealth],
     };

@@ -88,8 +88,24 @@ export const configSchema = z.object({
   /** At most one reconciliation command per device in this period, s. */
   HV_RECONCILE_MIN_INTERVAL_S: positiveInt.default(1_800),
 
-  /** The ATMO index and the rollups (libs/aggregates) are recomputed this often over the last two days, s; 0: never. */
+  /** The ATMO index and the rollups (libs/aggregates) are recomputed this often (the current and previous hour, UTC day and Paris day), s; 0: never. */
   HV_AGGREGATES_EVERY_S: z.coerce.number().int().min(0).default(900),
+  /** SMTP server of the notifier's e-mails (smtp://user:pass@host:587, smtps://…); unset: no e-mail is sent. */
+  HV_SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  HV_SMTP_FROM: z.string().min(3).default('Hyperviseur <hyperviseur@localhost>'),
+  /** How often the notifier looks for new alarms and sends due deliveries, ms. */
+  HV_NOTIFIER_POLL_MS: positiveInt.default(1_000),
+  /** Attempts of a delivery before it is dead-lettered (6: ≈ 31 s of backoff from 1 s). */
+  HV_NOTIFIER_MAX_ATTEMPTS: positiveInt.default(6),
+  /** First retry delay of a failed delivery, ms; doubles per attempt (capped at 10 min). */
+  HV_NOTIFIER_RETRY_BASE_MS: positiveInt.default(1_000),
+  /** A webhook that has not answered within this long is retried, ms. */
+  HV_WEBHOOK_TIMEOUT_MS: positiveInt.default(5_000),
+  /**
+   * Let webhooks reach loopback and private addresses. Off by default: a collectivité's key
+   * must not aim the notifier at the platform's own services (InfluxDB, PostgreSQL's admin).
+   */
+  HV_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false').transform((s) => s === 'true'),
 
   HV_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });

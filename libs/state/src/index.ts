@@ -10,3 +10,5 @@ export * from './device.schema';
 export * from './device.repository';
 export * from './gateway.repository';
 export * from './state.module';
+export * from './api-key.repository';
+export * from './device-admin.repository';

@@ -1,0 +1,18 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ApiModule } from '@hv/api';
+import { HV_CONFIG, type HvConfig } from '@hv/config';
+import { ObservabilityModule } from '@hv/observability';
+import { stateModule, timeseriesModule } from '../../common/src/platform-modules';
+import { PlatformHealth } from '../../common/src/platform-health';
+
+/** The HTTP API alone (registry, alarms, programs, time series); commands need telegestion in-process (all-in-one). */
+@Module({})
+export class ApiAppModule {
+  static forRoot(config: HvConfig): DynamicModule {
+    return {
+      module: ApiAppModule,
+      imports: [ObservabilityModule, stateModule(config), timeseriesModule(config), ApiModule.forRoot({ webhookAllowPrivate: config.HV_WEBHOOK_ALLOW_PRIVATE })],
+      providers: [{ provide: HV_CONFIG, useValue: config }, PlatformHealth],
+    };
+  }
+}

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '@hv/state';
+import { AlarmRepository, type Alarm, type AlarmState } from '@hv/telegestion';
+
+/** The same columns as telegestion's AlarmRepository, so that the API shows alarms as events do. */
+const COLUMNS = `id::int, tenant_id AS tenant, device_id AS device, domain, type, kind, severity, source, state,
+  since, raised_at AS "raisedAt", value, acknowledged_at AS "acknowledgedAt", acknowledged_by AS "acknowledgedBy",
+  assignee, cleared_at AS "clearedAt", cleared_by AS "clearedBy", parent_id::int AS "parentId",
+  CASE WHEN savings_kwh IS NULL THEN NULL ELSE json_build_object('kwh', savings_kwh, 'eur', savings_eur, 'kgco2', savings_kgco2) END AS savings`;
+
+export interface AlarmFilter {
+  /** null: every tenant. */
+  tenants: readonly string[] | null;
+  device?: string;
+  /** `open`: active or acknowledged. */
+  state?: AlarmState | 'open';
+  type?: string;
+  kind?: string;
+  severity?: string;
+  domain?: string;
+  /** Raised at or after / before, epoch ms: the history of a period. */
+  fromMs?: number;
+  toMs?: number;
+  /** Suppressed alarms (explained by a parent) are left out unless asked for. */
+  includeSuppressed: boolean;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The API's view of telegestion's alarm tables (migration 002): filtered, scoped listing and
+ * the operator's actions. Acknowledging and assigning reuse telegestion's AlarmRepository.
+ */
+@Injectable()
+export class AlarmQueryRepository {
+  private readonly alarms: AlarmRepository;
+
+  constructor(private readonly db: Database) {
+    this.alarms = new AlarmRepository(db);
+  }
+
+  async list(filter: AlarmFilter): Promise<{ total: number; alarms: Alarm[] }> {
+    const params: unknown[] = [filter.tenants];
+    const where = ['($1::text[] IS NULL OR tenant_id = ANY($1::text[]))'];
+    const add = (sql: string, value: unknown) => {
+      if (value === undefined) return;
+      params.push(value);
+      where.push(sql.replaceAll('?', `$${params.length}`));
+    };
+    add('device_id = ?', filter.device);
+    if (filter.state === 'open') where.push(`state <> 'cleared'`);
+    else add('state = ?', filter.state);
+    add('type = ?', filter.type);
+    add('kind = ?', filter.kind);
+    add('severity = ?', filter.severity);
+    add('domain = ?', filter.domain);
+    add('raised_at >= ?', filter.fromMs === undefined ? undefined : new Date(filter.fromMs));
+    add('raised_at < ?', filter.toMs === undefined ? undefined : new Date(filter.toMs));
+    if (!filter.includeSuppressed) where.push('parent_id IS NULL');
+    const clause = where.join(' AND ');
+    const [page, count] = await Promise.all([
+      this.db.query<Alarm>(`SELECT ${COLUMNS} FROM alarms WHERE ${clause} ORDER BY raised_at DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [...params, filter.limit, filter.offset]),
+      this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM alarms WHERE ${clause}`, params),
+    ]);
+    return { total: count.rows[0]?.n ?? 0, alarms: page.rows };
+  }
+
+  async get(id: number): Promise<Alarm | undefined> {
+    const { rows } = await this.db.query<Alarm>(`SELECT ${COLUMNS} FROM alarms WHERE id = $1`, [id]);
+    return rows[0];
+  }
+
+  /** Alarms explained by this one (a cabinet's supply loss explains its luminaires' faults). */
+  async children(id: number): Promise<number[]> {
+    const { rows } = await this.db.query<{ id: number }>('SELECT id::int FROM alarms WHERE parent_id = $1 ORDER BY id', [id]);
+    return rows.map((r) => r.id);
+  }
+
+  acknowledge(id: number, by: string): Promise<Alarm | undefined> {
+    return this.alarms.acknowledge(id, by);
+  }
+
+  assign(id: number, assignee: string | null): Promise<Alarm | undefined> {
+    return this.alarms.assign(id, assignee);
+  }
+
+  /** A person closes an open alarm (the repair is done); undefined when it was not open. */
+  async clear(id: number, by: string): Promise<Alarm | undefined> {
+    const { rows } = await this.db.query<Alarm>(
+      `UPDATE alarms SET state = 'cleared', cleared_at = now(), cleared_by = $2, updated_at = now()
+       WHERE id = $1 AND state <> 'cleared' RETURNING ${COLUMNS}`,
+      [id, by],
+    );
+    return rows[0];
+  }
+}

@@ -1,0 +1,57 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { SubscriptionRepository } from '@hv/notifier';
+import { ApiKeyRepository, DeviceAdminRepository } from '@hv/state';
+import { API_OPTIONS, type ApiOptions } from './api.options';
+import { AlarmQueryRepository } from './alarms/alarm-query.repository';
+import { AlarmsController } from './alarms/alarms.controller';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ScopeResolver } from './auth/scope.resolver';
+import { CommandsController } from './commands/commands.controller';
+import { TelegestionLink } from './commands/telegestion-link';
+import { DeviceProvisioningService } from './devices/device-provisioning.service';
+import { DeviceSeriesService } from './devices/device-series.service';
+import { DevicesController } from './devices/devices.controller';
+import { ApiExceptionFilter } from './http/api-exception.filter';
+import { CsvBodyParser } from './http/csv-body.parser';
+import { OpenApiController } from './http/openapi.controller';
+import { OpenApiService } from './http/openapi';
+import { KeysController } from './keys/keys.controller';
+import { ConnectedObjectsRepository } from './kpis/connected-objects.repository';
+import { KpisController } from './kpis/kpis.controller';
+import { ProgramCatalogueRepository } from './programs/program-catalogue.repository';
+import { ProgramsController } from './programs/programs.controller';
+import { SubscriptionsController } from './subscriptions/subscriptions.controller';
+import { TenantsController } from './tenants/tenants.controller';
+
+/**
+ * The HTTP API under /api/v1 (OpenAPI at /api/v1/openapi.json). Needs the global
+ * StateModule and TimeseriesModule; uses telegestion when it runs in the same process.
+ * Its guard and exception filter are global: every route of the application is checked.
+ */
+@Module({
+  imports: [DiscoveryModule],
+  controllers: [OpenApiController, TenantsController, KeysController, DevicesController, AlarmsController, CommandsController, ProgramsController, KpisController, SubscriptionsController],
+  providers: [
+    { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_FILTER, useClass: ApiExceptionFilter },
+    ApiKeyRepository,
+    DeviceAdminRepository,
+    ScopeResolver,
+    OpenApiService,
+    CsvBodyParser,
+    TelegestionLink,
+    DeviceProvisioningService,
+    DeviceSeriesService,
+    AlarmQueryRepository,
+    ProgramCatalogueRepository,
+    ConnectedObjectsRepository,
+    SubscriptionRepository,
+  ],
+  exports: [OpenApiService],
+})
+export class ApiModule {
+  static forRoot(options: ApiOptions): DynamicModule {
+    return { module: ApiModule, providers: [{ provide: API_OPTIONS, useValue: options }] };
+  }
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { throwError, type Observable } from 'rxjs';
+import { ProgramError } from '@hv/lighting';
+import { DuplicateError, InvalidInputError, UnknownTenantError } from '@hv/state';
+import { CommandError } from '@hv/telegestion';
+import { ApiError, issueOf, type FieldIssue } from './api.errors';
+
+interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  issues?: FieldIssue[];
+  /** 5xx only: the id of the log line that holds the cause. */
+  errorId?: string;
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity',
+  500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+/**
+ * Every error of an HTTP request ends here: domain errors become their 4xx (naming the
+ * fields), anything else a 5xx whose answer carries an error id that is also in the log
+ * with the cause, so a collectivité's report can be matched to the stack trace without
+ * the answer leaking internals.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Api');
+
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    // Global filters also apply to the MQTT transport's handlers: those keep their own handling.
+    if (host.getType() !== 'http') return throwError(() => exception);
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const body = toBody(exception);
+    if (body.statusCode >= 500) {
+      body.errorId = randomUUID();
+      const cause = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+      this.logger.error(`error ${body.errorId} on ${request.method} ${request.url.split('?')[0]}: ${cause}`);
+    }
+    void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+  }
+}
+
+export function toBody(exception: unknown): ErrorBody {
+  const make = (statusCode: number, message: string, issues?: FieldIssue[]): ErrorBody => ({
+    statusCode,
+    error: REASONS[statusCode] ?? 'Error',
+    message,
+    ...(issues && issues.length ? { issues } : {}),
+  });
+  if (exception instanceof ApiError) return make(exception.status, exception.message, exception.issues);
+  if (exception instanceof InvalidInputError) return make(400, exception.message, exception.issues.map((l) => issueOf(l, 'body')));
+  if (exception instanceof ProgramError) return make(400, exception.message, exception.problems.map((l) => issueOf(l, 'body')));
+  if (exception instanceof CommandError) return make(400, exception.message, exception.problems.map((l) => issueOf(l, 'body')));
+  if (exception instanceof UnknownTenantError) return make(400, exception.message, exception.tenants.map((t) => ({ field: 'tenant', message: `unknown tenant ${t}` })));
+  if (exception instanceof DuplicateError) return make(409, exception.message, [{ field: `body.${exception.field}`, message: `${exception.value} is already registered` }]);
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    return make(status, status >= 500 ? 'internal error' : exception.message);
+  }
+  // Fastify's own refusals (malformed JSON, unsupported media type, body too large) carry a 4xx.
+  const statusCode = (exception as { statusCode?: unknown } | null)?.statusCode;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return make(statusCode, (exception as Error).message);
+  return make(500, 'internal error');
+}

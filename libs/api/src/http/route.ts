@@ -1,0 +1,102 @@
+import { applyDecorators, createParamDecorator, Delete, Get, HttpCode, Patch, Post, Put, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { formatIssuePath, } from '@hv/contracts';
+import type { ApiRole } from '@hv/state';
+import type { z } from 'zod';
+import { RequestValidationError, type FieldIssue } from './api.errors';
+
+/** Every API route lives under this prefix; the OpenAPI document is beside it. */
+export const API_PREFIX = 'api/v1';
+
+/**
+ * Who may call a route. `tenant` routes then check the tenant of the data against the
+ * key's scope; `territory` routes read the territory itself (its tenants), which the CDN
+ * needs to read its aggregates; `aggregate` routes serve counts and sums, never a device
+ * (the CDN's indicators; a collectivité's over its own scope); `open` routes serve what
+ * every key may see.
+ */
+export const ACCESS = {
+  anonymous: null,
+  open: ['operator', 'epci', 'commune', 'cdn', 'public'],
+  territory: ['operator', 'epci', 'commune', 'cdn'],
+  aggregate: ['operator', 'epci', 'commune', 'cdn'],
+  tenant: ['operator', 'epci', 'commune'],
+  operator: ['operator'],
+} as const satisfies Record<string, readonly ApiRole[] | null>;
+export type Access = keyof typeof ACCESS;
+
+type ObjectSchema = z.ZodObject<z.ZodRawShape>;
+
+/** One route: its HTTP shape, who may call it, and the schemas that validate and document it. */
+export interface RouteDefinition {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Below API_PREFIX, Nest syntax (`tenants/:tenant/devices`). */
+  path: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  params?: ObjectSchema;
+  query?: ObjectSchema;
+  body?: z.ZodType;
+  /** How the body travels: JSON (default) or a CSV file (`text/csv`). */
+  bodyType?: 'json' | 'csv';
+  /** The success status (200 by default, 201 for creations). */
+  status?: number;
+  /** The success answer, documented (not enforced). */
+  response?: z.ZodType;
+}
+
+export const ROUTE_META = Symbol('hv:api-route');
+
+/** Keeps the definition's literal types (schemas, path) for RouteInput. */
+export function defineRoute<const D extends RouteDefinition>(definition: D): D {
+  return definition;
+}
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** What a handler receives, parsed: `@Input() input: RouteInput<typeof listDevices>`. */
+export interface RouteInput<D extends RouteDefinition> {
+  params: Out<D['params']>;
+  query: Out<D['query']>;
+  body: Out<D['body']>;
+}
+
+const METHODS = { GET: Get, POST: Post, PUT: Put, PATCH: Patch, DELETE: Delete };
+
+/** Registers the Nest route and records its definition for the guard, the validation and the OpenAPI document. */
+export function ApiRoute(definition: RouteDefinition): MethodDecorator {
+  return applyDecorators(
+    METHODS[definition.method](`${API_PREFIX}/${definition.path}`),
+    HttpCode(definition.status ?? 200),
+    SetMetadata(ROUTE_META, definition),
+  );
+}
+
+/** The route's params, query and body parsed with its schemas; a 400 naming every bad field otherwise. */
+export const Input = createParamDecorator((_: unknown, ctx: ExecutionContext) => {
+  const definition = Reflect.getMetadata(ROUTE_META, ctx.getHandler()) as RouteDefinition | undefined;
+  if (!definition) throw new Error(`@Input() on ${ctx.getClass().name}.${ctx.getHandler().name}, which has no @ApiRoute`);
+  const request = ctx.switchToHttp().getRequest<{ params?: unknown; query?: unknown; body?: unknown }>();
+  return parseInput(definition, request);
+});
+
+export function parseInput(definition: RouteDefinition, request: { params?: unknown; query?: unknown; body?: unknown }): RouteInput<RouteDefinition> {
+  const issues: FieldIssue[] = [];
+  const part = (where: 'params' | 'query' | 'body', schema: z.ZodType | undefined, value: unknown): unknown => {
+    if (!schema) return undefined;
+    const parsed = schema.safeParse(where === 'body' ? value : { ...(value as object) });
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.length ? `${where}.${formatIssuePath(issue.path)}` : where;
+      issues.push({ field: path.replace('.[', '['), message: issue.message });
+    }
+    return undefined;
+  };
+  const input = {
+    params: part('params', definition.params, request.params),
+    query: part('query', definition.query, request.query),
+    body: part('body', definition.body, request.body),
+  };
+  if (issues.length) throw new RequestValidationError(issues);
+  return input as RouteInput<RouteDefinition>;
+}

@@ -1,0 +1,97 @@
+import { Controller, Inject } from '@nestjs/common';
+import { DOMAINS } from '@hv/contracts';
+import { isPrivateHost, SubscriptionRepository } from '@hv/notifier';
+import { TenantRepository } from '@hv/state';
+import { z } from 'zod';
+import { CurrentCaller, type Caller } from '../auth/caller';
+import { NotFoundError, RequestValidationError } from '../http/api.errors';
+import { API_OPTIONS, type ApiOptions } from '../api.options';
+import { tenantParams } from '../http/common.schema';
+import { ApiRoute, defineRoute, Input, type RouteInput } from '../http/route';
+
+const severity = z.enum(['info', 'minor', 'major', 'critical']);
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a Paris time HH:MM');
+/** Paris wall-clock window (may cross midnight) in which alerts below critical wait. */
+const quietHours = z.strictObject({ from: hhmm, to: hhmm }).refine((q) => q.from !== q.to, { message: 'from and to must differ', path: ['to'] });
+const webhookUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2_000);
+
+export const listSubscriptions = defineRoute({
+  method: 'GET',
+  path: 'tenants/:tenant/subscriptions',
+  summary: 'A tenant\'s alert subscriptions (webhooks, e-mail)',
+  tag: 'alerts',
+  access: 'tenant',
+  params: tenantParams,
+});
+
+export const createSubscription = defineRoute({
+  method: 'POST',
+  path: 'tenants/:tenant/subscriptions',
+  summary: 'Subscribes to the tenant\'s alarms (and those of the tenants below it) at or above a severity, in some domains; a webhook\'s signing secret is in this answer only',
+  tag: 'alerts',
+  access: 'tenant',
+  status: 201,
+  params: tenantParams,
+  body: z.discriminatedUnion('channel', [
+    z.strictObject({ channel: z.literal('webhook'), url: webhookUrl, minSeverity: severity.default('minor'), domains: z.array(z.enum(DOMAINS)).min(1).optional(), quietHours: quietHours.optional() }),
+    z.strictObject({ channel: z.literal('email'), address: z.email({ error: 'must be an e-mail address' }).max(320), minSeverity: severity.default('minor'), domains: z.array(z.enum(DOMAINS)).min(1).optional(), quietHours: quietHours.optional() }),
+  ]),
+});
+
+export const disableSubscription = defineRoute({
+  method: 'DELETE',
+  path: 'subscriptions/:subscription',
+  summary: 'Ends a subscription; its pending deliveries are dropped',
+  tag: 'alerts',
+  access: 'tenant',
+  params: z.object({ subscription: z.coerce.number().int().positive().max(2 ** 53 - 1) }),
+});
+
+@Controller()
+export class SubscriptionsController {
+  constructor(
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly tenants: TenantRepository,
+    @Inject(API_OPTIONS) private readonly options: ApiOptions,
+  ) {}
+
+  @ApiRoute(listSubscriptions)
+  async list(@Input() input: RouteInput<typeof listSubscriptions>, @CurrentCaller() caller: Caller) {
+    await this.requireTenant(caller, input.params.tenant);
+    return { subscriptions: await this.subscriptions.list(input.params.tenant) };
+  }
+
+  @ApiRoute(createSubscription)
+  async create(@Input() input: RouteInput<typeof createSubscription>, @CurrentCaller() caller: Caller) {
+    await this.requireTenant(caller, input.params.tenant);
+    const b = input.body;
+    // The notifier checks every address it connects to as well; this names the field early.
+    if (b.channel === 'webhook' && !this.options.webhookAllowPrivate && isPrivateHost(new URL(b.url).hostname)) {
+      throw new RequestValidationError([{ field: 'body.url', message: 'must not name a loopback or private address' }]);
+    }
+    const created = await this.subscriptions.create({
+      tenant: input.params.tenant,
+      channel: b.channel,
+      target: b.channel === 'webhook' ? b.url : b.address,
+      minSeverity: b.minSeverity,
+      domains: b.domains ?? null,
+      quietHours: b.quietHours ?? null,
+      createdBy: caller.label,
+    });
+    return created.secret ? { ...created, notice: 'the signing secret is shown only in this answer: store it now' } : created;
+  }
+
+  @ApiRoute(disableSubscription)
+  async disable(@Input() input: RouteInput<typeof disableSubscription>, @CurrentCaller() caller: Caller) {
+    const what = `subscription ${input.params.subscription}`;
+    const sub = caller.scope.requireVisible(await this.subscriptions.get(input.params.subscription), what);
+    const disabled = await this.subscriptions.disable(sub.id);
+    if (!disabled) throw new NotFoundError(`active ${what}`);
+    return disabled;
+  }
+
+  private async requireTenant(caller: Caller, tenant: string): Promise<void> {
+    caller.scope.requireTenant(tenant);
+    if (!(await this.tenants.findById(tenant))) throw new NotFoundError(`tenant ${tenant}`);
+  }
+}
