@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import mqtt, { type MqttClient } from 'mqtt';
 import { loadConfig } from '@hv/config';
-import { ensureServices, provisionFleet, provisionPrograms, repoRoot, stopServices } from '@hv/devkit';
+import { ensureServices, localPortOffset, provisionFleet, provisionPrograms, repoRoot, stopServices } from '@hv/devkit';
 import { Database } from '@hv/state';
 import { TelegestionService, telegestionOptionsFrom } from '@hv/telegestion';
 import { createHttpApp, startApp } from '../apps/common/src/http-app';
@@ -79,7 +79,7 @@ export async function benchTelegestion(argv: string[]): Promise<Record<string, u
       HV_INFLUX_URL: ENV.influxUrl,
       HV_INFLUX_DB: 'hv_bench_telegestion',
       HV_MQTT_URL: ENV.mosquittoUrl,
-      HV_HTTP_PORT: '18380',
+      HV_HTTP_PORT: String(18380 + localPortOffset()), // shifted like the services' ports
       HV_LOG_LEVEL: 'warn',
       HV_TELEGESTION_CLIENT_ID: TELEGESTION_CLIENT_ID,
     });
