@@ -10,13 +10,13 @@
  * Baseline in the same run: the same background rate with nobody reading it but Mosquitto.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import mqtt, { type MqttClient } from 'mqtt';
 import { loadConfig } from '@hv/config';
-import { ensureServices, provisionFleet, provisionPrograms, repoRoot, stopServices } from '@hv/devkit';
+import { ensureServices, localPortOffset, provisionFleet, provisionPrograms, repoRoot, stopServices } from '@hv/devkit';
 import { Database } from '@hv/state';
 import { TelegestionService, telegestionOptionsFrom } from '@hv/telegestion';
 import { createHttpApp, startApp } from '../apps/common/src/http-app';
@@ -79,7 +79,7 @@ export async function benchTelegestion(argv: string[]): Promise<Record<string, u
       HV_INFLUX_URL: ENV.influxUrl,
       HV_INFLUX_DB: 'hv_bench_telegestion',
       HV_MQTT_URL: ENV.mosquittoUrl,
-      HV_HTTP_PORT: '18380',
+      HV_HTTP_PORT: String(18380 + localPortOffset()), // shifted like the services' ports
       HV_LOG_LEVEL: 'warn',
       HV_TELEGESTION_CLIENT_ID: TELEGESTION_CLIENT_ID,
     });
@@ -121,6 +121,8 @@ export async function benchTelegestion(argv: string[]): Promise<Record<string, u
     gc.disconnect();
     gcPauses.sort((a, b) => a - b);
     const backgroundDuring = await measureAgentRate(agent, 3_000);
+    // The machine may be shared: its 1-minute load at the end of each phase says how much.
+    const load = { alarm: loadavg()[0]!, fanout_under_background: 0, fanout_alone: 0 };
     log(`alarm latency: p50 ${pct(latencies, 0.5).toFixed(1)} ms, p99 ${pct(latencies, 0.99).toFixed(1)} ms over ${latencies.length}/${samples} samples; background ${backgroundDuring.toFixed(0)} msg/s`);
     log(`  meanwhile: event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms; ${gcPauses.length} GC pauses, total ${gcPauses.reduce((a, b) => a + b, 0).toFixed(0)} ms, longest ${(gcPauses.at(-1) ?? 0).toFixed(1)} ms`);
 
@@ -129,12 +131,14 @@ export async function benchTelegestion(argv: string[]): Promise<Record<string, u
     const pg = new Database(pgUrl);
     await pg.query(`INSERT INTO device_group_members (tenant_id, group_id, device_id) SELECT $1, 'all', id FROM devices WHERE type = 'lighting-controller'`, [tenants[0]]);
     const busy = await fanOut(telegestion, pg, tenants[0]!, 30, 'under the background');
+    load.fanout_under_background = loadavg()[0]!;
     agent.kill('SIGTERM');
     await sleep(1_000);
     agent = startAgent(0, tenants, perTenant);
     await waitLine(agent, /agent up/);
     await sleep(2_000);
     const quiet = await fanOut(telegestion, pg, tenants[0]!, 50, 'alone');
+    load.fanout_alone = loadavg()[0]!;
     await pg.close();
     const cpu = process.cpuUsage(cpu0);
     const wallS = (performance.now() - wall0) / 1000;
@@ -159,6 +163,7 @@ export async function benchTelegestion(argv: string[]): Promise<Record<string, u
       telegestion_cpu_share: round((cpu.user + cpu.system) / 1e6 / wallS),
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
+      load_1m: { alarm: round(load.alarm), fanout_under_background: round(load.fanout_under_background), fanout_alone: round(load.fanout_alone) },
       target: { alarm_p99_ms: 100, fanout_sent_s: 10, fanout_acked_s: 30 },
     };
   } finally {

@@ -53,7 +53,8 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
   private commands!: CommandService;
   private pipeline!: TelegestionPipeline;
   private ticker: NodeJS.Timeout | undefined;
-  private ticking = false;
+  /** The clock tick in progress, if any (shutdown lets it finish). */
+  private ticking: Promise<void> | undefined;
   /** Clock time from which telegestion has been receiving uplinks without a break; null while it is not connected. */
   private listeningSince: number | null = null;
   private connectionsSeen = 0;
@@ -109,7 +110,7 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
     // Not awaited: with the broker away, telegestion starts and connects when it is back.
     this.outbound.start();
     this.consumer.start();
-    this.ticker = setInterval(() => void this.tick(now()), this.options.tickMs);
+    this.ticker = setInterval(() => this.tick(now()), this.options.tickMs);
     this.logger.log(`telegestion up: ${adopted} rule states resumed, ${open.length} open alarms, ${this.commands.pendingCount} pending commands (clock: ${this.options.clock})`);
   }
 
@@ -123,6 +124,9 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
     this.directory.onModuleDestroy();
     await this.consumer.close();
     this.pipeline?.close();
+    // A tick in progress may be storing alarms (a whole fleet's communication loss): its
+    // events go out before the connection that carries them closes.
+    await this.ticking;
     await this.commands?.stop();
     await this.events.stop();
     await this.outbound.close();
@@ -172,9 +176,14 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
     return d instanceof Promise ? undefined : d;
   }
 
-  private async tick(now: number): Promise<void> {
+  private tick(now: number): void {
     if (this.ticking || now === 0) return;
-    this.ticking = true;
+    this.ticking = this.runTick(now).finally(() => {
+      this.ticking = undefined;
+    });
+  }
+
+  private async runTick(now: number): Promise<void> {
     try {
       // Telegestion's own absence (a restart, a lost broker connection) is not a device's
       // silence: communication loss counts from when reading resumed, and is not judged
@@ -186,8 +195,6 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
       await this.pipeline.tick(now, this.listeningSince);
     } catch (error) {
       this.logger.warn(`clock tick failed: ${(error as Error).message}`);
-    } finally {
-      this.ticking = false;
     }
   }
 }
