@@ -20,7 +20,7 @@ import { resolveVariables, runBoard, type ExecutedQuery, type VariablePicks } fr
 import { generateBoards } from '../../dashboards/src/generate';
 import { boardQueries } from '../../dashboards/src/queries';
 import { connect, preparePlatform, SERVICE_ACCOUNT, type TestPlatform } from '../support/platform';
-import { metricSum, scrape, waitFor } from '../support/wait';
+import { metricSum, scrape, topicMatches, waitFor } from '../support/wait';
 
 const SEED = 'e2e-boards';
 const HOUR = 3_600_000;
@@ -159,7 +159,7 @@ describe('every board against a real InfluxDB fed by a simulated scenario', () =
     await new Promise((r) => setTimeout(r, 8_000));
     const { batchId } = await telegestion.sendCommand({ domain: 'lighting', target: { group: 'place-du-parvis', tenant: COMMUNE }, body: { level_pct: 30, reason: 'override' }, expiresAt: Date.now() + 3 * HOUR, createdBy: 'e2e' });
     // Some messages ingest must refuse: the fleet board's rejects.
-    const invalid = [...invalidMessages(fleet, SEED, 60)].filter((m) => m.expectedReason !== 'oversized' && INGEST_FILTERS.some((f) => matches(f, m.topic)));
+    const invalid = [...invalidMessages(fleet, SEED, 60)].filter((m) => m.expectedReason !== 'oversized' && INGEST_FILTERS.some((f) => topicMatches(f, m.topic)));
     await new FleetPublisher(gateway).publish(invalid, { window: 50, qos: 1 });
     const commands = await waitFor(() => telegestion.commandStore.byBatch(batchId), (cs) => cs.every((c) => c.status === 'acknowledged' || c.status === 'failed'), 30_000);
     commandsAcked = commands.filter((c) => c.status === 'acknowledged').length;
@@ -236,14 +236,3 @@ describe('every board against a real InfluxDB fed by a simulated scenario', () =
     });
   });
 });
-
-/** MQTT filter matching (`+` one level, `#` the rest). */
-function matches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
-  }
-  return f.length === t.length;
-}

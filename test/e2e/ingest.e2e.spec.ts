@@ -11,20 +11,10 @@ import { INGEST_FILTERS } from '@hv/ingest';
 import { DeviceRepository, Database } from '@hv/state';
 import { InfluxRepository } from '@hv/timeseries';
 import { connect, listenDeadLetters, preparePlatform, SERVICE_ACCOUNT, type TestPlatform } from '../support/platform';
-import { metricSum, scrape, waitFor } from '../support/wait';
+import { metricSum, scrape, topicMatches, waitFor } from '../support/wait';
 
 const SEED = 'e2e-ingest';
 
-/** MQTT filter matching (`+` one level, `#` the rest). */
-function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
-  }
-  return f.length === t.length;
-}
 const VALID = 10_000;
 const INVALID = 600;
 

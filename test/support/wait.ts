@@ -34,3 +34,14 @@ export async function scrape(httpUrl: string): Promise<string> {
   if (!res.ok) throw new Error(`GET ${httpUrl}/metrics: HTTP ${res.status}`);
   return res.text();
 }
+
+/** MQTT filter matching (`+` one level, `#` the rest). */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
+}
