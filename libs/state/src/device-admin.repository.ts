@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { DeviceType, Domain } from '@hv/contracts';
 import { Database } from './database';
-import type { Device } from './device.repository';
+import { DEVICE_COLUMNS, type Device } from './device.repository';
 import { parseOrThrow } from './validation';
 import { deviceAttributesSchema, type DeviceAttributes } from './device.schema';
 
-const DEVICE_COLUMNS = `id, tenant_id AS tenant, domain, type, dev_eui AS "devEui", attributes,
-  secret_hash IS NOT NULL AS "hasSecret", created_at AS "createdAt", retired_at AS "retiredAt"`;
 
 export interface DeviceListFilter {
   /** The tenants to list; null: every tenant (operators). */

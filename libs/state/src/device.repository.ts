@@ -23,7 +23,8 @@ export type { DeviceInfo, DeviceSource } from '@hv/contracts';
 /** Rows per INSERT statement of a batch (arrays of this size stay well under a MB). */
 const INSERT_CHUNK_ROWS = 5_000;
 
-const DEVICE_COLUMNS = `id, tenant_id AS tenant, domain, type, dev_eui AS "devEui", attributes,
+/** A `Device` row's columns (shared with DeviceAdminRepository). */
+export const DEVICE_COLUMNS = `id, tenant_id AS tenant, domain, type, dev_eui AS "devEui", attributes,
   secret_hash IS NOT NULL AS "hasSecret", created_at AS "createdAt", retired_at AS "retiredAt"`;
 
 const DEVICE_INFO_SELECT = `SELECT d.id, d.tenant_id AS tenant, d.type, d.dev_eui AS "devEui",
