@@ -46,6 +46,15 @@ describe('npm start (the demo)', () => {
     expect(out).toContain(`http://127.0.0.1:${httpPort}/health`);
     expect(out).toMatch(/curl -sG .*\/query .*SELECT count/);
 
+    // The banner's API call works as printed: its key sees Laon's simulated devices.
+    const call = /curl -H "Authorization: Bearer (hv_\S+)" "(http:\/\/\S+\/api\/v1\/devices\?tenant=02408)"/.exec(out);
+    expect(call).not.toBeNull();
+    const answer = await fetch(call![2]!, { headers: { authorization: `Bearer ${call![1]}` } });
+    expect(answer.status).toBe(200);
+    const listed = (await answer.json()) as { devices: Array<{ tenant: string }> };
+    expect(listed.devices.length).toBeGreaterThan(0);
+    expect(listed.devices.every((d) => d.tenant === '02408')).toBe(true);
+
     const stored = await waitFor(() => influxCount(env.influxUrl, influx.db, 'lighting_controller'), (n) => n >= 20, 30_000, 500);
     expect(stored).toBeGreaterThanOrEqual(20);
     const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();

@@ -2,7 +2,8 @@
  * `npm start`: the hypervisor on embedded defaults with a simulated lighting fleet.
  * Starts a local InfluxDB and PostgreSQL (infra/services.sh, data in .hv/dev), registers
  * the Aisne's tenants and a small Laon lighting fleet, starts the all-in-one app (embedded
- * broker, ingest, /metrics, /health), then connects every simulated lamp with its own
+ * broker, ingest, telegestion, the aggregation, the API and the notifier, /metrics, /health),
+ * issues an operator API key for this run, then connects every simulated lamp with its own
  * credentials and publishes. Ctrl-C stops what it started. HV_DEMO_DURATION_S stops it
  * after that many seconds (used by the test that proves this command works).
  */
@@ -11,7 +12,7 @@ import type { MqttClient } from 'mqtt';
 import { ConfigError, loadConfig, type HvConfig } from '@hv/config';
 import { ensurePgDatabase, ensureServices, influxCount, provisionFleet, provisionPrograms, repoRoot, serviceEnv, stopServices, type ServiceName } from '@hv/devkit';
 import { connectDevice, demoFleet, deviceSecret, messages, type SimDevice, type SimMessage } from '@hv/simulators';
-import { Database } from '@hv/state';
+import { ApiKeyRepository, Database } from '@hv/state';
 import { startAllInOne, type RunningPlatform } from './all-in-one';
 
 const DEMO_SEED = 'hyperviseur-demo';
@@ -74,6 +75,7 @@ async function run(config: HvConfig, stops: Array<() => Promise<unknown>>): Prom
   // 3. The hypervisor.
   const platform = await startAllInOne(config);
   stops.push(() => platform.close());
+  const apiKey = await demoApiKey(config);
 
   // 4. The fleet: every device connects with its own credentials and publishes.
   const clients = new Map<string, MqttClient>();
@@ -82,7 +84,7 @@ async function run(config: HvConfig, stops: Array<() => Promise<unknown>>): Prom
   const publisher = publishForever(fleet.devices, clients);
   stops.push(async () => publisher.stop());
 
-  banner(config, platform, fleet.devices.length);
+  banner(config, platform, fleet.devices.length, apiKey);
   const status = setInterval(() => void printStatus(config, platform, publisher.sent()), STATUS_EVERY_MS);
   stops.push(async () => clearInterval(status));
 }
@@ -109,7 +111,18 @@ function publishForever(devices: SimDevice[], clients: Map<string, MqttClient>):
   return { stop: () => clearInterval(timer), sent: () => sent };
 }
 
-function banner(config: HvConfig, platform: RunningPlatform, devices: number): void {
+/** An operator key of this run, so the banner's API calls work as printed (the app has migrated the database). */
+async function demoApiKey(config: HvConfig): Promise<string> {
+  const db = new Database(config.HV_PG_URL, { max: 1, applicationName: 'hv-demo' });
+  try {
+    const key = await new ApiKeyRepository(db).create({ name: `demo ${new Date().toISOString()}`, role: 'operator', tenant: null, createdBy: 'demo' });
+    return key.key;
+  } finally {
+    await db.close();
+  }
+}
+
+function banner(config: HvConfig, platform: RunningPlatform, devices: number, apiKey: string): void {
   const q = `SELECT count(power_w) FROM lighting_controller`;
   console.log(`
 Hyperviseur is running: ${devices} simulated lamps and cabinets of Laon publish through the embedded broker.
@@ -119,6 +132,10 @@ Hyperviseur is running: ${devices} simulated lamps and cabinets of Laon publish 
   MQTT broker  ${platform.brokerUrl}         (devices log in with their own credentials)
   Alarms       psql ${config.HV_PG_URL} -c "SELECT type, device_id, state, since FROM alarms"
                (telegestion's alarms; their events on hv/events/v1/{tenant}/alarm and in InfluxDB "alarm_event")
+  HTTP API     ${platform.httpUrl}/api/v1/openapi.json   (the OpenAPI document; an operator key of this run:)
+    curl -H "Authorization: Bearer ${apiKey}" "${platform.httpUrl}/api/v1/devices?tenant=02408"
+    curl -H "Authorization: Bearer ${apiKey}" "${platform.httpUrl}/api/v1/alarms?tenant=02408"
+  Grafana      dashboards/generated/*.json with infra/grafana/provisioning (docs/GRAFANA.md)
   InfluxDB     ${config.HV_INFLUX_URL}, database "${config.HV_INFLUX_DB}"
   Stored points:
     curl -sG ${config.HV_INFLUX_URL}/query --data-urlencode db=${config.HV_INFLUX_DB} --data-urlencode "q=${q}"
