@@ -130,6 +130,8 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   const run = scenarioStream(scenario, fleet);
   const { stream, startMs, endMs } = run;
   const transport = options.transport;
+  // Elapsed time counts from before the clock starts, so it is never shorter than what the clock paced.
+  const started = performance.now();
   const clock = speed > 0 ? new SimClock(startMs, speed) : undefined;
   let simTs = startMs;
   // The fleet's shared clock: the scenario clock when paced, else the stream's position.
@@ -166,7 +168,6 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       : undefined;
 
   const publisher = new FleetPublisher(primary);
-  const started = performance.now();
   let lastAcked = 0;
   let lastAt = started;
   const report = () => {
