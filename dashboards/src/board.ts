@@ -9,8 +9,21 @@ import { DATASOURCE, IN_SCOPE, pf, pm, target, type InfluxQueryBuilder } from '.
 
 const TENANT_FILTER = `"tenant" =~ /^\${departement}/`;
 
-/** Département → EPCI → commune: every board's scope. */
-export function scopeVariables(): Array<dashboard.CustomVariableBuilder | dashboard.QueryVariableBuilder> {
+/**
+ * Département → EPCI → commune: every board's scope. `communeAllValue` makes "All" communes
+ * one regex instead of an alternation of every commune (797 in the Aisne), for boards whose
+ * queries also filter on the EPCI (`ROLLUP_SCOPE`).
+ */
+export function scopeVariables(communeAllValue?: string): Array<dashboard.CustomVariableBuilder | dashboard.QueryVariableBuilder> {
+  const commune = new dashboard.QueryVariableBuilder('commune')
+    .label('Commune')
+    .datasource(DATASOURCE)
+    .query(`SHOW TAG VALUES WITH KEY = "tenant" WHERE ${TENANT_FILTER} AND "epci" =~ /^\${epci}$/`)
+    .refresh(dashboard.VariableRefresh.OnDashboardLoad)
+    .multi(true)
+    .includeAll(true)
+    .sort(dashboard.VariableSort.AlphabeticalAsc);
+  if (communeAllValue !== undefined) commune.allValue(communeAllValue);
   return [
     new dashboard.CustomVariableBuilder('departement').label('Département').values('02').current({ text: '02', value: '02' }),
     new dashboard.QueryVariableBuilder('epci')
@@ -22,14 +35,7 @@ export function scopeVariables(): Array<dashboard.CustomVariableBuilder | dashbo
       .includeAll(true)
       .allValue('.*')
       .sort(dashboard.VariableSort.AlphabeticalAsc),
-    new dashboard.QueryVariableBuilder('commune')
-      .label('Commune')
-      .datasource(DATASOURCE)
-      .query(`SHOW TAG VALUES WITH KEY = "tenant" WHERE ${TENANT_FILTER} AND "epci" =~ /^\${epci}$/`)
-      .refresh(dashboard.VariableRefresh.OnDashboardLoad)
-      .multi(true)
-      .includeAll(true)
-      .sort(dashboard.VariableSort.AlphabeticalAsc),
+    commune,
   ];
 }
 

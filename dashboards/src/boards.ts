@@ -3,7 +3,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DEVICE_TYPE_NAMES, DEVICE_TYPES, MEASUREMENTS, type DeviceType } from '@hv/contracts';
 import { AIR_THRESHOLDS, ALARM_TYPES, ATMO_CLASSES, DEFAULT_RULES, heatingCurveC, SEVERITIES, type AlarmType } from '@hv/rules';
 import { alarmAnnotations, board, map, rows, scopeVariables, series, single, tagVariable } from './board';
-import { f, IN_SCOPE, m, pf, pm, target } from './influxql';
+import { f, IN_SCOPE, m, pf, pm, ROLLUP_SCOPE, target } from './influxql';
 
 const alarm = pm(MEASUREMENTS.alarm);
 const command = pm(MEASUREMENTS.command);
@@ -222,27 +222,27 @@ export function trendsBoard(): dashboard.DashboardBuilder {
   const perDay = (title: string, query: string, unit: string, description = '') => series(title, [target('A', query)], unit, description);
   return board('hv-trends', 'Tendances', 'Months and years at a glance, from the per-commune hourly and daily rollups.', ['trends'])
     .time({ from: 'now-1y', to: 'now' })
-    .variables([...scopeVariables(), resolution])
-    .withPanel(perDay('Éclairage : énergie par EPCI (kWh par jour)', `SELECT sum(${pf(L, 'energy_wh')}) / 1000 AS "kwh" FROM ${lighting} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'kwatth'))
-    .withPanel(perDay('Éclairage : niveau moyen par EPCI (%)', `SELECT mean(${pf(L, 'level_pct')}) AS "level_pct" FROM ${lighting} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'percent'))
-    .withPanel(perDay('Éclairage : heures d’éclairage par EPCI (luminaire-heures par jour)', `SELECT sum(${pf(L, 'lit_h')}) AS "lit_h" FROM ${lighting} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'h', 'Hours lit summed over the luminaires: what extinction and shorter nights save.'))
-    .withPanel(perDay('Chaufferies : gaz par EPCI (kWh par jour)', `SELECT sum(${pf(H, 'gas_kwh')}) AS "gas_kwh" FROM ${heating} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'kwatth'))
+    .variables([...scopeVariables('.*'), resolution])
+    .withPanel(perDay('Éclairage : énergie par EPCI (kWh par jour)', `SELECT sum(${pf(L, 'energy_wh')}) / 1000 AS "kwh" FROM ${lighting} WHERE $timeFilter AND ${ROLLUP_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'kwatth'))
+    .withPanel(perDay('Éclairage : niveau moyen par EPCI (%)', `SELECT mean(${pf(L, 'level_pct')}) AS "level_pct" FROM ${lighting} WHERE $timeFilter AND ${ROLLUP_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'percent'))
+    .withPanel(perDay('Éclairage : heures d’éclairage par EPCI (luminaire-heures par jour)', `SELECT sum(${pf(L, 'lit_h')}) AS "lit_h" FROM ${lighting} WHERE $timeFilter AND ${ROLLUP_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'h', 'Hours lit summed over the luminaires: what extinction and shorter nights save.'))
+    .withPanel(perDay('Chaufferies : gaz par EPCI (kWh par jour)', `SELECT sum(${pf(H, 'gas_kwh')}) AS "gas_kwh" FROM ${heating} WHERE $timeFilter AND ${ROLLUP_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'kwatth'))
     // Degree-days per EPCI rather than gas over degree-days per commune: that one needs a
     // two-field subquery per commune and day, which took 35 s over a year of the Aisne.
     .withPanel(
-      perDay('Chaufferies : degrés-jours par EPCI (DJU, base 18)', `SELECT 18 - (min(${pf(H, 'outdoor_min_c')}) + max(${pf(H, 'outdoor_max_c')})) / 2 AS "dju" FROM ${heating} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'none', 'From the EPCI’s lowest and highest outdoor reading of the day, beside the gas above (the heating board normalises gas per boiler room over shorter ranges).'),
+      perDay('Chaufferies : degrés-jours par EPCI (DJU, base 18)', `SELECT 18 - (min(${pf(H, 'outdoor_min_c')}) + max(${pf(H, 'outdoor_max_c')})) / 2 AS "dju" FROM ${heating} WHERE $timeFilter AND ${ROLLUP_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'none', 'From the EPCI’s lowest and highest outdoor reading of the day, beside the gas above (the heating board normalises gas per boiler room over shorter ranges).'),
     )
-    .withPanel(perDay('Chaufferies : température des locaux (°C)', `SELECT mean(${pf(H, 'room_c')}) AS "room_c" FROM ${heating} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'celsius').thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line)).thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([{ value: null as never, color: 'green' }, { value: 19, color: 'red' }])))
-    .withPanel(perDay('Chaufferies : heures de brûleur par jour', `SELECT sum(${pf(H, 'burner_h')}) AS "burner_h" FROM ${heating} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'h'))
-    .withPanel(perDay(`Air : PM10 moyen journalier par EPCI (µg/m³ ; information ${AIR_THRESHOLDS.pm10.information})`, `SELECT mean(${pf(MEASUREMENTS.airRollup, 'pm10_ugm3')}) AS "pm10" FROM ${air} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'conµgm3'))
+    .withPanel(perDay('Chaufferies : température des locaux (°C)', `SELECT mean(${pf(H, 'room_c')}) AS "room_c" FROM ${heating} WHERE $timeFilter AND ${ROLLUP_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'celsius').thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line)).thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps([{ value: null as never, color: 'green' }, { value: 19, color: 'red' }])))
+    .withPanel(perDay('Chaufferies : heures de brûleur par jour', `SELECT sum(${pf(H, 'burner_h')}) AS "burner_h" FROM ${heating} WHERE $timeFilter AND ${ROLLUP_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'h'))
+    .withPanel(perDay(`Air : PM10 moyen journalier par EPCI (µg/m³ ; information ${AIR_THRESHOLDS.pm10.information})`, `SELECT mean(${pf(MEASUREMENTS.airRollup, 'pm10_ugm3')}) AS "pm10" FROM ${air} WHERE $timeFilter AND ${ROLLUP_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'conµgm3'))
     .withPanel(series('Air : indice ATMO par EPCI', [atmoPerEpci('1d')], 'none').thresholds(atmoScale()).min(0).max(6))
-    .withPanel(perDay('Stationnement : occupation par EPCI (%)', `SELECT sum(${pf(MEASUREMENTS.parkingRollup, 'occupied')}) / sum(${pf(MEASUREMENTS.parkingRollup, 'capacity')}) * 100 AS "occupancy" FROM ${parking} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'percent'))
+    .withPanel(perDay('Stationnement : occupation par EPCI (%)', `SELECT sum(${pf(MEASUREMENTS.parkingRollup, 'occupied')}) / sum(${pf(MEASUREMENTS.parkingRollup, 'capacity')}) * 100 AS "occupancy" FROM ${parking} WHERE $timeFilter AND ${ROLLUP_SCOPE} GROUP BY time(1d), "epci" fill(none)`, 'percent'))
     .withPanel(
       series('Messages reçus par jour', [
-        target('lighting', `SELECT sum(${pf(L, 'readings')}) AS "lighting" FROM ${lighting} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d) fill(none)`),
-        target('heating', `SELECT sum(${pf(H, 'readings')}) AS "heating" FROM ${heating} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d) fill(none)`),
-        target('air', `SELECT sum(${pf(MEASUREMENTS.airRollup, 'readings')}) AS "air" FROM ${air} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d) fill(none)`),
-        target('parking', `SELECT sum(${pf(MEASUREMENTS.parkingRollup, 'readings')}) AS "car_parks" FROM ${parking} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1d) fill(none)`),
+        target('lighting', `SELECT sum(${pf(L, 'readings')}) AS "lighting" FROM ${lighting} WHERE $timeFilter AND ${ROLLUP_SCOPE} GROUP BY time(1d) fill(none)`),
+        target('heating', `SELECT sum(${pf(H, 'readings')}) AS "heating" FROM ${heating} WHERE $timeFilter AND ${ROLLUP_SCOPE} GROUP BY time(1d) fill(none)`),
+        target('air', `SELECT sum(${pf(MEASUREMENTS.airRollup, 'readings')}) AS "air" FROM ${air} WHERE $timeFilter AND ${ROLLUP_SCOPE} GROUP BY time(1d) fill(none)`),
+        target('parking', `SELECT sum(${pf(MEASUREMENTS.parkingRollup, 'readings')}) AS "car_parks" FROM ${parking} WHERE $timeFilter AND ${ROLLUP_SCOPE} GROUP BY time(1d) fill(none)`),
       ], 'none', 'Luminaire, boiler room, air station and car park readings stored per day.'),
     );
 }

@@ -57,3 +57,5 @@ export function pf<M extends PlatformMeasurement>(measurement: M, field: Platfor
 
 /** Devices of the selected communes (which cascade from the département and EPCI). */
 export const IN_SCOPE = `"tenant" =~ /^\${commune}$/`;
+/** The scope on points tagged with their EPCI too (the rollups): "All" communes is then `.*` (see scopeVariables). */
+export const ROLLUP_SCOPE = `"epci" =~ /^\${epci}$/ AND "tenant" =~ /^\${commune}$/`;
