@@ -75,7 +75,7 @@ async function run(config: HvConfig, stops: Array<() => Promise<unknown>>): Prom
   // 3. The hypervisor.
   const platform = await startAllInOne(config);
   stops.push(() => platform.close());
-  const apiKey = await demoApiKey(config);
+  const apiKey = await demoApiKey(platform);
 
   // 4. The fleet: every device connects with its own credentials and publishes.
   const clients = new Map<string, MqttClient>();
@@ -111,15 +111,10 @@ function publishForever(devices: SimDevice[], clients: Map<string, MqttClient>):
   return { stop: () => clearInterval(timer), sent: () => sent };
 }
 
-/** An operator key of this run, so the banner's API calls work as printed (the app has migrated the database). */
-async function demoApiKey(config: HvConfig): Promise<string> {
-  const db = new Database(config.HV_PG_URL, { max: 1, applicationName: 'hv-demo' });
-  try {
-    const key = await new ApiKeyRepository(db).create({ name: `demo ${new Date().toISOString()}`, role: 'operator', tenant: null, createdBy: 'demo' });
-    return key.key;
-  } finally {
-    await db.close();
-  }
+/** An operator key of this run, so the banner's API calls work as printed (issued through the running app's own repository). */
+async function demoApiKey(platform: RunningPlatform): Promise<string> {
+  const key = await platform.app.get(ApiKeyRepository).create({ name: `demo ${new Date().toISOString()}`, role: 'operator', tenant: null, createdBy: 'demo' });
+  return key.key;
 }
 
 function banner(config: HvConfig, platform: RunningPlatform, devices: number, apiKey: string): void {
