@@ -4,6 +4,7 @@ import { deviceTopic, lorawanDownlink, type DeviceInfo, type Domain, type Lorawa
 import type { Override } from '@hv/lighting';
 import type { CommandEvent, TelegestionEvents } from '../telegestion-events';
 import { PENDING, type CommandRecord, type CommandStatus } from './command.model';
+import { CommandStateWriter } from './command-state.writer';
 import type { CommandRepository } from './command.repository';
 
 export interface CommandOptions {
@@ -37,12 +38,6 @@ const FIRST_STORE_CHUNK = 1_000;
 const STORE_CHUNK = 5_000;
 /** A chunk after the first that fails to store is tried this often (backoff from 250 ms) before submit gives up on the rest. */
 const STORE_ATTEMPTS = 5;
-/**
- * A send (or a retry's rescheduling) is written this late, ms: a device that answers within
- * it has its send and its ack written as one row update, not two. Losing it in a crash
- * costs a second send of the same cmd_id, which the device applies once.
- */
-const SENT_WRITE_DELAY_MS = 1_000;
 
 type BatchProgress = { tenant: string | null; left: number; devices: number; acknowledged: number; failed: number; expired: number };
 
@@ -69,10 +64,8 @@ export class CommandService {
   /** LoRaWAN devices whose route is not known yet, by device id: sent after their next uplink. */
   private readonly unrouted = new Map<string, CommandRecord[]>();
   private readonly routes = new Map<string, LorawanRoute>();
-  /** Changed, written at the next flush. */
-  private readonly dirty = new Map<string, CommandRecord>();
-  /** Sent or rescheduled, written once SENT_WRITE_DELAY_MS old (or with their next change), with when they changed; in that order. */
-  private readonly sentDirty = new Map<string, { c: CommandRecord; at: number }>();
+  /** State changes, written behind. */
+  private readonly writer: CommandStateWriter;
   /** Acknowledged overrides in force, by device. */
   private readonly overrides = new Map<string, Override[]>();
   private readonly batches = new Map<string, BatchProgress>();
@@ -82,7 +75,6 @@ export class CommandService {
   private lastRefill = Date.now();
   private inWindow = 0;
   private timers: NodeJS.Timeout[] = [];
-  private flushing: Promise<void> | undefined;
   readonly stats = { sent: 0, acknowledged: 0, failed: 0, expired: 0, retried: 0, unmatchedAcks: 0 };
 
   constructor(
@@ -92,7 +84,9 @@ export class CommandService {
     private readonly options: CommandOptions,
     /** Devices that listen only through a network server (the registry knows their devEui). */
     private readonly isLorawan: (device: string) => boolean = () => false,
-  ) {}
+  ) {
+    this.writer = new CommandStateWriter(repository, this.logger);
+  }
 
   /** Reloads pending commands and overrides in force, then starts dispatching. */
   async start(): Promise<void> {
@@ -108,14 +102,13 @@ export class CommandService {
       this.schedule(c, now);
     }
     if (pending.length) this.logger.log(`resumed ${pending.length} pending commands`);
-    this.timers.push(setInterval(() => this.dispatch(), DISPATCH_EVERY_MS), setInterval(() => this.scan(), SCAN_EVERY_MS), setInterval(() => void this.flush(), FLUSH_EVERY_MS));
+    this.timers.push(setInterval(() => this.dispatch(), DISPATCH_EVERY_MS), setInterval(() => this.scan(), SCAN_EVERY_MS), setInterval(() => void this.writer.flush(), FLUSH_EVERY_MS));
   }
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    await this.flushing;
-    await this.flush(true);
+    await this.writer.stop();
   }
 
   get pendingCount(): number {
@@ -367,14 +360,10 @@ export class CommandService {
     if (batch.devices > 0) this.events.batchDone(batch.tenant, { id, devices: batch.devices, acknowledged: batch.acknowledged, failed: batch.failed, expired: batch.expired });
   }
 
-  /** Marks a record to be written: a send or a rescheduling a little later (SENT_WRITE_DELAY_MS), anything else at the next flush. */
+  /** Marks a record to be written (a send or a rescheduling a little later, anything else at the next flush) and tells its event. */
   private touch(c: CommandRecord, event: CommandEvent | null): void {
-    if (event === 'sent' || event === 'retried' || event === null) {
-      if (!this.dirty.has(c.cmdId) && !this.sentDirty.has(c.cmdId)) this.sentDirty.set(c.cmdId, { c, at: Date.now() });
-    } else {
-      this.sentDirty.delete(c.cmdId);
-      this.dirty.set(c.cmdId, c);
-    }
+    if (event === 'sent' || event === 'retried' || event === null) this.writer.markSent(c);
+    else this.writer.markChanged(c);
     if (event) this.events.command(event, c);
   }
 
@@ -382,33 +371,5 @@ export class CommandService {
     let b = this.batches.get(id);
     if (!b) this.batches.set(id, (b = { tenant, left: 0, devices: 0, acknowledged: 0, failed: 0, expired: 0 }));
     return b;
-  }
-
-  /**
-   * Writes the changed commands (each record whole, as it stands: a send not written yet
-   * goes with its ack); `all` also writes the recent sends (stop). On failure they stay
-   * dirty and go with the next flush.
-   */
-  async flush(all = false): Promise<void> {
-    if (this.flushing) return this.flushing;
-    const due = all ? Number.POSITIVE_INFINITY : Date.now() - SENT_WRITE_DELAY_MS;
-    for (const [id, { c, at }] of this.sentDirty) {
-      if (at > due) break; // in the order they were sent
-      this.sentDirty.delete(id);
-      this.dirty.set(id, c);
-    }
-    if (this.dirty.size === 0) return;
-    const batch = [...this.dirty.values()];
-    this.dirty.clear();
-    this.flushing = this.repository
-      .update(batch)
-      .catch((error: Error) => {
-        this.logger.warn(`command states not written (${batch.length}, will retry): ${error.message}`);
-        for (const c of batch) if (!this.dirty.has(c.cmdId)) this.dirty.set(c.cmdId, c);
-      })
-      .finally(() => {
-        this.flushing = undefined;
-      });
-    return this.flushing;
   }
 }
