@@ -4,6 +4,7 @@ import { deviceTopic, lorawanDownlink, type DeviceInfo, type Domain, type Lorawa
 import type { Override } from '@hv/lighting';
 import type { CommandEvent, TelegestionEvents } from '../telegestion-events';
 import { PENDING, type CommandRecord, type CommandStatus } from './command.model';
+import { CommandBatchStore } from './command-batch.store';
 import { CommandStateWriter } from './command-state.writer';
 import type { CommandRepository } from './command.repository';
 
@@ -27,17 +28,6 @@ const DISPATCH_EVERY_MS = 20;
 const SCAN_EVERY_MS = 250;
 const FLUSH_EVERY_MS = 200;
 const MAX_RETRY_DELAY_MS = 10 * 60_000;
-/**
- * A group command is stored in chunks, each queued as soon as it commits while the next
- * ones are stored: 50,000 rows took 2–3.5 s to store in one transaction, before anything
- * could leave. The first chunk is small, so that sending starts at once; the next ones are
- * one statement each (measured: 2,000-row chunks in transactions took 8.5–9 s for 50,000
- * during a fan-out, each of their four round trips waiting for a busy event loop).
- */
-const FIRST_STORE_CHUNK = 1_000;
-const STORE_CHUNK = 5_000;
-/** A chunk after the first that fails to store is tried this often (backoff from 250 ms) before submit gives up on the rest. */
-const STORE_ATTEMPTS = 5;
 
 type BatchProgress = { tenant: string | null; left: number; devices: number; acknowledged: number; failed: number; expired: number };
 
@@ -66,6 +56,8 @@ export class CommandService {
   private readonly routes = new Map<string, LorawanRoute>();
   /** State changes, written behind. */
   private readonly writer: CommandStateWriter;
+  /** Group commands, stored chunk by chunk. */
+  private readonly store: CommandBatchStore;
   /** Acknowledged overrides in force, by device. */
   private readonly overrides = new Map<string, Override[]>();
   private readonly batches = new Map<string, BatchProgress>();
@@ -86,6 +78,7 @@ export class CommandService {
     private readonly isLorawan: (device: string) => boolean = () => false,
   ) {
     this.writer = new CommandStateWriter(repository, this.logger);
+    this.store = new CommandBatchStore(repository, this.logger);
   }
 
   /** Reloads pending commands and overrides in force, then starts dispatching. */
@@ -118,12 +111,9 @@ export class CommandService {
   /**
    * Stores one command per device, then queues them; returns the batch id (also for a single
    * device) and the cmd_ids. `devices` are registered devices of the command's domain; the
-   * caller resolved the target. The batch row and the first FIRST_STORE_CHUNK commands are
-   * one transaction; each further chunk is its own and is queued as soon as it commits, so a
-   * large group starts leaving while it is still being stored (each command is stored
-   * `queued` before it is sent). A failure of the first transaction stores nothing; a later
-   * chunk is retried, and if it still fails the commands already stored go on (they are
-   * pending, and a restart resumes them) and submit rejects, saying how many were stored.
+   * caller resolved the target. Each chunk of commands is queued as soon as it is stored
+   * (CommandBatchStore), so a large group starts leaving while it is still being stored
+   * (each command is stored `queued` before it is sent); submit rejects as the store does.
    */
   async submit(devices: readonly DeviceInfo[], domain: Domain, body: Record<string, unknown>, meta: { reason: string; expiresAt?: number; createdBy: string; target: unknown }): Promise<{ batchId: string; commands: CommandRecord[] }> {
     const now = Date.now();
@@ -155,34 +145,18 @@ export class CommandService {
     // Held until every chunk is stored: the first chunks' acks must not complete the batch.
     batch.left++;
     try {
-      for (let i = 0; i < commands.length; ) {
-        const chunk = commands.slice(i, i + (i === 0 ? FIRST_STORE_CHUNK : STORE_CHUNK));
-        if (i === 0) await this.repository.insert({ id: batchId, tenant, target: meta.target, body, reason: meta.reason, createdBy: meta.createdBy, devices: commands.length }, chunk);
-        else await this.storeChunk(chunk, i, commands.length);
+      await this.store.store({ id: batchId, tenant, target: meta.target, body, reason: meta.reason, createdBy: meta.createdBy }, commands, (chunk) => {
         for (const c of chunk) {
           this.hold(c);
           batch.left++;
           batch.devices++;
           this.ready.push(c);
         }
-        i += chunk.length;
-      }
+      });
     } finally {
       this.settle(batchId, batch);
     }
     return { batchId, commands };
-  }
-
-  private async storeChunk(chunk: readonly CommandRecord[], stored: number, total: number): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.repository.insert(null, chunk);
-      } catch (error) {
-        if (attempt >= STORE_ATTEMPTS) throw new Error(`${stored} of ${total} commands stored and on their way, the others not: ${(error as Error).message}`);
-        this.logger.warn(`commands ${stored + 1}–${stored + chunk.length} of ${total} not stored (attempt ${attempt}, retrying): ${(error as Error).message}`);
-        await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)));
-      }
-    }
   }
 
   /** A device's ack (native or LoRaWAN): ends the command with the state it reports. */
