@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { deviceTopic, lorawanDownlink, type DeviceInfo, type Domain, type LorawanRoute } from '@hv/contracts';
+import type { DeviceInfo, Domain, LorawanRoute } from '@hv/contracts';
 import type { Override } from '@hv/lighting';
 import type { CommandEvent, TelegestionEvents } from '../telegestion-events';
 import { PENDING, type CommandRecord, type CommandStatus } from './command.model';
 import { CommandBatchStore } from './command-batch.store';
+import { CommandRoutes } from './command-routes';
 import { CommandStateWriter } from './command-state.writer';
 import type { CommandRepository } from './command.repository';
 
@@ -51,9 +52,8 @@ export class CommandService {
   private readyHead = 0;
   /** Waiting for their retry instant. */
   private waiting: CommandRecord[] = [];
-  /** LoRaWAN devices whose route is not known yet, by device id: sent after their next uplink. */
-  private readonly unrouted = new Map<string, CommandRecord[]>();
-  private readonly routes = new Map<string, LorawanRoute>();
+  /** Native topics and LoRaWAN downlinks (commands parked until a route is known). */
+  private readonly routes: CommandRoutes;
   /** State changes, written behind. */
   private readonly writer: CommandStateWriter;
   /** Group commands, stored chunk by chunk. */
@@ -61,8 +61,6 @@ export class CommandService {
   /** Acknowledged overrides in force, by device. */
   private readonly overrides = new Map<string, Override[]>();
   private readonly batches = new Map<string, BatchProgress>();
-  /** Each distinct command body, serialised once (a group command's 50,000 records share one). */
-  private readonly bodyJson = new WeakMap<Record<string, unknown>, string>();
   private tokens = 0;
   private lastRefill = Date.now();
   private inWindow = 0;
@@ -75,8 +73,9 @@ export class CommandService {
     private readonly events: TelegestionEvents,
     private readonly options: CommandOptions,
     /** Devices that listen only through a network server (the registry knows their devEui). */
-    private readonly isLorawan: (device: string) => boolean = () => false,
+    isLorawan: (device: string) => boolean = () => false,
   ) {
+    this.routes = new CommandRoutes(isLorawan);
     this.writer = new CommandStateWriter(repository, this.logger);
     this.store = new CommandBatchStore(repository, this.logger);
   }
@@ -181,11 +180,7 @@ export class CommandService {
 
   /** A LoRaWAN device's uplink told its route: its downlinks go back that way. */
   onRoute(device: string, route: LorawanRoute): void {
-    this.routes.set(device, route);
-    const waiting = this.unrouted.get(device);
-    if (!waiting) return;
-    this.unrouted.delete(device);
-    for (const c of waiting) if (PENDING.has(c.status)) this.ready.push(c);
+    for (const c of this.routes.learn(device, route)) if (PENDING.has(c.status)) this.ready.push(c);
   }
 
   /** Overrides in force for a device (the expected level honours them). */
@@ -232,7 +227,7 @@ export class CommandService {
         this.end(c, 'expired', 'expired before it could be sent');
         continue;
       }
-      const out = this.message(c, now);
+      const out = this.routes.message(c, now);
       if (!out) continue; // parked until the device's route is known
       this.tokens--;
       this.inWindow++;
@@ -248,33 +243,6 @@ export class CommandService {
       this.ready = this.ready.slice(this.readyHead);
       this.readyHead = 0;
     }
-  }
-
-  /** The message for a command: the native cmd topic, or the network server's downlink. */
-  private message(c: CommandRecord, now: number): { topic: string; payload: Buffer; qos: 0 | 1 } | undefined {
-    const route = this.routes.get(c.device);
-    if (route) return lorawanDownlink(route, { ...c.body, cmd_id: c.cmdId, ts: now });
-    if (this.isLorawan(c.device)) {
-      const list = this.unrouted.get(c.device) ?? [];
-      list.push(c);
-      this.unrouted.set(c.device, list);
-      return undefined;
-    }
-    return { topic: deviceTopic(c.tenant, c.domain, c.device, 'cmd'), payload: Buffer.from(this.nativePayload(c, now)), qos: 1 };
-  }
-
-  /**
-   * `{ cmd_id, ts, ...body }` as JSON, the body serialised once per batch rather than once per
-   * send (a fan-out's hot path). The record's cmd_id and the send's ts win over a body's own.
-   */
-  private nativePayload(c: CommandRecord, now: number): string {
-    let rest = this.bodyJson.get(c.body);
-    if (rest === undefined) {
-      const { cmd_id: _id, ts: _ts, ...fields } = c.body;
-      rest = JSON.stringify(fields).slice(1, -1);
-      this.bodyJson.set(c.body, rest);
-    }
-    return `{"cmd_id":${JSON.stringify(c.cmdId)},"ts":${now}${rest ? `,${rest}` : ''}}`;
   }
 
   /** Ack deadlines, retry instants, expiries. */
