@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { deviceTopic, lorawanDownlink, type DeviceInfo, type Domain, type LorawanRoute } from '@hv/contracts';
+import type { DeviceInfo, Domain, LorawanRoute } from '@hv/contracts';
 import type { Override } from '@hv/lighting';
 import type { CommandEvent, TelegestionEvents } from '../telegestion-events';
 import { PENDING, type CommandRecord, type CommandStatus } from './command.model';
+import { CommandBatchStore } from './command-batch.store';
+import { CommandRoutes } from './command-routes';
+import { CommandStateWriter } from './command-state.writer';
 import type { CommandRepository } from './command.repository';
 
 export interface CommandOptions {
@@ -26,23 +29,6 @@ const DISPATCH_EVERY_MS = 20;
 const SCAN_EVERY_MS = 250;
 const FLUSH_EVERY_MS = 200;
 const MAX_RETRY_DELAY_MS = 10 * 60_000;
-/**
- * A group command is stored in chunks, each queued as soon as it commits while the next
- * ones are stored: 50,000 rows took 2–3.5 s to store in one transaction, before anything
- * could leave. The first chunk is small, so that sending starts at once; the next ones are
- * one statement each (measured: 2,000-row chunks in transactions took 8.5–9 s for 50,000
- * during a fan-out, each of their four round trips waiting for a busy event loop).
- */
-const FIRST_STORE_CHUNK = 1_000;
-const STORE_CHUNK = 5_000;
-/** A chunk after the first that fails to store is tried this often (backoff from 250 ms) before submit gives up on the rest. */
-const STORE_ATTEMPTS = 5;
-/**
- * A send (or a retry's rescheduling) is written this late, ms: a device that answers within
- * it has its send and its ack written as one row update, not two. Losing it in a crash
- * costs a second send of the same cmd_id, which the device applies once.
- */
-const SENT_WRITE_DELAY_MS = 1_000;
 
 type BatchProgress = { tenant: string | null; left: number; devices: number; acknowledged: number; failed: number; expired: number };
 
@@ -66,23 +52,19 @@ export class CommandService {
   private readyHead = 0;
   /** Waiting for their retry instant. */
   private waiting: CommandRecord[] = [];
-  /** LoRaWAN devices whose route is not known yet, by device id: sent after their next uplink. */
-  private readonly unrouted = new Map<string, CommandRecord[]>();
-  private readonly routes = new Map<string, LorawanRoute>();
-  /** Changed, written at the next flush. */
-  private readonly dirty = new Map<string, CommandRecord>();
-  /** Sent or rescheduled, written once SENT_WRITE_DELAY_MS old (or with their next change), with when they changed; in that order. */
-  private readonly sentDirty = new Map<string, { c: CommandRecord; at: number }>();
+  /** Native topics and LoRaWAN downlinks (commands parked until a route is known). */
+  private readonly routes: CommandRoutes;
+  /** State changes, written behind. */
+  private readonly writer: CommandStateWriter;
+  /** Group commands, stored chunk by chunk. */
+  private readonly store: CommandBatchStore;
   /** Acknowledged overrides in force, by device. */
   private readonly overrides = new Map<string, Override[]>();
   private readonly batches = new Map<string, BatchProgress>();
-  /** Each distinct command body, serialised once (a group command's 50,000 records share one). */
-  private readonly bodyJson = new WeakMap<Record<string, unknown>, string>();
   private tokens = 0;
   private lastRefill = Date.now();
   private inWindow = 0;
   private timers: NodeJS.Timeout[] = [];
-  private flushing: Promise<void> | undefined;
   readonly stats = { sent: 0, acknowledged: 0, failed: 0, expired: 0, retried: 0, unmatchedAcks: 0 };
 
   constructor(
@@ -91,8 +73,12 @@ export class CommandService {
     private readonly events: TelegestionEvents,
     private readonly options: CommandOptions,
     /** Devices that listen only through a network server (the registry knows their devEui). */
-    private readonly isLorawan: (device: string) => boolean = () => false,
-  ) {}
+    isLorawan: (device: string) => boolean = () => false,
+  ) {
+    this.routes = new CommandRoutes(isLorawan);
+    this.writer = new CommandStateWriter(repository, this.logger);
+    this.store = new CommandBatchStore(repository, this.logger);
+  }
 
   /** Reloads pending commands and overrides in force, then starts dispatching. */
   async start(): Promise<void> {
@@ -108,14 +94,13 @@ export class CommandService {
       this.schedule(c, now);
     }
     if (pending.length) this.logger.log(`resumed ${pending.length} pending commands`);
-    this.timers.push(setInterval(() => this.dispatch(), DISPATCH_EVERY_MS), setInterval(() => this.scan(), SCAN_EVERY_MS), setInterval(() => void this.flush(), FLUSH_EVERY_MS));
+    this.timers.push(setInterval(() => this.dispatch(), DISPATCH_EVERY_MS), setInterval(() => this.scan(), SCAN_EVERY_MS), setInterval(() => void this.writer.flush(), FLUSH_EVERY_MS));
   }
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    await this.flushing;
-    await this.flush(true);
+    await this.writer.stop();
   }
 
   get pendingCount(): number {
@@ -125,12 +110,9 @@ export class CommandService {
   /**
    * Stores one command per device, then queues them; returns the batch id (also for a single
    * device) and the cmd_ids. `devices` are registered devices of the command's domain; the
-   * caller resolved the target. The batch row and the first FIRST_STORE_CHUNK commands are
-   * one transaction; each further chunk is its own and is queued as soon as it commits, so a
-   * large group starts leaving while it is still being stored (each command is stored
-   * `queued` before it is sent). A failure of the first transaction stores nothing; a later
-   * chunk is retried, and if it still fails the commands already stored go on (they are
-   * pending, and a restart resumes them) and submit rejects, saying how many were stored.
+   * caller resolved the target. Each chunk of commands is queued as soon as it is stored
+   * (CommandBatchStore), so a large group starts leaving while it is still being stored
+   * (each command is stored `queued` before it is sent); submit rejects as the store does.
    */
   async submit(devices: readonly DeviceInfo[], domain: Domain, body: Record<string, unknown>, meta: { reason: string; expiresAt?: number; createdBy: string; target: unknown }): Promise<{ batchId: string; commands: CommandRecord[] }> {
     const now = Date.now();
@@ -162,34 +144,18 @@ export class CommandService {
     // Held until every chunk is stored: the first chunks' acks must not complete the batch.
     batch.left++;
     try {
-      for (let i = 0; i < commands.length; ) {
-        const chunk = commands.slice(i, i + (i === 0 ? FIRST_STORE_CHUNK : STORE_CHUNK));
-        if (i === 0) await this.repository.insert({ id: batchId, tenant, target: meta.target, body, reason: meta.reason, createdBy: meta.createdBy, devices: commands.length }, chunk);
-        else await this.storeChunk(chunk, i, commands.length);
+      await this.store.store({ id: batchId, tenant, target: meta.target, body, reason: meta.reason, createdBy: meta.createdBy }, commands, (chunk) => {
         for (const c of chunk) {
           this.hold(c);
           batch.left++;
           batch.devices++;
           this.ready.push(c);
         }
-        i += chunk.length;
-      }
+      });
     } finally {
       this.settle(batchId, batch);
     }
     return { batchId, commands };
-  }
-
-  private async storeChunk(chunk: readonly CommandRecord[], stored: number, total: number): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.repository.insert(null, chunk);
-      } catch (error) {
-        if (attempt >= STORE_ATTEMPTS) throw new Error(`${stored} of ${total} commands stored and on their way, the others not: ${(error as Error).message}`);
-        this.logger.warn(`commands ${stored + 1}–${stored + chunk.length} of ${total} not stored (attempt ${attempt}, retrying): ${(error as Error).message}`);
-        await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)));
-      }
-    }
   }
 
   /** A device's ack (native or LoRaWAN): ends the command with the state it reports. */
@@ -214,11 +180,7 @@ export class CommandService {
 
   /** A LoRaWAN device's uplink told its route: its downlinks go back that way. */
   onRoute(device: string, route: LorawanRoute): void {
-    this.routes.set(device, route);
-    const waiting = this.unrouted.get(device);
-    if (!waiting) return;
-    this.unrouted.delete(device);
-    for (const c of waiting) if (PENDING.has(c.status)) this.ready.push(c);
+    for (const c of this.routes.learn(device, route)) if (PENDING.has(c.status)) this.ready.push(c);
   }
 
   /** Overrides in force for a device (the expected level honours them). */
@@ -265,7 +227,7 @@ export class CommandService {
         this.end(c, 'expired', 'expired before it could be sent');
         continue;
       }
-      const out = this.message(c, now);
+      const out = this.routes.message(c, now);
       if (!out) continue; // parked until the device's route is known
       this.tokens--;
       this.inWindow++;
@@ -281,33 +243,6 @@ export class CommandService {
       this.ready = this.ready.slice(this.readyHead);
       this.readyHead = 0;
     }
-  }
-
-  /** The message for a command: the native cmd topic, or the network server's downlink. */
-  private message(c: CommandRecord, now: number): { topic: string; payload: Buffer; qos: 0 | 1 } | undefined {
-    const route = this.routes.get(c.device);
-    if (route) return lorawanDownlink(route, { ...c.body, cmd_id: c.cmdId, ts: now });
-    if (this.isLorawan(c.device)) {
-      const list = this.unrouted.get(c.device) ?? [];
-      list.push(c);
-      this.unrouted.set(c.device, list);
-      return undefined;
-    }
-    return { topic: deviceTopic(c.tenant, c.domain, c.device, 'cmd'), payload: Buffer.from(this.nativePayload(c, now)), qos: 1 };
-  }
-
-  /**
-   * `{ cmd_id, ts, ...body }` as JSON, the body serialised once per batch rather than once per
-   * send (a fan-out's hot path). The record's cmd_id and the send's ts win over a body's own.
-   */
-  private nativePayload(c: CommandRecord, now: number): string {
-    let rest = this.bodyJson.get(c.body);
-    if (rest === undefined) {
-      const { cmd_id: _id, ts: _ts, ...fields } = c.body;
-      rest = JSON.stringify(fields).slice(1, -1);
-      this.bodyJson.set(c.body, rest);
-    }
-    return `{"cmd_id":${JSON.stringify(c.cmdId)},"ts":${now}${rest ? `,${rest}` : ''}}`;
   }
 
   /** Ack deadlines, retry instants, expiries. */
@@ -367,14 +302,10 @@ export class CommandService {
     if (batch.devices > 0) this.events.batchDone(batch.tenant, { id, devices: batch.devices, acknowledged: batch.acknowledged, failed: batch.failed, expired: batch.expired });
   }
 
-  /** Marks a record to be written: a send or a rescheduling a little later (SENT_WRITE_DELAY_MS), anything else at the next flush. */
+  /** Marks a record to be written (a send or a rescheduling a little later, anything else at the next flush) and tells its event. */
   private touch(c: CommandRecord, event: CommandEvent | null): void {
-    if (event === 'sent' || event === 'retried' || event === null) {
-      if (!this.dirty.has(c.cmdId) && !this.sentDirty.has(c.cmdId)) this.sentDirty.set(c.cmdId, { c, at: Date.now() });
-    } else {
-      this.sentDirty.delete(c.cmdId);
-      this.dirty.set(c.cmdId, c);
-    }
+    if (event === 'sent' || event === 'retried' || event === null) this.writer.markSent(c);
+    else this.writer.markChanged(c);
     if (event) this.events.command(event, c);
   }
 
@@ -382,33 +313,5 @@ export class CommandService {
     let b = this.batches.get(id);
     if (!b) this.batches.set(id, (b = { tenant, left: 0, devices: 0, acknowledged: 0, failed: 0, expired: 0 }));
     return b;
-  }
-
-  /**
-   * Writes the changed commands (each record whole, as it stands: a send not written yet
-   * goes with its ack); `all` also writes the recent sends (stop). On failure they stay
-   * dirty and go with the next flush.
-   */
-  async flush(all = false): Promise<void> {
-    if (this.flushing) return this.flushing;
-    const due = all ? Number.POSITIVE_INFINITY : Date.now() - SENT_WRITE_DELAY_MS;
-    for (const [id, { c, at }] of this.sentDirty) {
-      if (at > due) break; // in the order they were sent
-      this.sentDirty.delete(id);
-      this.dirty.set(id, c);
-    }
-    if (this.dirty.size === 0) return;
-    const batch = [...this.dirty.values()];
-    this.dirty.clear();
-    this.flushing = this.repository
-      .update(batch)
-      .catch((error: Error) => {
-        this.logger.warn(`command states not written (${batch.length}, will retry): ${error.message}`);
-        for (const c of batch) if (!this.dirty.has(c.cmdId)) this.dirty.set(c.cmdId, c);
-      })
-      .finally(() => {
-        this.flushing = undefined;
-      });
-    return this.flushing;
   }
 }
