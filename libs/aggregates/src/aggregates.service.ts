@@ -4,7 +4,7 @@ import { addDays, parisDate, parisInstant } from '@hv/lighting';
 import { ATMO_POLLUTANTS, type AtmoPollutant } from '@hv/rules';
 import { INFLUX_OPTIONS, InfluxRejectedError, InfluxRepository, type InfluxOptions } from '@hv/timeseries';
 import { atmoPoints, parisDays, type StationHour } from './atmo-day';
-import { ceilTo, DAY_MS, dailyStatement, floorTo, HOUR_MS, hourlyStatements, retentionStatements, ROLLUPS } from './rollups';
+import { ceilTo, DAY_MS, dailyStatement, floorTo, HOUR_MS, hourlyStatements, retentionStatements, ROLLUPS, timeWindow } from './rollups';
 
 export interface AggregateRunReport {
   /** Paris days whose ATMO points were (re)written, and how many points. */
@@ -15,8 +15,6 @@ export interface AggregateRunReport {
   dailyPoints: number;
   elapsedMs: number;
 }
-
-const iso = (ms: number) => `'${new Date(ms).toISOString()}'`;
 
 /**
  * The daily aggregation: the ATMO index per station and per EPCI of each Paris day, and the
@@ -63,7 +61,7 @@ export class AggregatesService {
   async atmo(fromMs: number, toMs: number): Promise<number> {
     const station = `"${DEVICE_TYPES['air-station'].measurement}"`;
     const means = ATMO_POLLUTANTS.map((p) => `mean("${p}_ugm3") AS "${p}"`).join(', ');
-    const result = await this.influx.query(`SELECT ${means} FROM ${station} WHERE time >= ${iso(fromMs)} AND time < ${iso(toMs)} GROUP BY time(1h), "device", "tenant", "epci" fill(none)`);
+    const result = await this.influx.query(`SELECT ${means} FROM ${station} WHERE ${timeWindow(fromMs, toMs)} GROUP BY time(1h), "device", "tenant", "epci" fill(none)`);
     const byDay = new Map<string, StationHour[]>();
     for (const s of result.series) {
       for (const row of s.rows) {
@@ -75,7 +73,7 @@ export class AggregatesService {
       }
     }
     // A day rewritten whole: a station or EPCI that has no index any more loses its old point.
-    await this.influx.query(`DELETE FROM "${MEASUREMENTS.atmo}" WHERE time >= ${iso(fromMs)} AND time < ${iso(toMs)}`);
+    await this.influx.query(`DELETE FROM "${MEASUREMENTS.atmo}" WHERE ${timeWindow(fromMs, toMs)}`);
     const points = [...byDay].flatMap(([day, hours]) => atmoPoints(day, hours));
     await this.influx.writePoints(points);
     return points.length;
