@@ -69,7 +69,9 @@ export class AggregatesService {
         const hour: StationHour = { tenant: s.tags.tenant!, device: s.tags.device!, epci: s.tags.epci || null, timeMs, means: {} };
         for (const p of ATMO_POLLUTANTS) if (typeof row[p] === 'number') hour.means[p as AtmoPollutant] = row[p] as number;
         const day = parisDate(timeMs);
-        byDay.set(day, [...(byDay.get(day) ?? []), hour]);
+        const dayHours = byDay.get(day);
+        if (dayHours) dayHours.push(hour);
+        else byDay.set(day, [hour]);
       }
     }
     // A day rewritten whole: a station or EPCI that has no index any more loses its old point.
