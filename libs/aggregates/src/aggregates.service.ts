@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DEVICE_TYPES, MEASUREMENTS } from '@hv/contracts';
-import { addDays, parisDate, parisInstant } from '@hv/lighting';
+import { addDays, parisDate, parisInstant, type CivilDate } from '@hv/lighting';
 import { ATMO_POLLUTANTS, type AtmoPollutant } from '@hv/rules';
 import { INFLUX_OPTIONS, InfluxRejectedError, InfluxRepository, type InfluxOptions } from '@hv/timeseries';
 import { atmoPoints, parisDays, type StationHour } from './atmo-day';
@@ -14,6 +14,13 @@ export interface AggregateRunReport {
   hourlyPoints: number;
   dailyPoints: number;
   elapsedMs: number;
+}
+
+/** What one aggregation run covers: consecutive Paris days (ATMO), whole UTC hours and days (epoch ms, [from, to)). */
+interface AggregatePeriods {
+  parisDays: CivilDate[];
+  hours: [fromMs: number, toMs: number];
+  utcDays: [fromMs: number, toMs: number];
 }
 
 /**
@@ -34,12 +41,11 @@ export class AggregatesService {
 
   /** Everything for [fromMs, toMs): the hours, UTC days and Paris days that touch it. */
   async run(fromMs: number, toMs: number): Promise<AggregateRunReport> {
-    const t0 = Date.now();
-    const days = parisDays(fromMs, toMs);
-    const atmo = await this.atmo(parisInstant(days[0]!, 0), parisInstant(addDays(days.at(-1)!, 1), 0));
-    const hourlyPoints = await this.rollupHours(floorTo(fromMs, HOUR_MS), ceilTo(toMs, HOUR_MS));
-    const dailyPoints = await this.rollupDays(floorTo(fromMs, DAY_MS), ceilTo(toMs, DAY_MS));
-    return { atmoDays: days.length, atmoPoints: atmo, hourlyPoints, dailyPoints, elapsedMs: Date.now() - t0 };
+    return this.aggregate({
+      parisDays: parisDays(fromMs, toMs),
+      hours: [floorTo(fromMs, HOUR_MS), ceilTo(toMs, HOUR_MS)],
+      utcDays: [floorTo(fromMs, DAY_MS), ceilTo(toMs, DAY_MS)],
+    });
   }
 
   /**
@@ -49,12 +55,12 @@ export class AggregatesService {
    * period is run again (`run`, e.g. a backfill after an outage).
    */
   async refresh(now: number): Promise<AggregateRunReport> {
-    const t0 = Date.now();
     const today = parisDate(now);
-    const atmo = await this.atmo(parisInstant(addDays(today, -1), 0), parisInstant(addDays(today, 1), 0));
-    const hourlyPoints = await this.rollupHours(floorTo(now, HOUR_MS) - HOUR_MS, ceilTo(now + 1, HOUR_MS));
-    const dailyPoints = await this.rollupDays(floorTo(now, DAY_MS) - DAY_MS, ceilTo(now + 1, DAY_MS));
-    return { atmoDays: 2, atmoPoints: atmo, hourlyPoints, dailyPoints, elapsedMs: Date.now() - t0 };
+    return this.aggregate({
+      parisDays: [addDays(today, -1), today],
+      hours: [floorTo(now, HOUR_MS) - HOUR_MS, ceilTo(now + 1, HOUR_MS)],
+      utcDays: [floorTo(now, DAY_MS) - DAY_MS, ceilTo(now + 1, DAY_MS)],
+    });
   }
 
   /** Rewrites the ATMO points of the Paris days in [fromMs, toMs) (Paris midnights); returns the points written. */
@@ -118,6 +124,16 @@ export class AggregatesService {
       throw error;
     });
     return this.policiesReady;
+  }
+
+  /** The ATMO index of consecutive Paris days, then the hourly and daily rollups of their [from, to) windows. */
+  private async aggregate(periods: AggregatePeriods): Promise<AggregateRunReport> {
+    const t0 = Date.now();
+    const { parisDays: days, hours, utcDays } = periods;
+    const atmo = await this.atmo(parisInstant(days[0]!, 0), parisInstant(addDays(days.at(-1)!, 1), 0));
+    const hourlyPoints = await this.rollupHours(...hours);
+    const dailyPoints = await this.rollupDays(...utcDays);
+    return { atmoDays: days.length, atmoPoints: atmo, hourlyPoints, dailyPoints, elapsedMs: Date.now() - t0 };
   }
 
   private async into(statement: string): Promise<number> {
