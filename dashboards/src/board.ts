@@ -5,7 +5,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { MEASUREMENTS } from '@hv/contracts';
-import { DATASOURCE, IN_SCOPE, pf, pm, target, type InfluxQueryBuilder } from './influxql';
+import { DATASOURCE, EPCI_SCOPE, IN_SCOPE, pf, pm, target, type InfluxQueryBuilder } from './influxql';
 
 const TENANT_FILTER = `"tenant" =~ /^\${departement}/`;
 
@@ -18,7 +18,7 @@ export function scopeVariables(communeAllValue?: string): Array<dashboard.Custom
   const commune = new dashboard.QueryVariableBuilder('commune')
     .label('Commune')
     .datasource(DATASOURCE)
-    .query(`SHOW TAG VALUES WITH KEY = "tenant" WHERE ${TENANT_FILTER} AND "epci" =~ /^\${epci}$/`)
+    .query(`SHOW TAG VALUES WITH KEY = "tenant" WHERE ${TENANT_FILTER} AND ${EPCI_SCOPE}`)
     .refresh(dashboard.VariableRefresh.OnDashboardLoad)
     .multi(true)
     .includeAll(true)

@@ -3,12 +3,11 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DEVICE_TYPE_NAMES, DEVICE_TYPES, MEASUREMENTS, type DeviceType } from '@hv/contracts';
 import { AIR_THRESHOLDS, ALARM_TYPES, ATMO_CLASSES, DEFAULT_RULES, heatingCurveC, SEVERITIES, type AlarmType } from '@hv/rules';
 import { alarmAnnotations, board, map, rows, scopeVariables, series, single, tagVariable } from './board';
-import { f, IN_SCOPE, m, pf, pm, ROLLUP_SCOPE, target } from './influxql';
+import { EPCI_SCOPE, f, IN_SCOPE, m, pf, pm, ROLLUP_SCOPE, target } from './influxql';
 
 const alarm = pm(MEASUREMENTS.alarm);
 const command = pm(MEASUREMENTS.command);
 const atmo = pm(MEASUREMENTS.atmo);
-const EPCI_SCOPE = `"epci" =~ /^\${epci}$/`;
 
 /** The ATMO index of the day per EPCI (libs/aggregates: the worst of its stations). */
 function atmoPerEpci(period: string): ReturnType<typeof target> {

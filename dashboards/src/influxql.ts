@@ -57,5 +57,7 @@ export function pf<M extends PlatformMeasurement>(measurement: M, field: Platfor
 
 /** Devices of the selected communes (which cascade from the département and EPCI). */
 export const IN_SCOPE = `"tenant" =~ /^\${commune}$/`;
+/** Points of the selected EPCIs (the ATMO index per EPCI carries no commune). */
+export const EPCI_SCOPE = `"epci" =~ /^\${epci}$/`;
 /** The scope on points tagged with their EPCI too (the rollups): "All" communes is then `.*` (see scopeVariables). */
-export const ROLLUP_SCOPE = `"epci" =~ /^\${epci}$/ AND "tenant" =~ /^\${commune}$/`;
+export const ROLLUP_SCOPE = `${EPCI_SCOPE} AND ${IN_SCOPE}`;

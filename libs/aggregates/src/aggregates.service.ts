@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DEVICE_TYPES, MEASUREMENTS } from '@hv/contracts';
-import { addDays, parisDate, parisInstant } from '@hv/lighting';
+import { addDays, parisDate, parisInstant, type CivilDate } from '@hv/lighting';
 import { ATMO_POLLUTANTS, type AtmoPollutant } from '@hv/rules';
 import { INFLUX_OPTIONS, InfluxRejectedError, InfluxRepository, type InfluxOptions } from '@hv/timeseries';
 import { atmoPoints, parisDays, type StationHour } from './atmo-day';
-import { ceilTo, DAY_MS, dailyStatement, floorTo, HOUR_MS, hourlyStatements, retentionStatements, ROLLUPS } from './rollups';
+import { ceilTo, DAY_MS, dailyStatement, floorTo, HOUR_MS, hourlyStatements, retentionStatements, ROLLUPS, timeWindow } from './rollups';
 
 export interface AggregateRunReport {
   /** Paris days whose ATMO points were (re)written, and how many points. */
@@ -16,7 +16,12 @@ export interface AggregateRunReport {
   elapsedMs: number;
 }
 
-const iso = (ms: number) => `'${new Date(ms).toISOString()}'`;
+/** What one aggregation run covers: consecutive Paris days (ATMO), whole UTC hours and days (epoch ms, [from, to)). */
+interface AggregatePeriods {
+  parisDays: CivilDate[];
+  hours: [fromMs: number, toMs: number];
+  utcDays: [fromMs: number, toMs: number];
+}
 
 /**
  * The daily aggregation: the ATMO index per station and per EPCI of each Paris day, and the
@@ -36,12 +41,11 @@ export class AggregatesService {
 
   /** Everything for [fromMs, toMs): the hours, UTC days and Paris days that touch it. */
   async run(fromMs: number, toMs: number): Promise<AggregateRunReport> {
-    const t0 = Date.now();
-    const days = parisDays(fromMs, toMs);
-    const atmo = await this.atmo(parisInstant(days[0]!, 0), parisInstant(addDays(days.at(-1)!, 1), 0));
-    const hourlyPoints = await this.rollupHours(floorTo(fromMs, HOUR_MS), ceilTo(toMs, HOUR_MS));
-    const dailyPoints = await this.rollupDays(floorTo(fromMs, DAY_MS), ceilTo(toMs, DAY_MS));
-    return { atmoDays: days.length, atmoPoints: atmo, hourlyPoints, dailyPoints, elapsedMs: Date.now() - t0 };
+    return this.aggregate({
+      parisDays: parisDays(fromMs, toMs),
+      hours: [floorTo(fromMs, HOUR_MS), ceilTo(toMs, HOUR_MS)],
+      utcDays: [floorTo(fromMs, DAY_MS), ceilTo(toMs, DAY_MS)],
+    });
   }
 
   /**
@@ -51,19 +55,19 @@ export class AggregatesService {
    * period is run again (`run`, e.g. a backfill after an outage).
    */
   async refresh(now: number): Promise<AggregateRunReport> {
-    const t0 = Date.now();
     const today = parisDate(now);
-    const atmo = await this.atmo(parisInstant(addDays(today, -1), 0), parisInstant(addDays(today, 1), 0));
-    const hourlyPoints = await this.rollupHours(floorTo(now, HOUR_MS) - HOUR_MS, ceilTo(now + 1, HOUR_MS));
-    const dailyPoints = await this.rollupDays(floorTo(now, DAY_MS) - DAY_MS, ceilTo(now + 1, DAY_MS));
-    return { atmoDays: 2, atmoPoints: atmo, hourlyPoints, dailyPoints, elapsedMs: Date.now() - t0 };
+    return this.aggregate({
+      parisDays: [addDays(today, -1), today],
+      hours: [floorTo(now, HOUR_MS) - HOUR_MS, ceilTo(now + 1, HOUR_MS)],
+      utcDays: [floorTo(now, DAY_MS) - DAY_MS, ceilTo(now + 1, DAY_MS)],
+    });
   }
 
   /** Rewrites the ATMO points of the Paris days in [fromMs, toMs) (Paris midnights); returns the points written. */
   async atmo(fromMs: number, toMs: number): Promise<number> {
     const station = `"${DEVICE_TYPES['air-station'].measurement}"`;
     const means = ATMO_POLLUTANTS.map((p) => `mean("${p}_ugm3") AS "${p}"`).join(', ');
-    const result = await this.influx.query(`SELECT ${means} FROM ${station} WHERE time >= ${iso(fromMs)} AND time < ${iso(toMs)} GROUP BY time(1h), "device", "tenant", "epci" fill(none)`);
+    const result = await this.influx.query(`SELECT ${means} FROM ${station} WHERE ${timeWindow(fromMs, toMs)} GROUP BY time(1h), "device", "tenant", "epci" fill(none)`);
     const byDay = new Map<string, StationHour[]>();
     for (const s of result.series) {
       for (const row of s.rows) {
@@ -71,11 +75,13 @@ export class AggregatesService {
         const hour: StationHour = { tenant: s.tags.tenant!, device: s.tags.device!, epci: s.tags.epci || null, timeMs, means: {} };
         for (const p of ATMO_POLLUTANTS) if (typeof row[p] === 'number') hour.means[p as AtmoPollutant] = row[p] as number;
         const day = parisDate(timeMs);
-        byDay.set(day, [...(byDay.get(day) ?? []), hour]);
+        const dayHours = byDay.get(day);
+        if (dayHours) dayHours.push(hour);
+        else byDay.set(day, [hour]);
       }
     }
     // A day rewritten whole: a station or EPCI that has no index any more loses its old point.
-    await this.influx.query(`DELETE FROM "${MEASUREMENTS.atmo}" WHERE time >= ${iso(fromMs)} AND time < ${iso(toMs)}`);
+    await this.influx.query(`DELETE FROM "${MEASUREMENTS.atmo}" WHERE ${timeWindow(fromMs, toMs)}`);
     const points = [...byDay].flatMap(([day, hours]) => atmoPoints(day, hours));
     await this.influx.writePoints(points);
     return points.length;
@@ -118,6 +124,16 @@ export class AggregatesService {
       throw error;
     });
     return this.policiesReady;
+  }
+
+  /** The ATMO index of consecutive Paris days, then the hourly and daily rollups of their [from, to) windows. */
+  private async aggregate(periods: AggregatePeriods): Promise<AggregateRunReport> {
+    const t0 = Date.now();
+    const { parisDays: days, hours, utcDays } = periods;
+    const atmo = await this.atmo(parisInstant(days[0]!, 0), parisInstant(addDays(days.at(-1)!, 1), 0));
+    const hourlyPoints = await this.rollupHours(...hours);
+    const dailyPoints = await this.rollupDays(...utcDays);
+    return { atmoDays: days.length, atmoPoints: atmo, hourlyPoints, dailyPoints, elapsedMs: Date.now() - t0 };
   }
 
   private async into(statement: string): Promise<number> {

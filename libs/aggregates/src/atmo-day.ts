@@ -49,7 +49,9 @@ export function atmoPoints(day: CivilDate, hours: readonly StationHour[]): Point
     const tags: Record<string, string> = { scope: 'station', tenant: s.tenant, device: s.device };
     if (s.epci) {
       tags.epci = s.epci;
-      byEpci.set(s.epci, [...(byEpci.get(s.epci) ?? []), index]);
+      const epciIndices = byEpci.get(s.epci);
+      if (epciIndices) epciIndices.push(index);
+      else byEpci.set(s.epci, [index]);
     }
     points.push({ measurement: MEASUREMENTS.atmo, tags, fields: fieldsOf(index), timestampMs });
   }

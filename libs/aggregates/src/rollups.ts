@@ -87,6 +87,8 @@ export const ROLLUPS: readonly Rollup[] = [
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const iso = (ms: number) => `'${new Date(ms).toISOString()}'`;
+/** The InfluxQL condition for [fromMs, toMs), bounds as RFC 3339 literals. */
+export const timeWindow = (fromMs: number, toMs: number): string => `time >= ${iso(fromMs)} AND time < ${iso(toMs)}`;
 const q = (rp: string, measurement: string) => `"${rp}"."${measurement}"`;
 
 /**
@@ -101,12 +103,12 @@ const q = (rp: string, measurement: string) => `"${rp}"."${measurement}"`;
 export function hourlyStatements(rollup: Rollup, fromMs: number, toMs: number): string[] {
   const raw = `"${DEVICE_TYPES[rollup.source].measurement}"`;
   const into = q('h1', rollup.measurement);
-  const range = `time >= ${iso(fromMs)} AND time < ${iso(toMs)}`;
+  const range = timeWindow(fromMs, toMs);
   // InfluxDB narrows a subquery to the outer query's time range: both start an hour early,
   // so that a counter's first hour has its previous value. That hour is written again with
   // the same figures, or none (its own first bucket has no previous one), and a field left
   // out keeps its stored value.
-  const early = `time >= ${iso(fromMs - HOUR_MS)} AND time < ${iso(toMs)}`;
+  const early = timeWindow(fromMs - HOUR_MS, toMs);
   const perCommune = 'GROUP BY time(1h), "tenant", "epci"';
   const statements = [`SELECT ${rollup.readings.map((f) => `${f.expr} AS "${f.name}"`).join(', ')} INTO ${into} FROM ${raw} WHERE ${range} ${perCommune}`];
   for (const f of rollup.devices) {
@@ -121,7 +123,7 @@ export function hourlyStatements(rollup: Rollup, fromMs: number, toMs: number): 
 /** The statement that writes the daily rollup of [fromMs, toMs) (whole UTC days) from the hourly one. */
 export function dailyStatement(rollup: Rollup, fromMs: number, toMs: number): string {
   const fields = [...rollup.readings, ...rollup.devices].map((f) => `${f.day}("${f.name}") AS "${f.name}"`).concat(rollup.hours.map((h) => `sum("${h.name}") AS "${h.name}"`));
-  return `SELECT ${fields.join(', ')} INTO ${q('d1', rollup.measurement)} FROM ${q('h1', rollup.measurement)} WHERE time >= ${iso(fromMs)} AND time < ${iso(toMs)} GROUP BY time(1d), "tenant", "epci"`;
+  return `SELECT ${fields.join(', ')} INTO ${q('d1', rollup.measurement)} FROM ${q('h1', rollup.measurement)} WHERE ${timeWindow(fromMs, toMs)} GROUP BY time(1d), "tenant", "epci"`;
 }
 
 /** `CREATE RETENTION POLICY` for each rollup policy (ALTER when it exists with other settings). */
