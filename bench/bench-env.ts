@@ -16,3 +16,9 @@ export async function freshPgDatabase(name: string): Promise<string> {
   }
   return `postgres://postgres@127.0.0.1:${BENCH_ENV.pgPort}/${name}`;
 }
+
+/** The p-quantile (0–1) of ascending values, nearest rank below; NaN when there are none. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}

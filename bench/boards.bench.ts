@@ -27,7 +27,7 @@ import { aisneFleet, messages, type Fleet } from '@hv/simulators';
 import { InfluxRepository } from '@hv/timeseries';
 import { resolveVariables, runBoard, type ExecutedQuery } from '../dashboards/src/board-runner';
 import { generateBoards } from '../dashboards/src/generate';
-import { BENCH_ENV } from './bench-env';
+import { BENCH_ENV, percentile } from './bench-env';
 
 const SEED = 'bench-boards';
 const ENV = BENCH_ENV;
@@ -277,8 +277,7 @@ async function timeBoard(influx: InfluxRepository, board: Parameters<typeof runB
     }
   }
   times.sort((a, b) => a - b);
-  const at = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
-  return { panels: cold.length, p50: at(0.5), p99: at(0.99), coldMax: Math.max(...cold.map((q) => q.ms)), slowest: [...last.values()].sort((a, b) => b.ms - a.ms).slice(0, 3) };
+  return { panels: cold.length, p50: percentile(times, 0.5), p99: percentile(times, 0.99), coldMax: Math.max(...cold.map((q) => q.ms)), slowest: [...last.values()].sort((a, b) => b.ms - a.ms).slice(0, 3) };
 }
 
 const round = (x: number) => Math.round(x * 10) / 10;

@@ -25,7 +25,7 @@ import {
 } from '@hv/devkit';
 import { connectGateway, FleetPublisher, lightingFleet, messages, type Fleet, type SimMessage } from '@hv/simulators';
 import { Database } from '@hv/state';
-import { BENCH_ENV, freshPgDatabase } from './bench-env';
+import { BENCH_ENV, freshPgDatabase, percentile } from './bench-env';
 
 const SEED = 'bench-ingest';
 const SERVICE = { username: 'hv-service', password: 'hv-bench-service-password' };
@@ -298,11 +298,6 @@ function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
   return kb / 1024;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -22,7 +22,7 @@ import { TelegestionService, telegestionOptionsFrom } from '@hv/telegestion';
 import { createHttpApp, startApp } from '../apps/common/src/http-app';
 import { TelegestionAppModule } from '../apps/telegestion/src/telegestion-app.module';
 import { benchFleets } from './fleet-agent';
-import { BENCH_ENV, freshPgDatabase } from './bench-env';
+import { BENCH_ENV, freshPgDatabase, percentile } from './bench-env';
 
 const SEED = 'bench-telegestion';
 const ENV = BENCH_ENV;
@@ -123,7 +123,7 @@ export async function benchTelegestion(argv: string[]): Promise<Record<string, u
     const backgroundDuring = await measureAgentRate(agent, 3_000);
     // The machine may be shared: its 1-minute load at the end of each phase says how much.
     const load = { alarm: loadavg()[0]!, fanout_under_background: 0, fanout_alone: 0 };
-    log(`alarm latency: p50 ${pct(latencies, 0.5).toFixed(1)} ms, p99 ${pct(latencies, 0.99).toFixed(1)} ms over ${latencies.length}/${samples} samples; background ${backgroundDuring.toFixed(0)} msg/s`);
+    log(`alarm latency: p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms over ${latencies.length}/${samples} samples; background ${backgroundDuring.toFixed(0)} msg/s`);
     log(`  meanwhile: event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms; ${gcPauses.length} GC pauses, total ${gcPauses.reduce((a, b) => a + b, 0).toFixed(0)} ms, longest ${(gcPauses.at(-1) ?? 0).toFixed(1)} ms`);
 
     // 2. Fan-out of one group command to every luminaire: under the background, then with
@@ -144,8 +144,8 @@ export async function benchTelegestion(argv: string[]): Promise<Record<string, u
     const wallS = (performance.now() - wall0) / 1000;
     return {
       bench: 'telegestion',
-      alarm_p50_ms: round(pct(latencies, 0.5)),
-      alarm_p99_ms: round(pct(latencies, 0.99)),
+      alarm_p50_ms: round(percentile(latencies, 0.5)),
+      alarm_p99_ms: round(percentile(latencies, 0.99)),
       alarm_samples: latencies.length,
       background_msgs_per_s: Math.round(backgroundDuring),
       baseline_background_msgs_per_s: Math.round(baseline),
@@ -249,5 +249,4 @@ async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> 
 }
 
 
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : NaN);
 const round = (x: number) => Math.round(x * 100) / 100;
