@@ -1,12 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '@hv/state';
-import { AlarmRepository, type Alarm, type AlarmState } from '@hv/telegestion';
-
-/** The same columns as telegestion's AlarmRepository, so that the API shows alarms as events do. */
-const COLUMNS = `id::int, tenant_id AS tenant, device_id AS device, domain, type, kind, severity, source, state,
-  since, raised_at AS "raisedAt", value, acknowledged_at AS "acknowledgedAt", acknowledged_by AS "acknowledgedBy",
-  assignee, cleared_at AS "clearedAt", cleared_by AS "clearedBy", parent_id::int AS "parentId",
-  CASE WHEN savings_kwh IS NULL THEN NULL ELSE json_build_object('kwh', savings_kwh, 'eur', savings_eur, 'kgco2', savings_kgco2) END AS savings`;
+import { ALARM_COLUMNS, AlarmRepository, type Alarm, type AlarmState } from '@hv/telegestion';
 
 export interface AlarmFilter {
   /** null: every tenant. */
@@ -59,14 +53,14 @@ export class AlarmQueryRepository {
     if (!filter.includeSuppressed) where.push('parent_id IS NULL');
     const clause = where.join(' AND ');
     const [page, count] = await Promise.all([
-      this.db.query<Alarm>(`SELECT ${COLUMNS} FROM alarms WHERE ${clause} ORDER BY raised_at DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [...params, filter.limit, filter.offset]),
+      this.db.query<Alarm>(`SELECT ${ALARM_COLUMNS} FROM alarms WHERE ${clause} ORDER BY raised_at DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [...params, filter.limit, filter.offset]),
       this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM alarms WHERE ${clause}`, params),
     ]);
     return { total: count.rows[0]?.n ?? 0, alarms: page.rows };
   }
 
   async get(id: number): Promise<Alarm | undefined> {
-    const { rows } = await this.db.query<Alarm>(`SELECT ${COLUMNS} FROM alarms WHERE id = $1`, [id]);
+    const { rows } = await this.db.query<Alarm>(`SELECT ${ALARM_COLUMNS} FROM alarms WHERE id = $1`, [id]);
     return rows[0];
   }
 
@@ -88,7 +82,7 @@ export class AlarmQueryRepository {
   async clear(id: number, by: string): Promise<Alarm | undefined> {
     const { rows } = await this.db.query<Alarm>(
       `UPDATE alarms SET state = 'cleared', cleared_at = now(), cleared_by = $2, updated_at = now()
-       WHERE id = $1 AND state <> 'cleared' RETURNING ${COLUMNS}`,
+       WHERE id = $1 AND state <> 'cleared' RETURNING ${ALARM_COLUMNS}`,
       [id, by],
     );
     return rows[0];

@@ -3,6 +3,7 @@ import { DEVICE_TYPE_NAMES, DOMAINS, devEuiSchema, deviceIdSchema, tenantIdSchem
 import { DeviceAdminRepository, deviceAttributesSchema, DeviceRepository, TenantRepository } from '@hv/state';
 import { z } from 'zod';
 import { CurrentCaller, type Caller } from '../auth/caller';
+import { requirePathTenant } from '../auth/path-tenant';
 import { NotFoundError, RequestValidationError } from '../http/api.errors';
 import { deviceParams, instant, pageQuery, queryBoolean, tenantParams } from '../http/common.schema';
 import { ApiRoute, defineRoute, Input, type RouteInput } from '../http/route';
@@ -120,13 +121,13 @@ export class DevicesController {
 
   @ApiRoute(provisionDevice)
   async provision(@Input() input: RouteInput<typeof provisionDevice>, @CurrentCaller() caller: Caller) {
-    await this.requireTenant(caller, input.params.tenant);
+    await requirePathTenant(this.tenants, caller, input.params.tenant);
     return this.provisioning.provision(input.params.tenant, input.body);
   }
 
   @ApiRoute(importDevices)
   async import(@Input() input: RouteInput<typeof importDevices>, @CurrentCaller() caller: Caller) {
-    await this.requireTenant(caller, input.params.tenant);
+    await requirePathTenant(this.tenants, caller, input.params.tenant);
     return this.provisioning.importCsv(input.params.tenant, input.body);
   }
 
@@ -169,12 +170,6 @@ export class DevicesController {
     }
     const history = await this.series.history(device, fromMs, toMs, every);
     return { device: device.id, type: device.type, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), ...history };
-  }
-
-  /** A tenant named in the path: in scope (403 otherwise), and registered (404 otherwise). */
-  private async requireTenant(caller: Caller, tenant: string): Promise<void> {
-    caller.scope.requireTenant(tenant);
-    if (!(await this.tenants.findById(tenant))) throw new NotFoundError(`tenant ${tenant}`);
   }
 }
 

@@ -5,6 +5,7 @@ import { DeviceRepository, TenantRepository } from '@hv/state';
 import { placeOf } from '@hv/telegestion';
 import { z } from 'zod';
 import { CurrentCaller, type Caller } from '../auth/caller';
+import { requirePathTenant } from '../auth/path-tenant';
 import { NotFoundError, RequestValidationError } from '../http/api.errors';
 import { instant, tenantParams } from '../http/common.schema';
 import { ApiRoute, defineRoute, Input, type RouteInput } from '../http/route';
@@ -69,14 +70,14 @@ export class ProgramsController {
 
   @ApiRoute(listPrograms)
   async list(@Input() input: RouteInput<typeof listPrograms>, @CurrentCaller() caller: Caller) {
-    const tenant = await this.tenant(caller, input.params.tenant);
+    const tenant = await requirePathTenant(this.tenants, caller, input.params.tenant);
     const [programs, assignments] = await Promise.all([this.catalogue.list(tenant), this.catalogue.assignments(tenant)]);
     return { programs: programs.map((p) => ({ ...p.program, updatedAt: p.updatedAt })), assignments };
   }
 
   @ApiRoute(getProgram)
   async get(@Input() input: RouteInput<typeof getProgram>, @CurrentCaller() caller: Caller) {
-    const tenant = await this.tenant(caller, input.params.tenant);
+    const tenant = await requirePathTenant(this.tenants, caller, input.params.tenant);
     const stored = await this.catalogue.get(tenant, input.params.program);
     if (!stored) throw new NotFoundError(`program ${input.params.program} of tenant ${tenant}`);
     return { ...stored.program, updatedAt: stored.updatedAt };
@@ -84,7 +85,7 @@ export class ProgramsController {
 
   @ApiRoute(saveProgram)
   async save(@Input() input: RouteInput<typeof saveProgram>, @CurrentCaller() caller: Caller) {
-    const tenant = await this.tenant(caller, input.params.tenant);
+    const tenant = await requirePathTenant(this.tenants, caller, input.params.tenant);
     if (input.body.id !== input.params.program) throw new RequestValidationError([{ field: 'body.id', message: `must be the program id of the path (${input.params.program})` }]);
     const program = await this.catalogue.programs.saveProgram(tenant, input.body);
     await this.telegestion.programsChanged();
@@ -93,7 +94,7 @@ export class ProgramsController {
 
   @ApiRoute(assignProgram)
   async assign(@Input() input: RouteInput<typeof assignProgram>, @CurrentCaller() caller: Caller) {
-    const tenant = await this.tenant(caller, input.params.tenant);
+    const tenant = await requirePathTenant(this.tenants, caller, input.params.tenant);
     const { scope, scopeId, programId: id } = input.body;
     const bad = (field: string, message: string) => new RequestValidationError([{ field: `body.${field}`, message }]);
     if (!(await this.catalogue.get(tenant, id))) throw bad('programId', `tenant ${tenant} has no program ${id}`);
@@ -110,7 +111,7 @@ export class ProgramsController {
 
   @ApiRoute(previewProgram)
   async preview(@Input() input: RouteInput<typeof previewProgram>, @CurrentCaller() caller: Caller) {
-    const tenant = await this.tenant(caller, input.params.tenant);
+    const tenant = await requirePathTenant(this.tenants, caller, input.params.tenant);
     const { programId: id, from, to, lat, lon } = input.body;
     if ((id === undefined) === (input.body.program === undefined)) throw new RequestValidationError([{ field: 'body.programId', message: 'give either programId (a stored program) or program (an unsaved one)' }]);
     const fromMs = Date.parse(from);
@@ -125,12 +126,5 @@ export class ProgramsController {
     const place = placeOf({ attributes: lat !== undefined && lon !== undefined ? { lat, lon } : {} });
     const transitions = preview(program!, fromMs, toMs, { place });
     return { program: program!.id, place, transitions: transitions.map((t) => ({ ...t, at: new Date(t.at).toISOString() })) };
-  }
-
-  /** The tenant of the path: in scope (403), registered (404). */
-  private async tenant(caller: Caller, tenant: string): Promise<string> {
-    caller.scope.requireTenant(tenant);
-    if (!(await this.tenants.findById(tenant))) throw new NotFoundError(`tenant ${tenant}`);
-    return tenant;
   }
 }

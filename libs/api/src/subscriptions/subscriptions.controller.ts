@@ -4,6 +4,7 @@ import { isPrivateHost, SubscriptionRepository } from '@hv/notifier';
 import { TenantRepository } from '@hv/state';
 import { z } from 'zod';
 import { CurrentCaller, type Caller } from '../auth/caller';
+import { requirePathTenant } from '../auth/path-tenant';
 import { NotFoundError, RequestValidationError } from '../http/api.errors';
 import { API_OPTIONS, type ApiOptions } from '../api.options';
 import { tenantParams } from '../http/common.schema';
@@ -57,13 +58,13 @@ export class SubscriptionsController {
 
   @ApiRoute(listSubscriptions)
   async list(@Input() input: RouteInput<typeof listSubscriptions>, @CurrentCaller() caller: Caller) {
-    await this.requireTenant(caller, input.params.tenant);
+    await requirePathTenant(this.tenants, caller, input.params.tenant);
     return { subscriptions: await this.subscriptions.list(input.params.tenant) };
   }
 
   @ApiRoute(createSubscription)
   async create(@Input() input: RouteInput<typeof createSubscription>, @CurrentCaller() caller: Caller) {
-    await this.requireTenant(caller, input.params.tenant);
+    await requirePathTenant(this.tenants, caller, input.params.tenant);
     const b = input.body;
     // The notifier checks every address it connects to as well; this names the field early.
     if (b.channel === 'webhook' && !this.options.webhookAllowPrivate && isPrivateHost(new URL(b.url).hostname)) {
@@ -88,10 +89,5 @@ export class SubscriptionsController {
     const disabled = await this.subscriptions.disable(sub.id);
     if (!disabled) throw new NotFoundError(`active ${what}`);
     return disabled;
-  }
-
-  private async requireTenant(caller: Caller, tenant: string): Promise<void> {
-    caller.scope.requireTenant(tenant);
-    if (!(await this.tenants.findById(tenant))) throw new NotFoundError(`tenant ${tenant}`);
   }
 }

@@ -32,7 +32,8 @@ export type AlarmTransition =
   | { event: 'raised' | 'suppressed' | 'escalated' | 'cleared'; alarm: Alarm }
   | { event: 'adopted' | 'released'; alarm: Alarm };
 
-const COLUMNS = `id::int, tenant_id AS tenant, device_id AS device, domain, type, kind, severity, source, state,
+/** The columns of an Alarm, shared with the API's alarm queries so both show an alarm alike. */
+export const ALARM_COLUMNS = `id::int, tenant_id AS tenant, device_id AS device, domain, type, kind, severity, source, state,
   since, raised_at AS "raisedAt", value, acknowledged_at AS "acknowledgedAt", acknowledged_by AS "acknowledgedBy",
   assignee, cleared_at AS "clearedAt", cleared_by AS "clearedBy", parent_id::int AS "parentId",
   CASE WHEN savings_kwh IS NULL THEN NULL ELSE json_build_object('kwh', savings_kwh, 'eur', savings_eur, 'kgco2', savings_kgco2) END AS savings`;
@@ -62,7 +63,7 @@ export class AlarmRepository {
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
              (SELECT id FROM alarms WHERE device_id = split_part($10, '/', 1) AND type = split_part($10, '/', 2) AND ${OPEN}))
            ON CONFLICT (device_id, type) WHERE ${OPEN} DO NOTHING
-           RETURNING ${COLUMNS}`,
+           RETURNING ${ALARM_COLUMNS}`,
           [ch.tenant, ch.device, ch.domain, ch.type, ALARM_TYPES[ch.type].kind, ch.severity, ch.source, new Date(ch.since), ch.value ?? null, c.parent ?? null],
         );
         if (!rows[0]) continue;
@@ -76,7 +77,7 @@ export class AlarmRepository {
           `UPDATE alarms SET state = 'cleared', cleared_at = $3, cleared_by = 'rules', value = COALESCE($4, value),
              savings_kwh = $5, savings_eur = $6, savings_kgco2 = $7, updated_at = now()
            WHERE device_id = $1 AND type = $2 AND ${OPEN}
-           RETURNING ${COLUMNS}`,
+           RETURNING ${ALARM_COLUMNS}`,
           [ch.device, ch.type, new Date(ch.at), ch.value ?? null, ch.savings?.kwh ?? null, ch.savings?.eur ?? null, ch.savings?.kgco2 ?? null],
         );
         if (rows[0]) out.push({ event: 'cleared', alarm: rows[0] });
@@ -84,7 +85,7 @@ export class AlarmRepository {
         const { rows } = await tx.query<Alarm>(
           `UPDATE alarms SET severity = $3, value = COALESCE($4, value), updated_at = now()
            WHERE device_id = $1 AND type = $2 AND ${OPEN} AND severity <> $3
-           RETURNING ${COLUMNS}`,
+           RETURNING ${ALARM_COLUMNS}`,
           [ch.device, ch.type, ch.severity, ch.value ?? null],
         );
         if (rows[0]) out.push({ event: 'escalated', alarm: rows[0] });
@@ -138,7 +139,7 @@ export class AlarmRepository {
     else if (filter.state) add('state = ?', filter.state);
     params.push(filter.limit ?? 1_000);
     const { rows } = await this.db.query<Alarm>(
-      `SELECT ${COLUMNS} FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC, id DESC LIMIT $${params.length}`,
+      `SELECT ${ALARM_COLUMNS} FROM alarms ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY raised_at DESC, id DESC LIMIT $${params.length}`,
       params,
     );
     return rows;
@@ -148,14 +149,14 @@ export class AlarmRepository {
   async acknowledge(id: number, by: string): Promise<Alarm | undefined> {
     const { rows } = await this.db.query<Alarm>(
       `UPDATE alarms SET state = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2, updated_at = now()
-       WHERE id = $1 AND state = 'active' RETURNING ${COLUMNS}`,
+       WHERE id = $1 AND state = 'active' RETURNING ${ALARM_COLUMNS}`,
       [id, by],
     );
     return rows[0];
   }
 
   async assign(id: number, assignee: string | null): Promise<Alarm | undefined> {
-    const { rows } = await this.db.query<Alarm>(`UPDATE alarms SET assignee = $2, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [id, assignee]);
+    const { rows } = await this.db.query<Alarm>(`UPDATE alarms SET assignee = $2, updated_at = now() WHERE id = $1 RETURNING ${ALARM_COLUMNS}`, [id, assignee]);
     return rows[0];
   }
 
@@ -165,7 +166,7 @@ export class AlarmRepository {
     const { rows } = await tx.query<Alarm>(
       `UPDATE alarms SET parent_id = $3, updated_at = now()
        WHERE device_id = $1 AND type = $2 AND ${OPEN} AND parent_id IS DISTINCT FROM $3
-       RETURNING ${COLUMNS}`,
+       RETURNING ${ALARM_COLUMNS}`,
       [device, type, parentId],
     );
     return rows[0];
