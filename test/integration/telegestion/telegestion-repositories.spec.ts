@@ -1,0 +1,111 @@
+/**
+ * Commands and rule states round-trip through the real PostgreSQL in the packed form their
+ * repositories write (libs/state/src/packed-rows.ts): every column as it was in memory,
+ * nulls as nulls, bodies shared by a group or one per command, strings a device or a rule
+ * could hold (quotes, backslashes, accents, escaped control characters).
+ */
+import { Database, DeviceRepository, migrate, seedTerritory } from '@hv/state';
+import { CommandRepository, RuleStateRepository, type CommandRecord } from '@hv/telegestion';
+import type { DeviceRuleState } from '@hv/rules';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../support/services';
+
+const LAON = '02408';
+const DEVICES = ['tg-repo-a', 'tg-repo-b', 'tg-repo-c'];
+
+function record(i: number, body: Record<string, unknown>, over: Partial<CommandRecord> = {}): CommandRecord {
+  return {
+    cmdId: `c-repo-${i}`,
+    batchId: null,
+    tenant: LAON,
+    device: DEVICES[i % DEVICES.length]!,
+    domain: 'lighting',
+    body,
+    reason: 'override',
+    status: 'queued',
+    attempts: 0,
+    nextAttemptAt: 1_790_000_000_123 + i,
+    expiresAt: null,
+    createdAt: 1_790_000_000_001 + i,
+    sentAt: null,
+    ackedAt: null,
+    ackStatus: null,
+    reported: null,
+    error: null,
+    ...over,
+  };
+}
+
+describe('telegestion repositories on PostgreSQL', () => {
+  let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: Database;
+  let commands: CommandRepository;
+  let states: RuleStateRepository;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase('tg_repositories');
+    db = new Database(testDb.url, { max: 4 });
+    await migrate(db);
+    await seedTerritory(db, '02');
+    const devices = new DeviceRepository(db);
+    for (const id of DEVICES) await devices.create({ id, tenant: LAON, type: 'lighting-controller' });
+    commands = new CommandRepository(db);
+    states = new RuleStateRepository(db);
+  });
+
+  afterAll(async () => {
+    await db?.close();
+    await testDb?.drop();
+  });
+
+  it('stores a group sharing one body with its batch, each command as it was in memory', async () => {
+    const body = { level_pct: 30, reason: 'override', expires_at: 1_790_000_360_000 };
+    const group = Array.from({ length: 7 }, (_, i) => record(i, body, { batchId: 'b-repo-1', expiresAt: 1_790_000_360_000 }));
+    await commands.insert({ id: 'b-repo-1', tenant: LAON, target: { group: 'g', tenant: LAON }, body, reason: 'override', createdBy: 'test' }, group);
+    const stored = await commands.byBatch('b-repo-1');
+    expect(stored).toHaveLength(7);
+    for (const c of group) expect(stored.find((s) => s.cmdId === c.cmdId)).toEqual(c);
+  });
+
+  it('stores commands with bodies of their own, and no batch', async () => {
+    const mixed = [record(10, { level_pct: 0, reason: 'manual' }), record(11, { action: 'set_interval', interval_s: 600 }), record(12, { level_pct: 100, reason: 'schedule' }, { reason: 'schedule' })];
+    await commands.insert(null, mixed);
+    for (const c of mixed) expect(await commands.get(c.cmdId)).toEqual(c);
+  });
+
+  it('writes back every mutable column, nulls and hostile strings included', async () => {
+    const [a, b, c] = [record(20, { level_pct: 50, reason: 'override' }), record(21, { level_pct: 50, reason: 'override' }), record(22, { level_pct: 50, reason: 'override' })];
+    await commands.insert(null, [a!, b!, c!]);
+    Object.assign(a!, { status: 'acknowledged', attempts: 1, sentAt: 1_790_000_001_000, ackedAt: 1_790_000_001_300, ackStatus: 'ok', reported: { level_pct: 50, on: true, note: 'quote " backslash \\ é \u001e end' } });
+    Object.assign(b!, { status: 'failed', attempts: 3, sentAt: 1_790_000_002_000, ackStatus: null, error: 'no ack after 3 attempts, "quoted" \\ {braces}' });
+    Object.assign(c!, { status: 'sent', attempts: 2, sentAt: 1_790_000_003_000, nextAttemptAt: 1_790_000_033_000 });
+    await commands.update([a!, b!, c!]);
+    expect(await commands.get(a!.cmdId)).toEqual(a);
+    expect(await commands.get(b!.cmdId)).toEqual(b);
+    expect(await commands.get(c!.cmdId)).toEqual(c);
+    // A single record whose nullable columns are all null still updates (one empty field is NULL).
+    Object.assign(c!, { status: 'expired', error: null });
+    await commands.update([c!]);
+    expect(await commands.get(c!.cmdId)).toEqual(c);
+  });
+
+  it('resumes exactly the queued and sent commands', async () => {
+    const pending = await commands.pending();
+    const ids = pending.map((p) => p.cmdId);
+    expect(ids).toContain('c-repo-0');
+    expect(ids).not.toContain('c-repo-20'); // acknowledged
+    expect(ids).not.toContain('c-repo-22'); // expired
+    expect(pending.every((p) => p.status === 'queued' || p.status === 'sent')).toBe(true);
+  });
+
+  it('saves and reloads rule states, replacing the older one', async () => {
+    const first: DeviceRuleState = { lastSeen: 1_790_000_000_000, lastSeq: 4, types: {}, memory: { sw_t: [1, 2, 3] } };
+    const odd: DeviceRuleState = { lastSeen: 1_790_000_000_500, types: { lamp_failure: { detected: { active: true, since: 1_790_000_000_400 } } } as DeviceRuleState['types'], memory: { label: 'a "quoted" \\ value é \u0000 \u001e' } };
+    await states.save([{ device: 'tg-repo-a', state: first }, { device: 'tg-repo-b', state: odd }]);
+    const second: DeviceRuleState = { ...first, lastSeq: 5, memory: { sw_t: [2, 3, 4] } };
+    await states.save([{ device: 'tg-repo-a', state: second }]);
+    const loaded = new Map<string, DeviceRuleState>();
+    for await (const page of states.all(1)) for (const s of page) loaded.set(s.device, s.state);
+    expect(loaded).toEqual(new Map([['tg-repo-a', second], ['tg-repo-b', odd]]));
+  });
+});
