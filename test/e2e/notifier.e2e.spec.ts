@@ -9,12 +9,12 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
 import type { MqttClient } from 'mqtt';
 import { parisOffsetMs } from '@hv/lighting';
 import { verifyWebhook } from '@hv/notifier';
 import { startApiPlatform, type ApiPlatform } from '../support/api-platform';
 import { connect } from '../support/platform';
+import { startSmtp } from '../support/smtp';
 import { metricSum, scrape, waitFor } from '../support/wait';
 
 interface Received {
@@ -41,24 +41,6 @@ function startReceiver(): Promise<{ server: Server; url: string; received: Recei
     });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received })));
-}
-
-/** An SMTP server without TLS (smtp-server's bundled certificate has expired: DESIGN.md). */
-function startSmtp(): Promise<{ server: SMTPServer; port: number; mails: Array<{ to: string[]; raw: string }> }> {
-  const mails: Array<{ to: string[]; raw: string }> = [];
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.server.address() as AddressInfo).port, mails })));
 }
 
 describe('alert delivery against the real stack', () => {

@@ -19,6 +19,7 @@ import { OpenApiService } from './http/openapi';
 import { KeysController } from './keys/keys.controller';
 import { ConnectedObjectsRepository } from './kpis/connected-objects.repository';
 import { KpisController } from './kpis/kpis.controller';
+import { OpenDataModule } from './opendata/opendata.module';
 import { ProgramCatalogueRepository } from './programs/program-catalogue.repository';
 import { ProgramsController } from './programs/programs.controller';
 import { SubscriptionsController } from './subscriptions/subscriptions.controller';
@@ -30,7 +31,7 @@ import { TenantsController } from './tenants/tenants.controller';
  * Its guard and exception filter are global: every route of the application is checked.
  */
 @Module({
-  imports: [DiscoveryModule],
+  imports: [DiscoveryModule, OpenDataModule],
   controllers: [OpenApiController, TenantsController, KeysController, DevicesController, AlarmsController, CommandsController, ProgramsController, KpisController, SubscriptionsController],
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },

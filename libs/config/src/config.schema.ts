@@ -99,6 +99,8 @@ export const configSchema = z.object({
   HV_NOTIFIER_MAX_ATTEMPTS: positiveInt.default(6),
   /** First retry delay of a failed delivery, ms; doubles per attempt (capped at 10 min). */
   HV_NOTIFIER_RETRY_BASE_MS: positiveInt.default(1_000),
+  /** Paris wall-clock time the energy-savings digests leave at (daily ones every day, weekly ones on Monday), HH:MM. */
+  HV_DIGEST_SEND_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a Paris time HH:MM').default('07:00'),
   /** A webhook that has not answered within this long is retried, ms. */
   HV_WEBHOOK_TIMEOUT_MS: positiveInt.default(5_000),
   /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '@hv/state';
+import type { DigestPayload } from './digest/digest-message';
 import type { QuietHours } from './quiet-hours';
 import type { Channel } from './subscription.repository';
 
@@ -10,7 +11,7 @@ export interface DueDelivery {
   channel: Channel;
   target: string;
   secret: string | null;
-  payload: AlertPayload;
+  payload: AlertPayload | DigestPayload;
   attempts: number;
   quietHours: QuietHours | null;
 }
@@ -58,7 +59,8 @@ export class DeliveryRepository {
    * Creates the deliveries of alarms raised in the last `lookbackMs` by the database's clock
    * (and not explained by another) since each
    * subscription began, for subscriptions of the alarm's tenant or of a tenant above it,
-   * at or above their severity, in their domains. Returns how many were new.
+   * at or above their severity, in their domains (digest subscriptions get their digest
+   * instead: DigestService). Returns how many were new.
    */
   async enqueueRaised(lookbackMs: number): Promise<number> {
     const { rowCount } = await this.db.query(
@@ -70,7 +72,7 @@ export class DeliveryRepository {
        FROM alarms a
        JOIN tenants t ON t.id = a.tenant_id
        LEFT JOIN tenants p ON p.id = t.parent_id
-       JOIN subscriptions s ON s.tenant_id IN (a.tenant_id, t.parent_id, p.parent_id) AND s.disabled_at IS NULL
+       JOIN subscriptions s ON s.tenant_id IN (a.tenant_id, t.parent_id, p.parent_id) AND s.disabled_at IS NULL AND s.digest IS NULL
        WHERE a.raised_at >= now() - make_interval(secs => $1::float8 / 1000) AND a.raised_at >= s.created_at AND a.parent_id IS NULL
          AND array_position(ARRAY['info', 'minor', 'major', 'critical'], a.severity) >= array_position(ARRAY['info', 'minor', 'major', 'critical'], s.min_severity)
          AND (s.domains IS NULL OR a.domain = ANY (s.domains))

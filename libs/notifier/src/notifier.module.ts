@@ -1,5 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DeliveryRepository } from './delivery.repository';
+import { DigestRepository } from './digest/digest.repository';
+import { DigestService } from './digest/digest.service';
 import { Mailer } from './mailer';
 import { NotifierMetrics } from './notifier.metrics';
 import { NOTIFIER_OPTIONS, type NotifierOptions } from './notifier.options';
@@ -18,11 +20,13 @@ export class NotifierModule {
         { provide: WebhookSender, useFactory: () => new WebhookSender({ timeoutMs: options.webhookTimeoutMs, allowPrivate: options.webhookAllowPrivate }) },
         { provide: Mailer, useFactory: () => new Mailer(options.mail) },
         DeliveryRepository,
+        DigestRepository,
+        DigestService,
         SubscriptionRepository,
         NotifierMetrics,
         NotifierService,
       ],
-      exports: [NotifierService, SubscriptionRepository],
+      exports: [NotifierService, SubscriptionRepository, DigestService],
     };
   }
 }

@@ -12,6 +12,8 @@ export interface NotifierOptions {
   /** Webhooks may reach loopback and private addresses (tests; a syndicate's own network). */
   webhookAllowPrivate: boolean;
   mail: MailerOptions;
+  /** Paris wall-clock time (HH:MM) the energy-savings digests leave at; weekly ones on Monday. */
+  digestSendAt: string;
 }
 
 export const NOTIFIER_OPTIONS = Symbol('NOTIFIER_OPTIONS');
@@ -24,5 +26,6 @@ export function notifierOptionsFrom(config: HvConfig): NotifierOptions {
     webhookTimeoutMs: config.HV_WEBHOOK_TIMEOUT_MS,
     webhookAllowPrivate: config.HV_WEBHOOK_ALLOW_PRIVATE,
     mail: { ...(config.HV_SMTP_URL ? { url: config.HV_SMTP_URL } : {}), from: config.HV_SMTP_FROM },
+    digestSendAt: config.HV_DIGEST_SEND_AT,
   };
 }

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { alertEmail } from './alert-message';
 import { CATCH_UP_MS, DeliveryRepository, LOOKBACK_MARGIN_MS, type DueDelivery } from './delivery.repository';
+import { digestEmail } from './digest/digest-message';
+import { DigestService } from './digest/digest.service';
 import { Mailer } from './mailer';
 import { NotifierMetrics } from './notifier.metrics';
 import { NOTIFIER_OPTIONS, type NotifierOptions } from './notifier.options';
@@ -21,8 +23,9 @@ export function retryDelayMs(attempts: number, baseMs: number): number {
 /**
  * Alert delivery: every `pollMs`, creates the deliveries of newly raised alarms (from
  * PostgreSQL, so an alarm raised while the notifier was away is still delivered, within a
- * day), then sends those due (outside the subscriber's quiet hours, unless critical): webhooks signed with HMAC-SHA256, e-mails over SMTP, each
- * with its idempotency key; a failure is retried with exponential backoff and dead-lettered
+ * day) and the energy-savings digests that are due (DigestService), then sends those due
+ * (outside the subscriber's quiet hours, unless critical): webhooks signed with HMAC-SHA256,
+ * e-mails over SMTP, each with its idempotency key; a failure is retried with exponential backoff and dead-lettered
  * (status `dead`, logged) after `maxAttempts`.
  */
 @Injectable()
@@ -43,6 +46,7 @@ export class NotifierService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly webhooks: WebhookSender,
     private readonly mailer: Mailer,
     private readonly metrics: NotifierMetrics,
+    private readonly digests: DigestService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -67,6 +71,8 @@ export class NotifierService implements OnApplicationBootstrap, BeforeApplicatio
     const now = performance.now();
     await this.deliveries.enqueueRaised(this.lastLook === null ? CATCH_UP_MS : Math.min(CATCH_UP_MS, now - this.lastLook + LOOKBACK_MARGIN_MS));
     this.lastLook = now;
+    // A digest that cannot be computed now is tried again next round; alerts go on meanwhile.
+    await this.digests.enqueueDue(Date.now()).catch((error: Error) => this.logger.warn(`digests not stored this round: ${error.message}`));
     const due = await this.deliveries.takeDue(BATCH);
     let next = 0;
     const worker = async () => {
@@ -76,7 +82,8 @@ export class NotifierService implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async deliver(d: DueDelivery): Promise<void> {
-    const hold = holdUntil(Date.now(), d.quietHours, d.payload.alarm.severity);
+    // A digest waits out quiet hours like an informational alert.
+    const hold = holdUntil(Date.now(), d.quietHours, d.payload.event === 'digest' ? 'info' : d.payload.alarm.severity);
     if (hold !== null) {
       await this.deliveries.postpone(d.id, hold);
       this.metrics.count(d.channel, 'postponed');
@@ -101,6 +108,7 @@ export class NotifierService implements OnApplicationBootstrap, BeforeApplicatio
 
   private attempt(d: DueDelivery): Promise<SendOutcome> {
     if (d.channel === 'webhook') return this.webhooks.send(d.target, d.secret!, d.idempotencyKey, JSON.stringify(d.payload));
-    return this.mailer.send({ to: d.target, ...alertEmail(d.payload), idempotencyKey: d.idempotencyKey });
+    const mail = d.payload.event === 'digest' ? digestEmail(d.payload) : alertEmail(d.payload);
+    return this.mailer.send({ to: d.target, ...mail, idempotencyKey: d.idempotencyKey });
   }
 }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Domain } from '@hv/contracts';
 import type { Severity } from '@hv/rules';
 import { Database } from '@hv/state';
+import type { DigestPeriod } from './digest/digest-period';
 import type { QuietHours } from './quiet-hours';
 
 export type Channel = 'webhook' | 'email';
@@ -17,13 +18,15 @@ export interface Subscription {
   domains: Domain[] | null;
   /** Alerts below critical wait for the end of this Paris wall-clock window. */
   quietHours: QuietHours | null;
+  /** E-mail only: the energy-savings digest of this period instead of each alert (null: each alert as it is raised). */
+  digest: DigestPeriod | null;
   createdBy: string;
   createdAt: Date;
   disabledAt: Date | null;
 }
 
 const COLUMNS = `id::int, tenant_id AS tenant, channel, target, min_severity AS "minSeverity", domains,
-  CASE WHEN quiet_from IS NULL THEN NULL ELSE json_build_object('from', quiet_from, 'to', quiet_to) END AS "quietHours",
+  CASE WHEN quiet_from IS NULL THEN NULL ELSE json_build_object('from', quiet_from, 'to', quiet_to) END AS "quietHours", digest,
   created_by AS "createdBy", created_at AS "createdAt", disabled_at AS "disabledAt"`;
 
 /** Who receives which alerts. */
@@ -32,12 +35,12 @@ export class SubscriptionRepository {
   constructor(private readonly db: Database) {}
 
   /** A webhook subscription gets a signing secret, returned here only. */
-  async create(input: { tenant: string; channel: Channel; target: string; minSeverity: Severity; domains: Domain[] | null; quietHours?: QuietHours | null; createdBy: string }): Promise<Subscription & { secret?: string }> {
+  async create(input: { tenant: string; channel: Channel; target: string; minSeverity: Severity; domains: Domain[] | null; quietHours?: QuietHours | null; digest?: DigestPeriod | null; createdBy: string }): Promise<Subscription & { secret?: string }> {
     const secret = input.channel === 'webhook' ? `whsec_${randomBytes(32).toString('base64url')}` : null;
     const { rows } = await this.db.query<Subscription>(
-      `INSERT INTO subscriptions (tenant_id, channel, target, secret, min_severity, domains, quiet_from, quiet_to, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
-      [input.tenant, input.channel, input.target, secret, input.minSeverity, input.domains, input.quietHours?.from ?? null, input.quietHours?.to ?? null, input.createdBy],
+      `INSERT INTO subscriptions (tenant_id, channel, target, secret, min_severity, domains, quiet_from, quiet_to, digest, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLUMNS}`,
+      [input.tenant, input.channel, input.target, secret, input.minSeverity, input.domains, input.quietHours?.from ?? null, input.quietHours?.to ?? null, input.digest ?? null, input.createdBy],
     );
     return { ...rows[0]!, ...(secret ? { secret } : {}) };
   }

@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { DOMAINS } from '@hv/contracts';
-import { isPrivateHost, SubscriptionRepository } from '@hv/notifier';
+import { DIGEST_PERIODS, isPrivateHost, SubscriptionRepository } from '@hv/notifier';
 import { TenantRepository } from '@hv/state';
 import { z } from 'zod';
 import { CurrentCaller, type Caller } from '../auth/caller';
@@ -28,14 +28,22 @@ export const listSubscriptions = defineRoute({
 export const createSubscription = defineRoute({
   method: 'POST',
   path: 'tenants/:tenant/subscriptions',
-  summary: 'Subscribes to the tenant\'s alarms (and those of the tenants below it) at or above a severity, in some domains; a webhook\'s signing secret is in this answer only',
+  summary: 'Subscribes to the tenant\'s alarms (and those of the tenants below it) at or above a severity, in some domains, or by e-mail to a daily or weekly energy-savings digest; a webhook\'s signing secret is in this answer only',
   tag: 'alerts',
   access: 'tenant',
   status: 201,
   params: tenantParams,
   body: z.discriminatedUnion('channel', [
     z.strictObject({ channel: z.literal('webhook'), url: webhookUrl, minSeverity: severity.default('minor'), domains: z.array(z.enum(DOMAINS)).min(1).optional(), quietHours: quietHours.optional() }),
-    z.strictObject({ channel: z.literal('email'), address: z.email({ error: 'must be an e-mail address' }).max(320), minSeverity: severity.default('minor'), domains: z.array(z.enum(DOMAINS)).min(1).optional(), quietHours: quietHours.optional() }),
+    z.strictObject({
+      channel: z.literal('email'),
+      address: z.email({ error: 'must be an e-mail address' }).max(320),
+      minSeverity: severity.default('minor'),
+      domains: z.array(z.enum(DOMAINS)).min(1).optional(),
+      quietHours: quietHours.optional(),
+      /** The energy-savings digest (findings of its tenants, totals, trend) every day or every Monday, instead of each alert; null by default: each alert as it is raised. */
+      digest: z.enum(DIGEST_PERIODS).nullable().default(null),
+    }),
   ]),
 });
 
@@ -77,6 +85,7 @@ export class SubscriptionsController {
       minSeverity: b.minSeverity,
       domains: b.domains ?? null,
       quietHours: b.quietHours ?? null,
+      digest: b.channel === 'email' ? b.digest : null,
       createdBy: caller.label,
     });
     return created.secret ? { ...created, notice: 'the signing secret is shown only in this answer: store it now' } : created;
