@@ -100,7 +100,7 @@ describe('telegestion repositories on PostgreSQL', () => {
 
   it('saves and reloads rule states, replacing the older one', async () => {
     const first: DeviceRuleState = { lastSeen: 1_790_000_000_000, lastSeq: 4, types: {}, memory: { sw_t: [1, 2, 3] } };
-    const odd: DeviceRuleState = { lastSeen: 1_790_000_000_500, types: { lamp_failure: { detected: { active: true, since: 1_790_000_000_400 } } } as DeviceRuleState['types'], memory: { label: 'a "quoted" \\ value é \u0000 \u001e' } };
+    const odd: DeviceRuleState = { lastSeen: 1_790_000_000_500, types: { lamp_failure: { detected: { active: true, since: 1_790_000_000_400 } } } as DeviceRuleState['types'], memory: { flags: [0, -1.5, 1e-9], on: true } };
     await states.save([{ device: 'tg-repo-a', state: first }, { device: 'tg-repo-b', state: odd }]);
     const second: DeviceRuleState = { ...first, lastSeq: 5, memory: { sw_t: [2, 3, 4] } };
     await states.save([{ device: 'tg-repo-a', state: second }]);
