@@ -60,6 +60,12 @@ export const scenarioSchema = z.strictObject({
   event_share: z.number().min(0).max(1).optional(),
   faults: z.array(scenarioFaultSchema).default([]),
   episodes: z.array(scenarioEpisodeSchema).default([]),
+  /**
+   * Draw the season's own pollution episodes from the seed (default true). False gives clean
+   * air whatever the dates: a run that must raise no threshold alarm (a healthy week) cannot
+   * depend on whether its dates, which follow the day it runs, fall on a particle episode.
+   */
+  seasonal_episodes: z.boolean().default(true),
   commands: z
     .strictObject({
       /** Time a device takes to answer a command, ms of simulated time. */
@@ -110,6 +116,7 @@ export function scenarioFaults(scenario: Scenario): FaultSpec[] {
 export function scenarioEnvironment(scenario: Scenario): Environment {
   const start = Date.parse(scenario.start);
   return new Environment(scenario.seed, {
+    seasonalEpisodes: scenario.seasonal_episodes,
     episodes: scenario.episodes.map((e) => ({ from: start + e.at_s * 1000, to: start + e.until_s * 1000, pm10Ugm3: e.pm10_ugm3, ...(e.o3_ugm3 !== undefined ? { o3Ugm3: e.o3_ugm3 } : {}) })),
   });
 }
