@@ -2,12 +2,12 @@ import { Logger } from '@nestjs/common';
 import { Rejection, type InboundMessage } from '@hv/ingest';
 import type { AlarmChange, AlarmCorrelator, Correlated } from '@hv/rules';
 import type { Database } from '@hv/state';
-import type { AlarmRepository } from './alarms/alarm.repository';
+import { AlarmRepository } from './alarms/alarm.repository';
 import type { CommandService } from './commands/command.service';
 import type { ProgramDirectory } from './programs/program-directory';
 import type { UplinkReader, Uplink } from './reader/uplink-reader';
 import type { RuleBook } from './rules/rule-book';
-import type { RuleStateRepository } from './rules/rule-state.repository';
+import { RULE_STATES_PER_STATEMENT, type RuleStateRepository } from './rules/rule-state.repository';
 import type { TelegestionEvents } from './telegestion-events';
 import type { TelegestionMetrics } from './telegestion.metrics';
 
@@ -163,14 +163,20 @@ export class TelegestionPipeline {
     const withChanges = this.book.takeDirtyOf(new Set(changes.map((c) => c.device)));
     // The rules' state has moved on: these changes cannot be recomputed from a redelivery,
     // so they are retried until stored, holding the batch (and the broker's backlog) meanwhile.
-    const transitions = await this.retrying('alarm changes', () =>
-      this.db.tx(async (tx) => {
+    const transitions = await this.retrying('alarm changes', () => {
+      // The usual case, a few independent changes: one statement, one round trip.
+      if (released.length === 0 && withChanges.length <= RULE_STATES_PER_STATEMENT && AlarmRepository.oneStatementFits(correlated)) {
+        const params: unknown[] = [];
+        const states = this.states.upsertStatement(withChanges, params);
+        return this.alarms.applyInOneStatement(this.db, correlated, { sql: states, params });
+      }
+      return this.db.tx(async (tx) => {
         const out = await this.alarms.apply(tx, correlated);
         out.push(...(await this.alarms.release(tx, released)));
         await this.states.save(withChanges, tx);
         return out;
-      }),
-    );
+      });
+    });
     for (const t of transitions) {
       this.metrics.alarm(t.event);
       this.events.alarm(t);

@@ -5,13 +5,33 @@
  * could hold (quotes, backslashes, accents, escaped control characters).
  */
 import { Database, DeviceRepository, migrate, seedTerritory } from '@hv/state';
-import { CommandRepository, RuleStateRepository, type CommandRecord } from '@hv/telegestion';
-import type { DeviceRuleState } from '@hv/rules';
+import { AlarmRepository, CommandRepository, RuleStateRepository, type AlarmTransition, type CommandRecord } from '@hv/telegestion';
+import type { AlarmChange, Correlated, DeviceRuleState } from '@hv/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../support/services';
 
 const LAON = '02408';
 const DEVICES = ['tg-repo-a', 'tg-repo-b', 'tg-repo-c'];
+/** Two identical little installations, one per way of storing alarm changes. */
+const SITES = { tx: ['tg-tx-cab', 'tg-tx-lamp1', 'tg-tx-lamp2'], one: ['tg-one-cab', 'tg-one-lamp1', 'tg-one-lamp2'] } as const;
+
+/** A batch of alarm changes of one site: [device index, kind, type, severity, parent device index]. */
+type Step = Array<[number, AlarmChange['kind'], AlarmChange['type'], AlarmChange['severity'], number?]>;
+
+function batch(site: readonly string[], steps: Step, at: number): Correlated[] {
+  return steps.map(([d, kind, type, severity, parent]) => ({
+    change: { kind, type, device: site[d]!, tenant: LAON, domain: 'lighting', severity, since: at, at, source: 'detected', ...(kind === 'clear' ? { savings: { kwh: 1.5, eur: 0.3, kgco2: 0.1 } } : { value: 42 }) },
+    ...(parent !== undefined ? { parent: `${site[parent]}/supply_loss` } : {}),
+    adopt: [],
+    release: [],
+  }));
+}
+
+/** A transition with what depends on the site or the database's clock taken out. */
+function comparable(site: readonly string[], t: AlarmTransition): unknown {
+  const { id: _id, raisedAt: _r, parentId, device, ...rest } = t.alarm;
+  return { event: t.event, device: site.indexOf(device), linked: parentId !== null, ...rest };
+}
 
 function record(i: number, body: Record<string, unknown>, over: Partial<CommandRecord> = {}): CommandRecord {
   return {
@@ -49,6 +69,10 @@ describe('telegestion repositories on PostgreSQL', () => {
     await seedTerritory(db, '02');
     const devices = new DeviceRepository(db);
     for (const id of DEVICES) await devices.create({ id, tenant: LAON, type: 'lighting-controller' });
+    for (const site of Object.values(SITES)) {
+      await devices.create({ id: site[0], tenant: LAON, type: 'lighting-cabinet' });
+      for (const lamp of site.slice(1)) await devices.create({ id: lamp, tenant: LAON, type: 'lighting-controller', attributes: { cabinet: site[0] } });
+    }
     commands = new CommandRepository(db);
     states = new RuleStateRepository(db);
   });
@@ -98,6 +122,39 @@ describe('telegestion repositories on PostgreSQL', () => {
     expect(pending.every((p) => p.status === 'queued' || p.status === 'sent')).toBe(true);
   });
 
+  it('stores independent alarm changes in one statement exactly as the transaction does', async () => {
+    const alarms = new AlarmRepository(db);
+    const rs = new RuleStateRepository(db);
+    const steps: Step[] = [
+      [[0, 'raise', 'supply_loss', 'critical'], [1, 'raise', 'over_temperature', 'minor']],
+      // the lamp's failure under the cabinet's committed loss is suppressed; a second raise of an open alarm does nothing
+      [[1, 'raise', 'lamp_failure', 'major', 0], [1, 'escalate', 'over_temperature', 'major']],
+      [[1, 'clear', 'over_temperature', 'major'], [2, 'clear', 'lamp_failure', 'major'], [1, 'escalate', 'lamp_failure', 'major'], [0, 'raise', 'supply_loss', 'critical']],
+    ];
+    const state = (n: number): DeviceRuleState => ({ lastSeen: 1_790_000_100_000 + n, lastSeq: n, types: {}, memory: {} });
+    for (const [i, step] of steps.entries()) {
+      const at = 1_790_000_100_000 + i * 60_000;
+      const viaTx = batch(SITES.tx, step, at);
+      const viaOne = batch(SITES.one, step, at);
+      expect(AlarmRepository.oneStatementFits(viaOne)).toBe(true);
+      const fromTx = await db.tx((tx) => alarms.apply(tx, viaTx));
+      const params: unknown[] = [];
+      const states = rs.upsertStatement(SITES.one.map((device) => ({ device, state: state(i) })), params);
+      const fromOne = await alarms.applyInOneStatement(db, viaOne, { sql: states, params });
+      expect(fromOne.map((t) => comparable(SITES.one, t))).toEqual(fromTx.map((t) => comparable(SITES.tx, t)));
+      expect(fromOne.length).toBeGreaterThan(0);
+    }
+    const { rows } = await db.query<{ device_id: string; state: string }>('SELECT device_id, state FROM rule_states WHERE device_id = ANY($1) ORDER BY device_id', [[...SITES.one]]);
+    expect(rows.map((r) => JSON.parse(r.state))).toEqual([state(2), state(2), state(2)]);
+  });
+
+  it('keeps a batch whose changes depend on each other for the transaction', () => {
+    const raiseThenChild = batch(SITES.one, [[0, 'raise', 'supply_loss', 'critical'], [1, 'raise', 'lamp_failure', 'major', 0]], 0);
+    const twice = batch(SITES.one, [[1, 'raise', 'cycling', 'minor'], [1, 'clear', 'cycling', 'minor']], 0);
+    const adopting = batch(SITES.one, [[0, 'raise', 'supply_loss', 'critical']], 0).map((c) => ({ ...c, adopt: ['tg-one-lamp2/lamp_failure'] }));
+    expect([raiseThenChild, twice, adopting].map((b) => AlarmRepository.oneStatementFits(b))).toEqual([false, false, false]);
+  });
+
   it('saves and reloads rule states, replacing the older one', async () => {
     const first: DeviceRuleState = { lastSeen: 1_790_000_000_000, lastSeq: 4, types: {}, memory: { sw_t: [1, 2, 3] } };
     const odd: DeviceRuleState = { lastSeen: 1_790_000_000_500, types: { lamp_failure: { detected: { active: true, since: 1_790_000_000_400 } } } as DeviceRuleState['types'], memory: { flags: [0, -1.5, 1e-9], on: true } };
@@ -105,7 +162,7 @@ describe('telegestion repositories on PostgreSQL', () => {
     const second: DeviceRuleState = { ...first, lastSeq: 5, memory: { sw_t: [2, 3, 4] } };
     await states.save([{ device: 'tg-repo-a', state: second }]);
     const loaded = new Map<string, DeviceRuleState>();
-    for await (const page of states.all(1)) for (const s of page) loaded.set(s.device, s.state);
+    for await (const page of states.all(1)) for (const s of page) if (s.device.startsWith('tg-repo-')) loaded.set(s.device, s.state);
     expect(loaded).toEqual(new Map([['tg-repo-a', second], ['tg-repo-b', odd]]));
   });
 });

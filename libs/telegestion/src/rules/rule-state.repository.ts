@@ -28,17 +28,36 @@ export class RuleStateRepository {
    * concurrently and, in arrival order, deadlocked each other (seen in CI, then retried).
    */
   async save(unsorted: ReadonlyArray<{ device: string; state: DeviceRuleState }>, tx: Queryable = this.db): Promise<void> {
-    const states = [...unsorted].sort((a, b) => (a.device < b.device ? -1 : a.device > b.device ? 1 : 0));
+    const states = [...unsorted].sort(byDevice);
     for (let i = 0; i < states.length; i += CHUNK) {
-      const chunk = states.slice(i, i + CHUNK);
-      // Packed text, not a jsonb document nor pg text arrays (packed-rows.ts): a luminaire's
-      // state is written at each of its readings, 5,000 rows/s under the bench's background.
-      await tx.query(
-        `INSERT INTO rule_states (device_id, state, updated_at)
-         SELECT x.d, x.s, now() FROM unnest(${unpacked('$1')}, ${unpacked('$2')}) AS x(d, s)
-         ON CONFLICT (device_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`,
-        [packText(chunk.map((s) => s.device)), packJson(chunk.map((s) => s.state))],
-      );
+      const params: unknown[] = [];
+      await tx.query(upsertStatement(states.slice(i, i + CHUNK), params), params);
     }
   }
+
+  /**
+   * The upsert of a few states (at most CHUNK) as a statement to run with others (the alarm
+   * changes they led to: AlarmRepository.applyInOneStatement), its values appended to `params`.
+   */
+  upsertStatement(unsorted: ReadonlyArray<{ device: string; state: DeviceRuleState }>, params: unknown[]): string {
+    if (unsorted.length > CHUNK) throw new Error(`upsertStatement: ${unsorted.length} states, at most ${CHUNK} in one statement`);
+    return upsertStatement([...unsorted].sort(byDevice), params);
+  }
+}
+
+/** States per statement: the most `upsertStatement` takes. */
+export const RULE_STATES_PER_STATEMENT = CHUNK;
+
+const byDevice = (a: { device: string }, b: { device: string }) => (a.device < b.device ? -1 : a.device > b.device ? 1 : 0);
+
+/**
+ * Packed text, not a jsonb document nor pg text arrays (packed-rows.ts): a luminaire's
+ * state is written at each of its readings, 5,000 rows/s under the bench's background.
+ */
+function upsertStatement(states: ReadonlyArray<{ device: string; state: DeviceRuleState }>, params: unknown[]): string {
+  const devices = `$${params.push(packText(states.map((s) => s.device)))}`;
+  const json = `$${params.push(packJson(states.map((s) => s.state)))}`;
+  return `INSERT INTO rule_states (device_id, state, updated_at)
+    SELECT x.d, x.s, now() FROM unnest(${unpacked(`${devices}::text`)}, ${unpacked(`${json}::text`)}) AS x(d, s)
+    ON CONFLICT (device_id) DO UPDATE SET state = EXCLUDED.state, updated_at = EXCLUDED.updated_at`;
 }
