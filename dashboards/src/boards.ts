@@ -163,18 +163,29 @@ export function parkingBoard(): dashboard.DashboardBuilder {
     .withPanel(rows('Dépassements de durée et saturations', [target('usage', `SELECT count(${pf(MEASUREMENTS.alarm, 'alarm_id')}) AS "events" FROM ${alarm} WHERE $timeFilter AND ${IN_SCOPE} AND "event" = 'raised' AND "type" =~ ${oneOf(['overstay', 'saturation'] satisfies AlarmType[])} GROUP BY "type", "tenant"`, 'table')]));
 }
 
+/** What the lost-messages panel counts, and what it does not. */
+const LOST_DESCRIPTION =
+  'Uplinks lost per commune: numbers a device skipped in the one sequence its telemetry, events and acks share (a LoRaWAN device: its frame counter), counted by telegestion over each device’s whole stream and written every HV_TELEGESTION_GAPS_REPORT_S, at the time of writing. A redelivery, an uplink arriving a little late and a device starting its sequence again are not losses; a late uplink filling a hole counted in an earlier period shows as −1.';
+
 export function fleetBoard(): dashboard.DashboardBuilder {
   const stats = pm(MEASUREMENTS.ingestStats);
-  return board('hv-fleet', 'Santé du parc', 'Uplinks, sequence gaps, radio, ingest lag, rejects, spool and command success.', ['fleet'])
+  const G = MEASUREMENTS.seqGaps;
+  const gaps = pm(G);
+  return board('hv-fleet', 'Santé du parc', 'Uplinks, lost messages (sequence gaps), radio, ingest lag, rejects, spool and command success.', ['fleet'])
     .variables(scopeVariables())
     .withPanel(series('Messages par minute', DEVICE_TYPE_NAMES.map((t) => target(t, `SELECT count(${f(t, 'seq')}) AS "${t}" FROM ${m(t)} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time(1m) fill(none)`)), 'none'))
     .withPanel(
-      series(
-        'Trous de séquence (messages perdus)',
-        DEVICE_TYPE_NAMES.map((t) => target(t, `SELECT sum("gap") AS "${t}" FROM (SELECT difference(${f(t, 'seq')}) - 1 AS "gap" FROM ${m(t)} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY "device") WHERE $timeFilter AND "gap" >= 0 GROUP BY time($__interval) fill(0)`)),
-        'none',
-        'Telemetry sequence numbers skipped, per type (0: nothing lost; a device restarting from 0 is not counted). A device’s events and acks take numbers from the same sequence, so a device that reported events shows them here too.',
-      ),
+      series('Messages perdus par commune', [target('lost', `SELECT sum(${pf(G, 'lost')}) AS "lost" FROM ${gaps} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time($__interval), "tenant" fill(none)`)], 'none', LOST_DESCRIPTION),
+    )
+    .withPanel(
+      rows('Taux de perte par commune', [
+        target('loss', `SELECT sum(${pf(G, 'lost')}) AS "lost", sum(${pf(G, 'expected')}) AS "expected", sum(${pf(G, 'lost')}) / sum(${pf(G, 'expected')}) * 100 AS "loss_pct", sum(${pf(G, 'duplicates')}) AS "duplicates", sum(${pf(G, 'resets')}) AS "resets" FROM ${gaps} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY "tenant"`, 'table'),
+      ], 'Over the range: uplinks lost, expected (received + lost), the loss in % of expected, redeliveries seen again, sequences started again (reboots, LoRaWAN rejoins).'),
+    )
+    .withPanel(
+      rows('Appareils les plus touchés (10)', [
+        target('worst', `SELECT top("lost", "device", 10) AS "lost", "tenant" FROM (SELECT sum(${pf(MEASUREMENTS.seqGapsDevice, 'lost')}) AS "lost" FROM ${pm(MEASUREMENTS.seqGapsDevice)} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY "device", "tenant") WHERE "lost" > 0`, 'table'),
+      ], 'The ten devices that lost the most uplinks over the range.'),
     )
     .withPanel(series('LoRaWAN : RSSI et SNR', [target('radio', `SELECT mean(${f('lighting-controller', 'rssi_dbm')}) AS "rssi_dbm", mean(${f('lighting-controller', 'snr_db')}) AS "snr_db" FROM ${m('lighting-controller')} WHERE $timeFilter AND ${IN_SCOPE} GROUP BY time($__interval) fill(none)`)], 'dB'))
     .withPanel(series('Retard d’ingestion (ms)', [target('lag', `SELECT max(${pf(MEASUREMENTS.ingestStats, 'lag_max_ms')}) AS "lag_ms" FROM ${stats} WHERE $timeFilter GROUP BY time($__interval), "instance" fill(none)`)], 'ms'))

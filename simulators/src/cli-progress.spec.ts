@@ -57,6 +57,7 @@ describe('progress output', () => {
       speed: 0,
       commands: { received: 3, answered: 2, failed: 1, missed: 0, ignored: 1 },
       faults: { planned: 2, devices: 7 },
+      lost: 4,
       interrupted: true,
     };
     const text = scenarioSummary(result);
@@ -64,7 +65,7 @@ describe('progress output', () => {
     expect(text).toContain('2026-01-05 00:00 → 2026-01-12 00:00 (Paris), speed flat out');
     expect(text).toContain('10 published, 9 acknowledged, 1 failed');
     expect(text).toContain('3 received, 2 answered (1 failed on purpose), 1 ignored');
-    expect(text).toContain('2 injected on 7 devices');
+    expect(text).toContain('2 injected on 7 devices, 4 uplinks lost on purpose');
   });
 
   it('redraws one line on a terminal, and writes a line at most every interval elsewhere', () => {

@@ -42,7 +42,7 @@ export function scenarioSummary(r: ScenarioResult): string {
     `  devices     ${int.format(r.devices)}`,
     `  messages    ${int.format(r.published)} published, ${int.format(r.acked)} acknowledged, ${int.format(r.failed)} failed (${int.format(r.ratePerS)} msg/s)`,
     `  commands    ${int.format(r.commands.received)} received, ${int.format(r.commands.answered)} answered (${int.format(r.commands.failed)} failed on purpose), ${int.format(r.commands.ignored)} ignored`,
-    `  faults      ${r.faults.planned} injected on ${int.format(r.faults.devices)} devices`,
+    `  faults      ${r.faults.planned} injected on ${int.format(r.faults.devices)} devices${r.lost ? `, ${int.format(r.lost)} uplinks lost on purpose` : ''}`,
   ];
   if (r.recording) lines.push(`  recording   ${int.format(r.recording.messages)} messages, ${int.format(r.recording.compressedBytes)} bytes gzip, sha256 ${r.recording.sha256}`);
   return lines.join('\n');

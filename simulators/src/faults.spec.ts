@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type Fleet } from './fleet';
-import { messages } from './stream';
+import { FleetStream, messages } from './stream';
 import { FAULT_TARGETS, FAULT_TYPES, FaultPlan, faultEventCode, type FaultSpec, type FaultType } from './faults';
-import { MIN, HOUR, START, AT, UNTIL, lighting, lampsOf, cabinetsOf, others, first, run, telemetry, faultEvents } from './testing/fault-runs';
+import { MIN, HOUR, START, AT, UNTIL, EVERY, lighting, lampsOf, cabinetsOf, others, first, run, telemetry, faultEvents } from './testing/fault-runs';
 
 describe('FaultPlan', () => {
   it('faults every matching device by default, only the listed ones with `devices`', () => {
@@ -63,6 +63,7 @@ describe('FaultPlan', () => {
       'voltage_out_of_range@lighting-cabinet': 'voltage_out_of_range',
       'over_temperature@lighting-controller': 'over_temperature',
       'communication_loss@lighting-controller': null,
+      'uplink_loss@parking-spot': null,
       'low_pressure@boiler-room': 'low_pressure',
       'flame_fault@boiler-room': 'flame_fault',
       'unoccupied_heating@boiler-room': null,
@@ -103,6 +104,32 @@ describe('communication_loss in a stream', () => {
     }
     const forever = [...messages(others, { seed: 1, startMs: START, stepMs: 1_000, faults: [{ type: 'communication_loss', at: START + 10_000 }] })];
     expect(forever.length).toBe(10);
+  });
+});
+
+describe('uplink_loss in a stream', () => {
+  it('drops the device’s uplinks while it lasts but their numbers go on: the gaps in its seq are exactly `lost`', () => {
+    const lamp = lampsOf(lighting)[2]!;
+    const n = lighting.devices.length;
+    // Six hours of rounds from two hours before the loss; compared up to five hours (the lossy stream runs a little further for the same count).
+    const options = { seed: 5, startMs: AT - 2 * HOUR, stepMs: EVERY / n, count: n * 6 * 6, channels: ['telemetry', 'event', 'status', 'ack'] as const };
+    const cut = AT + 3 * HOUR;
+    const stream = new FleetStream(lighting, { ...options, faults: [{ type: 'uplink_loss', at: AT, until: AT + HOUR, devices: [lamp.id] }] });
+    const heard = [...stream.messages()].filter((m) => m.ts < cut);
+    const plain = [...messages(lighting, options)].filter((m) => m.ts < cut);
+    const numbers = (ms: typeof heard, id: string, keep: (ts: number) => boolean = () => true) => ms.filter((m) => m.device.id === id && m.seq >= 0 && keep(m.ts)).map((m) => m.seq);
+    const inLoss = (ts: number) => ts >= AT && ts < AT + HOUR;
+
+    const mine = numbers(heard, lamp.id);
+    const gaps = mine.slice(1).reduce((sum, seq, i) => sum + seq - mine[i]! - 1, 0);
+    expect(stream.lost).toBeGreaterThanOrEqual(5);
+    expect(gaps).toBe(stream.lost);
+    // It sent what it would have sent: the plain stream's uplinks, less those of the loss.
+    expect(numbers(plain, lamp.id, inLoss)).toHaveLength(stream.lost);
+    expect(mine).toEqual(numbers(plain, lamp.id, (ts) => !inLoss(ts)));
+    // The others are not touched, and nobody reports the fault.
+    for (const d of lighting.devices.filter((x) => x !== lamp)) expect(numbers(heard, d.id)).toEqual(numbers(plain, d.id));
+    expect(heard.filter((m) => m.channel === 'event' && m.payload.includes('uplink_loss'))).toEqual([]);
   });
 });
 

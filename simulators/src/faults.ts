@@ -25,6 +25,8 @@ export const FAULT_TYPES = [
   'voltage_out_of_range',
   'over_temperature',
   'communication_loss',
+  // Radio (any device): uplinks sent, numbered, and never heard, so the platform sees gaps in `seq`
+  'uplink_loss',
   // Chaufferies
   'low_pressure',
   'flame_fault',
@@ -47,6 +49,7 @@ export const FAULT_TARGETS: Readonly<Record<FaultType, readonly DeviceType[]>> =
   voltage_out_of_range: ['lighting-controller', 'lighting-cabinet'],
   over_temperature: ['lighting-controller'],
   communication_loss: ALL_TYPES,
+  uplink_loss: ALL_TYPES,
   low_pressure: ['boiler-room'],
   flame_fault: ['boiler-room'],
   unoccupied_heating: ['boiler-room'],
@@ -63,13 +66,14 @@ const DOMAIN_CODES: Readonly<Record<Domain, readonly string[]>> = {
 
 /**
  * Event code a device reports for a fault, when its domain contract has one. A power
- * drift is reported as `power_high` once it crosses POWER_HIGH_DRIFT. Communication loss
- * is never self-reported (a silent device cannot say so; the platform sees the gap), nor
+ * drift is reported as `power_high` once it crosses POWER_HIGH_DRIFT. Communication and
+ * uplink loss are never self-reported (the device does not know it is unheard; the
+ * platform sees the silence, or the gap in its numbers), nor
  * are a stuck air sensor and heating an empty building (the contract has no code: the
  * platform infers them from the telemetry).
  */
 export function faultEventCode(type: FaultType, device: Pick<SimDevice, 'domain'>): string | null {
-  if (type === 'communication_loss') return null;
+  if (type === 'communication_loss' || type === 'uplink_loss') return null;
   const code = type === 'power_drift' ? 'power_high' : type;
   return DOMAIN_CODES[device.domain].includes(code) ? code : null;
 }
@@ -205,6 +209,14 @@ export class FaultPlan implements FaultSource {
   /** Whether the device publishes nothing at `ts` (communication loss). */
   silent(deviceId: string, ts: number): boolean {
     return this.activeFaults(deviceId, ts).some((f) => f.type === 'communication_loss');
+  }
+
+  /**
+   * Whether the uplinks the device sends at `ts` are lost on the way (uplink loss): each
+   * still takes its number, so the platform sees a gap in the device's `seq`.
+   */
+  losing(deviceId: string, ts: number): boolean {
+    return this.activeFaults(deviceId, ts).some((f) => f.type === 'uplink_loss');
   }
 
   /** Whether the device is silent at `ts` and never repaired. */

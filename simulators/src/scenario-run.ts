@@ -110,6 +110,8 @@ export interface ScenarioResult extends PublishResult {
   commands: CommandStats;
   /** Injected faults (scenario entries) and the devices they hit. */
   faults: { planned: number; devices: number };
+  /** Numbered uplinks the fleet sent and lost on purpose (`uplink_loss`): the sequence gaps the platform should count. */
+  lost: number;
   /** Whether the run stopped early (signal, lost connection). */
   interrupted: boolean;
   recording?: RecordingSummary;
@@ -236,6 +238,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     speed,
     commands: { ...responder.stats },
     faults: { planned: plan?.faults.length ?? 0, devices: new Set(plan?.faults.flatMap((f) => f.devices)).size },
+    lost: stream.lost,
     interrupted,
     ...(recording ? { recording } : {}),
   };

@@ -39,7 +39,10 @@ export interface StreamOptions {
    * and `count` still counts messages yielded. With 'event' in `channels`, a faulted
    * device reports `fault_raised` / `fault_cleared` (where its contract has the code) in
    * place of its next message once the fault starts or is repaired; with 'status', a
-   * device that comes back from a communication loss first reports `reconnect`.
+   * device that comes back from a communication loss first reports `reconnect`. A device
+   * under uplink loss sends on its turn as usual (its numbers go on) but its uplinks are
+   * not yielded (counted in FleetStream.lost); acks of real commands (CommandResponder)
+   * are not affected.
    */
   faults?: readonly FaultSpec[];
 }
@@ -69,6 +72,8 @@ export function messages(fleet: Fleet, options: StreamOptions): Generator<SimMes
  */
 export class FleetStream {
   readonly plan: FaultPlan | undefined;
+  /** Numbered uplinks (telemetry, events, acks) sent and lost to an injected uplink loss so far: the gaps the platform should count. */
+  lost = 0;
   private readonly sims: DeviceSim[];
   private readonly byId: Map<string, DeviceSim>;
 
@@ -135,39 +140,38 @@ export class FleetStream {
         continue;
       }
       silentRun = 0;
+      const m = visit(k, sim, ts);
+      // Uplink loss: the device sent it (its number is taken) and nobody heard it.
+      if (plan?.losing(sim.device.id, ts)) {
+        if (m.seq >= 0) this.lost++;
+        continue;
+      }
       yielded++;
+      yield m;
+    }
+
+    /** The message a device sends on its turn (the draws from `rng` in the same order as ever: the stream stays byte-identical). */
+    function visit(k: number, sim: DeviceSim, ts: number): SimMessage {
       if (withStatus && !booted[k]) {
         booted[k] = 1;
         wasSilent[k] = 0;
-        yield sim.status(ts, 'boot');
-        continue;
+        return sim.status(ts, 'boot');
       }
       if (withStatus && wasSilent[k]) {
         wasSilent[k] = 0;
-        yield sim.status(ts, 'reconnect');
-        continue;
+        return sim.status(ts, 'reconnect');
       }
       const r = rng.next();
       const faultEvent = withFaultEvents ? sim.faultEvent(ts) : null;
-      if (faultEvent) {
-        yield faultEvent;
-        continue;
-      }
+      if (faultEvent) return faultEvent;
       const reconnectShare = withStatus ? RECONNECT_SHARE : 0;
-      if (r < eventShare) {
-        yield sim.event(ts);
-      } else if (r < eventShare + ackShare) {
-        yield sim.ack(simulatedCommand(sim.device, rng, ts), ts);
-      } else if (r < eventShare + ackShare + reconnectShare) {
-        yield sim.status(ts, 'reconnect');
-      } else if (withTelemetry) {
-        yield sim.telemetry(ts);
-      } else if (eventShare + ackShare > 0) {
-        // No telemetry asked for: events and acks in their own proportions.
-        yield rng.next() * (eventShare + ackShare) < eventShare ? sim.event(ts) : sim.ack(simulatedCommand(sim.device, rng, ts), ts);
-      } else {
-        yield sim.status(ts, 'reconnect');
-      }
+      if (r < eventShare) return sim.event(ts);
+      if (r < eventShare + ackShare) return sim.ack(simulatedCommand(sim.device, rng, ts), ts);
+      if (r < eventShare + ackShare + reconnectShare) return sim.status(ts, 'reconnect');
+      if (withTelemetry) return sim.telemetry(ts);
+      // No telemetry asked for: events and acks in their own proportions.
+      if (eventShare + ackShare > 0) return rng.next() * (eventShare + ackShare) < eventShare ? sim.event(ts) : sim.ack(simulatedCommand(sim.device, rng, ts), ts);
+      return sim.status(ts, 'reconnect');
     }
   }
 }

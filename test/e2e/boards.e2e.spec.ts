@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { AggregatesService, type AggregateRunReport } from '@hv/aggregates';
-import type { DeviceType } from '@hv/contracts';
+import { DEVICE_TYPE_NAMES, DEVICE_TYPES, type DeviceType } from '@hv/contracts';
 import { INGEST_FILTERS } from '@hv/ingest';
 import { parisDayStart, sunTimes } from '@hv/lighting';
 import { FleetPublisher, invalidMessages, mixedFleet, parseScenario, runScenario, type ScenarioResult } from '@hv/simulators';
@@ -23,7 +23,8 @@ import { connect, preparePlatform, SERVICE_ACCOUNT, type TestPlatform } from '..
 import { metricSum, scrape, topicMatches, waitFor } from '../support/wait';
 
 const SEED = 'e2e-boards';
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 // Saint-Quentin switches its lights off 23:00–05:00 (the fleet's seeded night policy), so a
 // luminaire lit then is found "lit outside its program": the commune every panel has data for.
 const COMMUNE = '02691';
@@ -40,6 +41,11 @@ const [lampFailure, dayBurner, ...lamps] = mine('lighting-controller');
 const lorawanLamps = lamps.slice(-3);
 lorawanLamps.forEach((d, i) => (d.devEui = `70b3d57ed00b0a0${i}`));
 const group = lamps.slice(0, 6);
+// Devices whose uplinks are lost on the way for 20 simulated minutes (uplink_loss): two
+// luminaires of the group (they also answer its command), a LoRaWAN one (its frame counter
+// is its seq) and a parking sensor (events on every change). Their events and acks take
+// numbers from the same sequence as their telemetry: the fleet board must count only the loss.
+const lossy = [group[0]!, group[1]!, lorawanLamps[0]!, mine('parking-spot')[0]!];
 
 // Placed on the clock: the scenario ends now (the territory board's "online in the last 30
 // minutes"; ingest's own points are stamped now), covers the whole previous Paris day (an
@@ -123,7 +129,7 @@ describe('every board against a real InfluxDB fed by a simulated scenario', () =
   let commandsAcked = 0;
 
   beforeAll(async () => {
-    tp = await preparePlatform('e2e_boards', [...fleet.devices, ...stations.devices], SEED, { HV_TELEGESTION_CLOCK: 'stream', HV_TELEGESTION_TICK_MS: '500', HV_INGEST_REPORT_S: '1', HV_AGGREGATES_EVERY_S: '0' });
+    tp = await preparePlatform('e2e_boards', [...fleet.devices, ...stations.devices], SEED, { HV_TELEGESTION_CLOCK: 'stream', HV_TELEGESTION_TICK_MS: '500', HV_TELEGESTION_GAPS_REPORT_S: '1', HV_INGEST_REPORT_S: '1', HV_AGGREGATES_EVERY_S: '0' });
     const { app, brokerUrl, httpUrl } = await tp.start();
     const telegestion = app.get(TelegestionService);
     influx = new InfluxRepository({ url: tp.influx.url, database: tp.influx.db });
@@ -142,6 +148,7 @@ describe('every board against a real InfluxDB fed by a simulated scenario', () =
         // Lit from the afternoon through the commune's extinction: a day burner, then a luminaire lit outside its program.
         { type: 'day_burner', at_s: at(sunset - 5 * HOUR), until_s: at(sunset + 10 * HOUR), devices: [dayBurner!.id] },
         { type: 'supply_loss', at_s: at(sunset + HOUR), until_s: at(sunset + 2 * HOUR), devices: [fleet.devices.find((d) => d.tenant === '02722' && d.type === 'lighting-cabinet')!.id] },
+        { type: 'uplink_loss', at_s: at(start + 3 * HOUR), until_s: at(start + 3 * HOUR + 20 * MINUTE), devices: lossy.map((d) => d.id) },
       ],
       commands: { ack_delay_ms: 500, fail_share: 0.2 },
     });
@@ -164,7 +171,7 @@ describe('every board against a real InfluxDB fed by a simulated scenario', () =
     const commands = await waitFor(() => telegestion.commandStore.byBatch(batchId), (cs) => cs.every((c) => c.status === 'acknowledged' || c.status === 'failed'), 30_000);
     commandsAcked = commands.filter((c) => c.status === 'acknowledged').length;
     const played = await runs;
-    result = { ...played[0], acked: played[0].acked + played[1].acked, failed: played[0].failed + played[1].failed, interrupted: played[0].interrupted || played[1].interrupted };
+    result = { ...played[0], acked: played[0].acked + played[1].acked, failed: played[0].failed + played[1].failed, lost: played[0].lost + played[1].lost, interrupted: played[0].interrupted || played[1].interrupted };
 
     // Everything stored, and ingest's report of it written (every second here).
     await waitFor(async () => metricSum(await scrape(httpUrl), 'hv_ingest_stored_points_total'), (n) => n >= result.acked, 60_000);
@@ -207,6 +214,40 @@ describe('every board against a real InfluxDB fed by a simulated scenario', () =
     expect(rows.filter((r) => r.scope === 'epci')).toHaveLength(4);
     // PM10 above 50 µg/m³ on the day's mean: "mauvais" (4) or worse.
     for (const r of rows) expect(r.index).toBeGreaterThanOrEqual(4);
+  });
+
+  it('shows on the fleet board exactly the uplinks lost on purpose, where the telemetry alone over-counts', async () => {
+    const fleetBoard = boards.find((b) => b.json.uid === 'hv-fleet')!.json;
+    const range = { fromMs: start, toMs: Date.now() };
+    const variables = await resolveVariables(fleetBoard, influx, {}, range, '10m');
+    const executed = await runBoard(fleetBoard, influx, variables, range, '10m');
+    const panel = (title: string) => executed.find((q) => q.where.startsWith(`panel ${title} /`))!.result.series;
+    const lostByTenant = (series: ReturnType<typeof panel>) => {
+      const out: Record<string, number> = {};
+      for (const s of series) for (const r of s.rows) out[s.tags.tenant!] = (out[s.tags.tenant!] ?? 0) + Number(r.lost ?? 0);
+      return out;
+    };
+    expect(result.lost).toBeGreaterThanOrEqual(lossy.length);
+    // Over time, per commune: the commune of the lossy devices, and nothing lost elsewhere.
+    expect(lostByTenant(panel('Messages perdus par commune'))).toEqual(Object.fromEntries(tenants.map(({ tenant }) => [tenant, tenant === COMMUNE ? result.lost : 0])));
+    // Over the range, with the expected count and the ratio.
+    const loss = panel('Taux de perte par commune').find((s) => s.tags.tenant === COMMUNE)!.rows[0]!;
+    expect(loss.lost).toBe(result.lost);
+    expect(Number(loss.expected)).toBeGreaterThan(result.lost);
+    expect(Number(loss.loss_pct)).toBeCloseTo((100 * result.lost) / Number(loss.expected), 6);
+    // The devices that lost them, and only those.
+    const worst = panel('Appareils les plus touchés (10)').flatMap((s) => s.rows);
+    expect(worst.map((r) => r.device).sort()).toEqual(lossy.map((d) => d.id).sort());
+    expect(worst.reduce((sum, r) => sum + Number(r.lost), 0)).toBe(result.lost);
+
+    // The query this panel replaced (differences of the telemetry's seq) counts the events'
+    // and acks' numbers as lost too: the scenario does what the issue describes.
+    let telemetryOnly = 0;
+    for (const type of DEVICE_TYPE_NAMES) {
+      const q = `SELECT sum("gap") AS "gap" FROM (SELECT difference("seq") - 1 AS "gap" FROM "${DEVICE_TYPES[type].measurement}" WHERE time >= ${start}ms AND "tenant" = '${COMMUNE}' GROUP BY "device") WHERE "gap" >= 0`;
+      telemetryOnly += Number((await influx.query(q)).series[0]?.rows[0]?.gap ?? 0);
+    }
+    expect(telemetryOnly).toBeGreaterThan(result.lost);
   });
 
   describe.each(boards.map((b) => [b.file, b] as const))('%s', (_file, board) => {

@@ -73,6 +73,11 @@ export const configSchema = z.object({
   HV_TELEGESTION_CLOCK: z.enum(['wall', 'stream']).default('wall'),
   /** How often the rules' clock ticks, ms. */
   HV_TELEGESTION_TICK_MS: positiveInt.default(10_000),
+  /**
+   * Telegestion writes the uplinks it counted lost (seq_gaps, seq_gaps_device) this often, s:
+   * the hot path only bumps counters; a lost-messages panel is read over hours.
+   */
+  HV_TELEGESTION_GAPS_REPORT_S: positiveInt.default(60),
   /** Rule overrides per tenant (JSON: tenant id or "*" → rule → field), validated at start-up. */
   HV_RULES_FILE: z.string().min(1).optional(),
   /** Commands published per second at most: a group command to 50,000 luminaires fans out at this rate. */

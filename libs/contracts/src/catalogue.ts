@@ -6,7 +6,7 @@ import { MEASUREMENTS, TAG_KEYS } from './point';
 /**
  * The platform's own measurements: what telegestion and ingest write about themselves.
  * Device measurements come from the schemas; these are declared here, and their writers
- * (telegestion-events.ts, ingest-report.ts) build points from these names.
+ * (telegestion-events.ts, sequence-gap.counter.ts, ingest-report.ts) build points from these names.
  */
 export const PLATFORM_POINTS = {
   /**
@@ -31,6 +31,24 @@ export const PLATFORM_POINTS = {
   [MEASUREMENTS.reject]: {
     tags: ['reason', 'tenant'],
     fields: ['count'],
+  },
+  /**
+   * Uplinks lost per tenant and domain in a report period (HV_TELEGESTION_GAPS_REPORT_S),
+   * from the `seq` a device's telemetry, events and acks take from one sequence (a LoRaWAN
+   * device's frame counter). `received`: uplinks that moved the sequence on or filled a
+   * hole; `lost`: numbers skipped, less the holes late uplinks filled in the period (so a
+   * period may be −1 when an uplink arrives late across a period's end; sums over a range
+   * are exact); `expected` = received + lost; `duplicates`: numbers seen again
+   * (redeliveries); `resets`: sequences started again (a reboot, a LoRaWAN rejoin).
+   */
+  [MEASUREMENTS.seqGaps]: {
+    tags: ['tenant', 'epci', 'domain'],
+    fields: ['received', 'lost', 'expected', 'duplicates', 'resets'],
+  },
+  /** `lost` as above for one device, written only for the devices whose count moved in the period. */
+  [MEASUREMENTS.seqGapsDevice]: {
+    tags: ['tenant', 'epci', 'domain', 'device'],
+    fields: ['lost'],
   },
   /**
    * The ATMO index of a Paris day (timestamp: its midnight), per station (`scope` station:

@@ -26,6 +26,10 @@ export const MEASUREMENTS = {
   command: 'command_event',
   /** Ingest's own figures per report period (received, stored, spooled, lag…). */
   ingestStats: 'ingest_stats',
+  /** Telegestion's count of lost uplinks (sequence gaps over every channel of a device), per tenant, domain and report period. */
+  seqGaps: 'seq_gaps',
+  /** The same per device, for the devices that lost uplinks in the period (the worst offenders). */
+  seqGapsDevice: 'seq_gaps_device',
   /** The ATMO index of each air station and each EPCI, one point per Paris day (libs/aggregates). */
   atmo: 'atmo_index',
   /** Per-commune rollups of the device measurements (libs/aggregates), in the ROLLUP_POLICIES retention policies. */

@@ -12,6 +12,8 @@ export interface TelegestionOptions {
   /** `wall`: the machine's clock; `stream`: the newest device time seen (replays, accelerated simulations). */
   clock: 'wall' | 'stream';
   tickMs: number;
+  /** How often the sequence-gap counts are written to InfluxDB, ms. */
+  gapsReportMs: number;
   /** Per-tenant rule configuration (tenant, EPCI or "*" → full config); empty: the defaults everywhere. */
   rules: Map<string, RuleConfig>;
   commands: CommandOptions;
@@ -33,6 +35,7 @@ export function telegestionOptionsFrom(config: HvConfig, mqttUrl: string): Teleg
     mqtt: { url: mqttUrl, clientId: config.HV_TELEGESTION_CLIENT_ID, ...credentials, filters: TELEGESTION_FILTERS, maxInflight: config.HV_TELEGESTION_MAX_INFLIGHT },
     clock: config.HV_TELEGESTION_CLOCK,
     tickMs: config.HV_TELEGESTION_TICK_MS,
+    gapsReportMs: config.HV_TELEGESTION_GAPS_REPORT_S * 1000,
     rules: config.HV_RULES_FILE ? readRules(config.HV_RULES_FILE) : new Map(),
     commands: {
       ratePerS: config.HV_COMMAND_RATE_PER_S,

@@ -4,6 +4,7 @@ import type { AlarmChange, AlarmCorrelator, Correlated } from '@hv/rules';
 import type { Database } from '@hv/state';
 import { AlarmRepository } from './alarms/alarm.repository';
 import type { CommandService } from './commands/command.service';
+import type { SequenceGapCounter } from './gaps/sequence-gap.counter';
 import type { ProgramDirectory } from './programs/program-directory';
 import type { UplinkReader, Uplink } from './reader/uplink-reader';
 import type { RuleBook } from './rules/rule-book';
@@ -60,6 +61,8 @@ export class TelegestionPipeline {
     private readonly reconcile: ReconcileOptions,
     /** The rules' clock for commands' expiry (wall, or the stream's watermark). */
     private readonly now: () => number,
+    /** Lost uplinks: every numbered uplink passes through it once, in the order judged. */
+    private readonly gaps: SequenceGapCounter,
   ) {}
 
   /** The consumer's handler: resolves once the batch's effects are durable (then it is acknowledged). */
@@ -93,6 +96,7 @@ export class TelegestionPipeline {
         this.metrics.skip(u.reason);
         continue;
       }
+      this.gaps.observe(u.device, u.body.seq, u.ts);
       if (u.route) this.commands.onRoute(u.device.id, u.route);
       if (u.channel === 'ack') {
         this.commands.onAck(u.device.id, u.body);

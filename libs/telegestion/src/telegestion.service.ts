@@ -10,6 +10,8 @@ import { AlarmRepository } from './alarms/alarm.repository';
 import type { CommandRecord, CommandRequest } from './commands/command.model';
 import { CommandRepository } from './commands/command.repository';
 import { CommandService } from './commands/command.service';
+import { SequenceGapCounter } from './gaps/sequence-gap.counter';
+import { SequenceGapReport } from './gaps/sequence-gap.report';
 import { OutboundMqtt } from './outbound-mqtt';
 import { resolveTargets } from './commands/command-targets';
 import { ProgramDirectory } from './programs/program-directory';
@@ -50,6 +52,8 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
   private readonly events: TelegestionEvents;
   private readonly consumer: DurableMqttConsumer;
   private readonly outbound: OutboundMqtt;
+  private readonly gaps = new SequenceGapCounter();
+  private readonly gapReport: SequenceGapReport;
   private commands!: CommandService;
   private pipeline!: TelegestionPipeline;
   private ticker: NodeJS.Timeout | undefined;
@@ -75,6 +79,7 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
     this.consumer = new DurableMqttConsumer(options.mqtt, (msgs) => this.pipeline.handle(msgs), 'Telegestion');
     this.outbound = new OutboundMqtt(options.mqtt);
     this.events = new TelegestionEvents(influx, () => this.outbound.client);
+    this.gapReport = new SequenceGapReport(this.gaps, influx, options.gapsReportMs);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -96,7 +101,7 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
     const now = () => (this.options.clock === 'stream' ? this.pipeline.watermark : Date.now());
     this.commands = new CommandService(this.commandStore, this.outbound, this.events, this.options.commands, (id) => !!this.cached(id)?.devEui);
     const reader = new UplinkReader(new Normalizer(this.directory, this.options.limits), this.directory);
-    this.pipeline = new TelegestionPipeline(this.db, reader, book, correlator, this.alarms, new RuleStateRepository(this.db), this.programDirectory, this.commands, this.events, this.metrics, this.options.reconcile, now);
+    this.pipeline = new TelegestionPipeline(this.db, reader, book, correlator, this.alarms, new RuleStateRepository(this.db), this.programDirectory, this.commands, this.events, this.metrics, this.options.reconcile, now, this.gaps);
     this.pipeline.watermark = lastSeen;
 
     this.metrics.openAlarms = () => correlator.size;
@@ -106,6 +111,7 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
     this.health.register({ name: 'telegestion-mqtt', check: async () => this.consumer.connected && this.outbound.ready });
 
     this.events.start();
+    this.gapReport.start();
     await this.commands.start();
     // Not awaited: with the broker away, telegestion starts and connects when it is back.
     this.outbound.start();
@@ -127,6 +133,7 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
     // A tick in progress may be storing alarms (a whole fleet's communication loss): its
     // events go out before the connection that carries them closes.
     await this.ticking;
+    await this.gapReport.stop();
     await this.commands?.stop();
     await this.events.stop();
     await this.outbound.close();
