@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { DEVICE_TYPES, MEASUREMENTS } from '@hv/contracts';
+import { fullOutputW, priceEnergy, type EnergyFactors } from '@hv/rules';
+import { placeOf } from '@hv/telegestion';
+import { DeviceInventoryRepository, type LuminaireModel } from '../device-inventory.repository';
+import { addSavings, noSavings, pct, round3, roundSavings, type Savings } from '../figures';
+import type { KpiPeriod } from '../period';
+import { RollupReader, type TenantSet } from '../rollup.reader';
+import type { TenantRules } from '../tenant-rules';
+import type { TerritoryGroups } from '../territory';
+import { darkHours } from './dark-hours';
+
+/** A luminaire controller reports every 10 minutes (DEVICE-CONTRACT.md): the readings a period should hold. */
+const READING_INTERVAL_MS = DEVICE_TYPES['lighting-controller'].expectedIntervalS * 1000;
+
+/** A tenant's (or a group's: they add up) public lighting over a period. */
+export interface LightingFigures {
+  /** Luminaire controllers in service during some of the period. */
+  luminaires: number;
+  /** Of which without a rated power in the registry: the rules' default is assumed. */
+  unrated: number;
+  /** Full-output power of those still in service at the end of the period, W. */
+  installedW: number;
+  /** Full-output power from every sunset to the next sunrise of the period, kWh. */
+  baselineKwh: number;
+  /** What the luminaires' own meters advanced by, kWh (the hourly and daily rollups). */
+  consumedKwh: number;
+  readings: number;
+  expectedReadings: number;
+  /** Baseline − consumed, priced with the tenant's electricity factors. */
+  savings: Savings;
+}
+
+/**
+ * One tenant's lighting figures from its luminaires (registry), the darkness at its place,
+ * and what its meters recorded (rollups). A luminaire retired during the period counts
+ * until its retirement.
+ */
+export function lightingFigures(
+  models: readonly LuminaireModel[],
+  place: { lat: number; lon: number },
+  period: KpiPeriod,
+  metered: { energy_wh: number; readings: number } | undefined,
+  factors: EnergyFactors,
+): LightingFigures {
+  let luminaires = 0;
+  let unrated = 0;
+  let installedW = 0;
+  let baselineWh = 0;
+  let serviceMs = 0;
+  const darkUntil = new Map<number, number>();
+  for (const m of models) {
+    const endMs = Math.min(period.toMs, m.retiredAtMs ?? Number.POSITIVE_INFINITY);
+    const attributes = { rated_power_w: m.ratedPowerW ?? undefined, loss_factor: m.lossFactor ?? undefined, technology: m.technology ?? undefined };
+    const watts = fullOutputW(attributes) * m.count;
+    let dark = darkUntil.get(endMs);
+    if (dark === undefined) darkUntil.set(endMs, (dark = darkHours(period.fromMs, endMs, place)));
+    luminaires += m.count;
+    if (m.ratedPowerW === null) unrated += m.count;
+    if (m.retiredAtMs === null || m.retiredAtMs >= period.toMs) installedW += watts;
+    baselineWh += watts * dark;
+    serviceMs += Math.max(0, endMs - period.fromMs) * m.count;
+  }
+  const baselineKwh = baselineWh / 1000;
+  const consumedKwh = (metered?.energy_wh ?? 0) / 1000;
+  return {
+    luminaires,
+    unrated,
+    installedW,
+    baselineKwh,
+    consumedKwh,
+    readings: metered?.readings ?? 0,
+    expectedReadings: serviceMs / READING_INTERVAL_MS,
+    savings: priceEnergy(baselineKwh - consumedKwh, 'electricity', factors),
+  };
+}
+
+export function foldLighting(parts: readonly LightingFigures[]): LightingFigures {
+  const out: LightingFigures = { luminaires: 0, unrated: 0, installedW: 0, baselineKwh: 0, consumedKwh: 0, readings: 0, expectedReadings: 0, savings: noSavings() };
+  for (const p of parts) {
+    out.luminaires += p.luminaires;
+    out.unrated += p.unrated;
+    out.installedW += p.installedW;
+    out.baselineKwh += p.baselineKwh;
+    out.consumedKwh += p.consumedKwh;
+    out.readings += p.readings;
+    out.expectedReadings += p.expectedReadings;
+    addSavings(out.savings, p.savings);
+  }
+  return out;
+}
+
+/** As the API answers it. */
+export function lightingAnswer(f: LightingFigures) {
+  return {
+    luminaires: f.luminaires,
+    luminaires_unrated: f.unrated,
+    installed_kw: round3(f.installedW / 1000),
+    baseline_kwh: round3(f.baselineKwh),
+    consumed_kwh: round3(f.consumedKwh),
+    savings: roundSavings(f.savings),
+    savings_pct: pct(f.savings.kwh, f.baselineKwh),
+    /** Readings received / expected: below 100 % the meters' advance is still counted, but a gap at the period's edges is not. */
+    coverage_pct: pct(f.readings, f.expectedReadings),
+  };
+}
+
+/**
+ * Public lighting's energy and savings per tenant. The baseline is what the luminaires would
+ * use lit at full output from sunset to sunrise (a twilight switch, no dimming, no
+ * extinction); the consumption is what their own meters advanced by, read from the rollups
+ * (per commune and hour or day) rather than the raw readings: 30 days of the Aisne's
+ * ≈ 90,000 luminaires are ≈ 390 million raw points, ≈ 60,000 rollup points.
+ */
+@Injectable()
+export class LightingEnergyService {
+  constructor(
+    private readonly inventory: DeviceInventoryRepository,
+    private readonly rollups: RollupReader,
+  ) {}
+
+  async perTenant(tenants: TenantSet, period: KpiPeriod, territory: TerritoryGroups, rules: TenantRules): Promise<Map<string, LightingFigures>> {
+    const [models, places, metered] = await Promise.all([
+      this.inventory.luminaires(tenants, period.fromMs),
+      this.inventory.luminairePlaces(tenants),
+      this.rollups.sums(MEASUREMENTS.lightingRollup, ['energy_wh', 'readings'], period, tenants),
+    ]);
+    const byTenant = new Map<string, LuminaireModel[]>();
+    for (const m of models) (byTenant.get(m.tenant) ?? byTenant.set(m.tenant, []).get(m.tenant)!).push(m);
+    for (const tenant of metered.keys()) if (!byTenant.has(tenant)) byTenant.set(tenant, []);
+    const placeOfTenant = new Map(places.map((p) => [p.tenant, placeOf({ attributes: { lat: p.lat, lon: p.lon } })]));
+    const out = new Map<string, LightingFigures>();
+    for (const [tenant, list] of byTenant) {
+      // A tenant whose luminaires have no position is lit by the centre of the Aisne's clock, as telegestion does.
+      const place = placeOfTenant.get(tenant) ?? placeOf({ attributes: {} });
+      out.set(tenant, lightingFigures(list, place, period, metered.get(tenant) as { energy_wh: number; readings: number } | undefined, rules.of(tenant, territory).factors));
+    }
+    return out;
+  }
+}
+
