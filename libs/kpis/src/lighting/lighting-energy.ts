@@ -100,8 +100,12 @@ export function lightingAnswer(f: LightingFigures) {
     consumed_kwh: round3(f.consumedKwh),
     savings: roundSavings(f.savings),
     savings_pct: pct(f.savings.kwh, f.baselineKwh),
-    /** Readings received / expected: below 100 % the meters' advance is still counted, but a gap at the period's edges is not. */
-    coverage_pct: pct(f.readings, f.expectedReadings),
+    /**
+     * Readings received / expected at the contract's 10-minute interval, capped at 100 %
+     * (a controller reporting faster fills no other's gap): well below 100 %, the meters'
+     * advance is still counted, but the savings of luminaires that never reported are not real.
+     */
+    coverage_pct: f.expectedReadings > 0 ? Math.min(100, pct(f.readings, f.expectedReadings)!) : null,
   };
 }
 
