@@ -12,6 +12,12 @@ import { darkHours } from './dark-hours';
 
 /** A luminaire controller reports every 10 minutes (DEVICE-CONTRACT.md): the readings a period should hold. */
 const READING_INTERVAL_MS = DEVICE_TYPES['lighting-controller'].expectedIntervalS * 1000;
+/**
+ * Savings are claimed for a tenant only when its luminaires sent at least this share of
+ * their readings, %: a luminaire that was never heard has no meter advance, and would
+ * otherwise "save" its whole baseline.
+ */
+export const MIN_READINGS_PCT = 90;
 
 /** A tenant's (or a group's: they add up) public lighting over a period. */
 export interface LightingFigures {
@@ -27,7 +33,11 @@ export interface LightingFigures {
   consumedKwh: number;
   readings: number;
   expectedReadings: number;
-  /** Baseline − consumed, priced with the tenant's electricity factors. */
+  /** Tenants whose luminaires sent fewer than MIN_READINGS_PCT of their readings: left out of the savings. */
+  shortOfReadings: number;
+  /** The baseline of the tenants the savings are claimed for. */
+  savedOfBaselineKwh: number;
+  /** Baseline − consumed of the tenants with enough readings, priced with each tenant's electricity factors. */
   savings: Savings;
 }
 
@@ -63,21 +73,28 @@ export function lightingFigures(
   }
   const baselineKwh = baselineWh / 1000;
   const consumedKwh = (metered?.energy_wh ?? 0) / 1000;
+  const readings = metered?.readings ?? 0;
+  const expectedReadings = serviceMs / READING_INTERVAL_MS;
+  const enough = expectedReadings > 0 && (readings / expectedReadings) * 100 >= MIN_READINGS_PCT;
   return {
     luminaires,
     unrated,
     installedW,
     baselineKwh,
     consumedKwh,
-    readings: metered?.readings ?? 0,
-    expectedReadings: serviceMs / READING_INTERVAL_MS,
-    savings: priceEnergy(baselineKwh - consumedKwh, 'electricity', factors),
+    readings,
+    expectedReadings,
+    shortOfReadings: expectedReadings > 0 && !enough ? 1 : 0,
+    savedOfBaselineKwh: enough ? baselineKwh : 0,
+    savings: enough ? priceEnergy(baselineKwh - consumedKwh, 'electricity', factors) : noSavings(),
   };
 }
 
 export function foldLighting(parts: readonly LightingFigures[]): LightingFigures {
-  const out: LightingFigures = { luminaires: 0, unrated: 0, installedW: 0, baselineKwh: 0, consumedKwh: 0, readings: 0, expectedReadings: 0, savings: noSavings() };
+  const out: LightingFigures = { luminaires: 0, unrated: 0, installedW: 0, baselineKwh: 0, consumedKwh: 0, readings: 0, expectedReadings: 0, shortOfReadings: 0, savedOfBaselineKwh: 0, savings: noSavings() };
   for (const p of parts) {
+    out.shortOfReadings += p.shortOfReadings;
+    out.savedOfBaselineKwh += p.savedOfBaselineKwh;
     out.luminaires += p.luminaires;
     out.unrated += p.unrated;
     out.installedW += p.installedW;
@@ -99,13 +116,15 @@ export function lightingAnswer(f: LightingFigures) {
     baseline_kwh: round3(f.baselineKwh),
     consumed_kwh: round3(f.consumedKwh),
     savings: roundSavings(f.savings),
-    savings_pct: pct(f.savings.kwh, f.baselineKwh),
+    savings_pct: pct(f.savings.kwh, f.savedOfBaselineKwh),
     /**
      * Readings received / expected at the contract's 10-minute interval, capped at 100 %
      * (a controller reporting faster fills no other's gap): well below 100 %, the meters'
      * advance is still counted, but the savings of luminaires that never reported are not real.
      */
     coverage_pct: f.expectedReadings > 0 ? Math.min(100, pct(f.readings, f.expectedReadings)!) : null,
+    /** Tenants left out of the savings: their luminaires sent fewer than MIN_READINGS_PCT of their readings. */
+    tenants_short_of_readings: f.shortOfReadings,
   };
 }
 
