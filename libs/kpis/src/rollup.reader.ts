@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isTenantId, type RollupPolicy } from '@hv/contracts';
+import { isTenantId, ROLLUP_POLICIES, type RollupPolicy } from '@hv/contracts';
 import { influxIdent, InfluxRepository } from '@hv/timeseries';
 import { isoOf, rollupRanges, type KpiPeriod } from './period';
 
@@ -20,7 +20,24 @@ export interface RollupRow {
  */
 @Injectable()
 export class RollupReader {
+  /** Once seen, the rollup policies stay: they are created by the aggregation and never dropped. */
+  private policiesSeen = false;
+
   constructor(private readonly influx: InfluxRepository) {}
+
+  /**
+   * Whether the aggregation has created its retention policies yet. Before its first run
+   * (a new platform, an API pointed at a database nothing aggregates) there is no rollup to
+   * read, which is no data rather than an error: InfluxDB refuses a query naming a policy
+   * that does not exist.
+   */
+  private async hasRollups(): Promise<boolean> {
+    if (this.policiesSeen) return true;
+    const { series } = await this.influx.query('SHOW RETENTION POLICIES');
+    const names = new Set(series.flatMap((s) => s.rows.map((r) => r.name)));
+    this.policiesSeen = Object.keys(ROLLUP_POLICIES).every((rp) => names.has(rp));
+    return this.policiesSeen;
+  }
 
   /**
    * Each tenant's sums of `fields` over the period, from the daily rollup for whole UTC days
@@ -29,7 +46,7 @@ export class RollupReader {
    */
   async sums(measurement: string, fields: readonly string[], period: KpiPeriod, tenants: TenantSet): Promise<Map<string, Record<string, number>>> {
     const out = new Map<string, Record<string, number>>();
-    if (tenants?.length === 0) return out;
+    if (tenants?.length === 0 || !(await this.hasRollups())) return out;
     const { hours, days } = rollupRanges(period);
     const ranges: Array<[RollupPolicy, number, number]> = [...hours.map(([f, t]): [RollupPolicy, number, number] => ['h1', f, t]), ...(days ? [['d1', ...days] as [RollupPolicy, number, number]] : [])];
     const select = fields.map((f) => `sum(${influxIdent(f)}) AS ${influxIdent(f)}`).join(', ');
@@ -48,7 +65,7 @@ export class RollupReader {
    * left out of its values). Cost: one point per commune and hour (`h1`) or day (`d1`).
    */
   async points(policy: RollupPolicy, measurement: string, fields: readonly string[], fromMs: number, toMs: number, tenants: TenantSet): Promise<RollupRow[]> {
-    if (tenants?.length === 0) return [];
+    if (tenants?.length === 0 || !(await this.hasRollups())) return [];
     const select = fields.map((f) => influxIdent(f)).join(', ');
     const { series } = await this.influx.query(`SELECT ${select} FROM ${from(policy, measurement)} WHERE ${where(fromMs, toMs, tenants)} GROUP BY "tenant"`);
     const rows: RollupRow[] = [];

@@ -14,6 +14,8 @@ function checkRange(from: string | undefined, to: string | undefined, names: [st
     if (!required && (from === undefined) !== (to === undefined)) ctx.addIssue({ code: 'custom', path: [from === undefined ? names[0] : names[1]], message: `${names[0]} and ${names[1]} go together` });
     return;
   }
+  // zod runs refinements past a format error: a value that is not a date-time is already named.
+  if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to))) return;
   const span = Date.parse(to) - Date.parse(from);
   if (!(span > 0)) ctx.addIssue({ code: 'custom', path: [names[0]], message: `must be before ${names[1]}` });
   else if (span > MAX_PERIOD_DAYS * DAY_MS) ctx.addIssue({ code: 'custom', path: [names[0]], message: `the period is at most ${MAX_PERIOD_DAYS} days` });
