@@ -3,16 +3,28 @@ import type { DeviceType } from '@hv/contracts';
 import { Database } from '@hv/state';
 import type { TenantSet } from './rollup.reader';
 
-/** Luminaires of one tenant that share a rating (and a retirement), as the registry describes them. */
-export interface LuminaireModel {
+/**
+ * The luminaires of one tenant in service until the same time, as sums of what the
+ * registry says of their ratings, split by what it leaves out (the rules' defaults then
+ * apply, see `installedPowerW`): one row per tenant and retirement, whatever the fleet.
+ */
+export interface LuminaireSums {
   tenant: string;
   /** Null: still in service. */
   retiredAtMs: number | null;
-  /** Attributes as registered (absent when not a number): the rules' defaults fill them in. */
-  ratedPowerW: number | null;
-  lossFactor: number | null;
-  technology: string | null;
   count: number;
+  /** Of which without a rated power. */
+  unrated: number;
+  /** Σ rated_power_w × loss_factor of those that have both, W. */
+  ratedTimesLoss: number;
+  /** Σ rated_power_w of those without a loss factor, sodium (`technology: hps`) and others. */
+  ratedHps: number;
+  ratedOther: number;
+  /** Σ loss_factor of those without a rated power. */
+  lossUnrated: number;
+  /** Those with neither, sodium and others. */
+  bareHps: number;
+  bareOther: number;
 }
 
 /** The mean position of a tenant's luminaires (those that have one). */
@@ -32,23 +44,40 @@ export class DeviceInventoryRepository {
 
   /**
    * The luminaire controllers in service during some of the period (not retired before
-   * `fromMs`), collapsed to one row per tenant, rating and retirement: a registry of
-   * luminaires of a few models reads as a few rows per commune. Cost: one scan of the
-   * tenants' devices (≈ 90,000 luminaires for the Aisne).
+   * `fromMs`), summed per tenant and retirement. Cost: one scan of the tenants' devices
+   * (≈ 90,000 luminaires for the Aisne), ≈ 800 rows back.
    */
-  async luminaires(tenants: TenantSet, fromMs: number): Promise<LuminaireModel[]> {
-    const { rows } = await this.db.query<{ tenant: string; retired_at: Date | null; rated: number | null; loss: number | null; technology: string | null; n: number }>(
-      `SELECT tenant_id AS tenant, retired_at,
-         CASE WHEN jsonb_typeof(attributes->'rated_power_w') = 'number' THEN (attributes->>'rated_power_w')::float8 END AS rated,
-         CASE WHEN jsonb_typeof(attributes->'loss_factor') = 'number' THEN (attributes->>'loss_factor')::float8 END AS loss,
-         attributes->>'technology' AS technology,
-         count(*)::int AS n
-       FROM devices
-       WHERE type = 'lighting-controller' AND ($1::text[] IS NULL OR tenant_id = ANY($1::text[])) AND (retired_at IS NULL OR retired_at > $2)
-       GROUP BY 1, 2, 3, 4, 5`,
+  async luminaires(tenants: TenantSet, fromMs: number): Promise<LuminaireSums[]> {
+    const { rows } = await this.db.query<{ tenant: string; retired_at: Date | null } & Record<'n' | 'un' | 'rl' | 'rh' | 'ro' | 'lu' | 'bh' | 'bo', number>>(
+      `WITH l AS (
+         SELECT tenant_id, retired_at, attributes->>'technology' = 'hps' AS hps,
+           CASE WHEN jsonb_typeof(attributes->'rated_power_w') = 'number' THEN (attributes->>'rated_power_w')::float8 END AS rated,
+           CASE WHEN jsonb_typeof(attributes->'loss_factor') = 'number' THEN (attributes->>'loss_factor')::float8 END AS loss
+         FROM devices
+         WHERE type = 'lighting-controller' AND ($1::text[] IS NULL OR tenant_id = ANY($1::text[])) AND (retired_at IS NULL OR retired_at > $2)
+       )
+       SELECT tenant_id AS tenant, retired_at, count(*)::int AS n, count(*) FILTER (WHERE rated IS NULL)::int AS un,
+         COALESCE(sum(rated * loss), 0) AS rl,
+         COALESCE(sum(rated) FILTER (WHERE loss IS NULL AND hps), 0) AS rh,
+         COALESCE(sum(rated) FILTER (WHERE loss IS NULL AND hps IS NOT TRUE), 0) AS ro,
+         COALESCE(sum(loss) FILTER (WHERE rated IS NULL), 0) AS lu,
+         count(*) FILTER (WHERE rated IS NULL AND loss IS NULL AND hps)::int AS bh,
+         count(*) FILTER (WHERE rated IS NULL AND loss IS NULL AND hps IS NOT TRUE)::int AS bo
+       FROM l GROUP BY tenant_id, retired_at`,
       [tenants, new Date(fromMs)],
     );
-    return rows.map((r) => ({ tenant: r.tenant, retiredAtMs: r.retired_at ? r.retired_at.getTime() : null, ratedPowerW: r.rated, lossFactor: r.loss, technology: r.technology, count: r.n }));
+    return rows.map((r) => ({
+      tenant: r.tenant,
+      retiredAtMs: r.retired_at ? r.retired_at.getTime() : null,
+      count: r.n,
+      unrated: r.un,
+      ratedTimesLoss: r.rl,
+      ratedHps: r.rh,
+      ratedOther: r.ro,
+      lossUnrated: r.lu,
+      bareHps: r.bh,
+      bareOther: r.bo,
+    }));
   }
 
   /** Each tenant's luminaires' mean position (registry `lat`/`lon`), where the astronomical clock is read. */

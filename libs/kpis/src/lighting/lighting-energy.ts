@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DEVICE_TYPES, MEASUREMENTS } from '@hv/contracts';
-import { fullOutputW, priceEnergy, type EnergyFactors } from '@hv/rules';
+import { LUMINAIRE_DEFAULTS, priceEnergy, type EnergyFactors } from '@hv/rules';
 import { placeOf } from '@hv/telegestion';
-import { DeviceInventoryRepository, type LuminaireModel } from '../device-inventory.repository';
+import { DeviceInventoryRepository, type LuminaireSums } from '../device-inventory.repository';
 import { addSavings, noSavings, pct, round3, roundSavings, type Savings } from '../figures';
 import type { KpiPeriod } from '../period';
 import { RollupReader, type TenantSet } from '../rollup.reader';
@@ -42,12 +42,28 @@ export interface LightingFigures {
 }
 
 /**
+ * The full-output power of summed luminaires, W: what `fullOutputW` (@hv/rules) gives each
+ * of them, added up: rated × losses, the rules' defaults standing in for what the registry
+ * leaves out (60 W; +12 % for sodium, +6 % otherwise).
+ */
+export function installedPowerW(s: LuminaireSums): number {
+  const d = LUMINAIRE_DEFAULTS;
+  return (
+    s.ratedTimesLoss +
+    s.ratedHps * d.lossFactor.hps +
+    s.ratedOther * d.lossFactor.led +
+    s.lossUnrated * d.ratedPowerW +
+    d.ratedPowerW * (s.bareHps * d.lossFactor.hps + s.bareOther * d.lossFactor.led)
+  );
+}
+
+/**
  * One tenant's lighting figures from its luminaires (registry), the darkness at its place,
  * and what its meters recorded (rollups). A luminaire retired during the period counts
  * until its retirement.
  */
 export function lightingFigures(
-  models: readonly LuminaireModel[],
+  models: readonly LuminaireSums[],
   place: { lat: number; lon: number },
   period: KpiPeriod,
   metered: { energy_wh: number; readings: number } | undefined,
@@ -61,12 +77,11 @@ export function lightingFigures(
   const darkUntil = new Map<number, number>();
   for (const m of models) {
     const endMs = Math.min(period.toMs, m.retiredAtMs ?? Number.POSITIVE_INFINITY);
-    const attributes = { rated_power_w: m.ratedPowerW ?? undefined, loss_factor: m.lossFactor ?? undefined, technology: m.technology ?? undefined };
-    const watts = fullOutputW(attributes) * m.count;
+    const watts = installedPowerW(m);
     let dark = darkUntil.get(endMs);
     if (dark === undefined) darkUntil.set(endMs, (dark = darkHours(period.fromMs, endMs, place)));
     luminaires += m.count;
-    if (m.ratedPowerW === null) unrated += m.count;
+    unrated += m.unrated;
     if (m.retiredAtMs === null || m.retiredAtMs >= period.toMs) installedW += watts;
     baselineWh += watts * dark;
     serviceMs += Math.max(0, endMs - period.fromMs) * m.count;
@@ -148,7 +163,7 @@ export class LightingEnergyService {
       this.inventory.luminairePlaces(tenants),
       this.rollups.sums(MEASUREMENTS.lightingRollup, ['energy_wh', 'readings'], period, tenants),
     ]);
-    const byTenant = new Map<string, LuminaireModel[]>();
+    const byTenant = new Map<string, LuminaireSums[]>();
     for (const m of models) (byTenant.get(m.tenant) ?? byTenant.set(m.tenant, []).get(m.tenant)!).push(m);
     for (const tenant of metered.keys()) if (!byTenant.has(tenant)) byTenant.set(tenant, []);
     const placeOfTenant = new Map(places.map((p) => [p.tenant, placeOf({ attributes: { lat: p.lat, lon: p.lon } })]));
