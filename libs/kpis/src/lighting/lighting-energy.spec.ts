@@ -12,7 +12,7 @@ const readingsOf = (n: number) => (n * (period.toMs - period.fromMs)) / 600_000;
 type Luminaire = { rated_power_w?: number; loss_factor?: number; technology?: string };
 /** Luminaires as the registry query sums them (device-inventory.repository.ts). */
 function sums(list: Luminaire[], retiredAtMs: number | null = null): LuminaireSums {
-  const s: LuminaireSums = { tenant: '02408', retiredAtMs, count: list.length, unrated: 0, ratedTimesLoss: 0, ratedHps: 0, ratedOther: 0, lossUnrated: 0, bareHps: 0, bareOther: 0 };
+  const s: LuminaireSums = { tenant: '02408', retiredAtMs, count: list.length, unrated: 0, ratedTimesLoss: 0, ratedHps: 0, ratedOther: 0, lossUnrated: 0, bareHps: 0, bareOther: 0, latSum: 0, lonSum: 0, placed: 0 };
   for (const l of list) {
     const hps = l.technology === 'hps';
     if (l.rated_power_w === undefined) s.unrated++;

@@ -58,6 +58,17 @@ export function installedPowerW(s: LuminaireSums): number {
 }
 
 /**
+ * Where a tenant's sun is read: the 0.01° cell of its luminaires' mean position (as
+ * telegestion reads each luminaire's); without positions, the centre of the Aisne, as
+ * telegestion does too.
+ */
+export function placeOfLuminaires(list: readonly LuminaireSums[]): { lat: number; lon: number } {
+  const placed = list.reduce((n, m) => n + m.placed, 0);
+  if (placed === 0) return placeOf({ attributes: {} });
+  return placeOf({ attributes: { lat: list.reduce((s, m) => s + m.latSum, 0) / placed, lon: list.reduce((s, m) => s + m.lonSum, 0) / placed } });
+}
+
+/**
  * One tenant's lighting figures from its luminaires (registry), the darkness at its place,
  * and what its meters recorded (rollups). A luminaire retired during the period counts
  * until its retirement.
@@ -158,20 +169,16 @@ export class LightingEnergyService {
   ) {}
 
   async perTenant(tenants: TenantSet, period: KpiPeriod, territory: TerritoryGroups, rules: TenantRules): Promise<Map<string, LightingFigures>> {
-    const [models, places, metered] = await Promise.all([
+    const [models, metered] = await Promise.all([
       this.inventory.luminaires(tenants, period.fromMs),
-      this.inventory.luminairePlaces(tenants),
       this.rollups.sums(MEASUREMENTS.lightingRollup, ['energy_wh', 'readings'], period, tenants),
     ]);
     const byTenant = new Map<string, LuminaireSums[]>();
     for (const m of models) (byTenant.get(m.tenant) ?? byTenant.set(m.tenant, []).get(m.tenant)!).push(m);
     for (const tenant of metered.keys()) if (!byTenant.has(tenant)) byTenant.set(tenant, []);
-    const placeOfTenant = new Map(places.map((p) => [p.tenant, placeOf({ attributes: { lat: p.lat, lon: p.lon } })]));
     const out = new Map<string, LightingFigures>();
     for (const [tenant, list] of byTenant) {
-      // A tenant whose luminaires have no position is lit by the centre of the Aisne's clock, as telegestion does.
-      const place = placeOfTenant.get(tenant) ?? placeOf({ attributes: {} });
-      out.set(tenant, lightingFigures(list, place, period, metered.get(tenant) as { energy_wh: number; readings: number } | undefined, rules.of(tenant, territory).factors));
+      out.set(tenant, lightingFigures(list, placeOfLuminaires(list), period, metered.get(tenant) as { energy_wh: number; readings: number } | undefined, rules.of(tenant, territory).factors));
     }
     return out;
   }
