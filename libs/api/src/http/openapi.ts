@@ -103,7 +103,7 @@ function buildDocument(routes: RouteDefinition[]): JsonSchema {
     info: {
       title: 'Hyperviseur API',
       version: '1',
-      description: 'Registry, alarms, commands and lighting programs of the collectivités, each key scoped to its own tenants.',
+      description: 'Registry, alarms, commands and lighting programs of the collectivités, and the territory\'s indicators (KPIs, the CDN report), each key scoped to its own tenants.',
     },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],
