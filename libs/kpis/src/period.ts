@@ -52,9 +52,6 @@ export function rollupRanges(p: KpiPeriod): { hours: Array<[number, number]>; da
   return { hours, days: [firstDay, lastDay] };
 }
 
-/** Hours in the period. */
-export const hoursOf = (p: KpiPeriod): number => (p.toMs - p.fromMs) / HOUR_MS;
-
 /** Milliseconds of [aFrom, aTo) inside [bFrom, bTo). */
 export const overlapMs = (aFrom: number, aTo: number, bFrom: number, bTo: number): number => Math.max(0, Math.min(aTo, bTo) - Math.max(aFrom, bFrom));
 

@@ -1,5 +1,5 @@
 import { tenantIdSchema } from '@hv/contracts';
-import { KPI_GROUPINGS, kpiPeriod, MAX_PERIOD_DAYS, TerritoryGroups, yearBefore, type KpiPeriod, type TenantSet } from '@hv/kpis';
+import { KPI_GROUPINGS, kpiPeriod, MAX_PERIOD_DAYS, yearBefore, type KpiPeriod, type TenantSet, type TerritoryGroups } from '@hv/kpis';
 import type { TenantRepository } from '@hv/state';
 import { z } from 'zod';
 import type { Caller } from '../auth/caller';

@@ -74,5 +74,3 @@ export function reportCsv(report: CdnReport): string {
   }
   return `${lines.join('\r\n')}\r\n`;
 }
-
-export const REPORT_CSV_HEADER = ['period_from', 'period_to', ...COLUMNS.map(([h]) => h)];
