@@ -108,6 +108,7 @@ export class AggregatesService {
    * SPOT_STATE_HOLD_MS before, so that each spot's state at `fromMs` is known.
    */
   async rollupSpotHours(fromMs: number, toMs: number): Promise<number> {
+    await this.ensurePolicies();
     const [readings, events] = await this.influx.queryMulti(spotSampleStatements(fromMs - SPOT_STATE_HOLD_MS, toMs).join('; '));
     const spots = new Map<string, SpotSeries>();
     const add = (tags: Record<string, string>, timeMs: number, occupied: boolean) => {
