@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { ApiModule } from '@hv/api';
 import { HV_CONFIG, type HvConfig } from '@hv/config';
 import { ObservabilityModule } from '@hv/observability';
+import { ruleConfigsFrom } from '@hv/telegestion';
 import { stateModule, timeseriesModule } from '../../common/src/platform-modules';
 import { PlatformHealth } from '../../common/src/platform-health';
 
@@ -11,7 +12,7 @@ export class ApiAppModule {
   static forRoot(config: HvConfig): DynamicModule {
     return {
       module: ApiAppModule,
-      imports: [ObservabilityModule, stateModule(config), timeseriesModule(config), ApiModule.forRoot({ webhookAllowPrivate: config.HV_WEBHOOK_ALLOW_PRIVATE })],
+      imports: [ObservabilityModule, stateModule(config), timeseriesModule(config), ApiModule.forRoot({ webhookAllowPrivate: config.HV_WEBHOOK_ALLOW_PRIVATE, rules: ruleConfigsFrom(config) })],
       providers: [{ provide: HV_CONFIG, useValue: config }, PlatformHealth],
     };
   }

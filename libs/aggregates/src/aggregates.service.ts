@@ -5,6 +5,7 @@ import { ATMO_POLLUTANTS, type AtmoPollutant } from '@hv/rules';
 import { INFLUX_OPTIONS, InfluxRejectedError, InfluxRepository, type InfluxOptions } from '@hv/timeseries';
 import { atmoPoints, parisDays, type StationHour } from './atmo-day';
 import { ceilTo, DAY_MS, dailyStatement, floorTo, HOUR_MS, hourlyStatements, retentionStatements, ROLLUPS, timeWindow } from './rollups';
+import { SPOT_STATE_HOLD_MS, spotDailyStatement, spotHourPoints, spotSampleStatements, type SpotSeries } from './spot-hours';
 
 export interface AggregateRunReport {
   /** Paris days whose ATMO points were (re)written, and how many points. */
@@ -93,9 +94,34 @@ export class AggregatesService {
     let written = 0;
     // A day at a time: one statement over a long backfill would hold every series in memory at once.
     for (let from = fromMs; from < toMs; from += DAY_MS) {
-      for (const rollup of ROLLUPS) for (const s of hourlyStatements(rollup, from, Math.min(toMs, from + DAY_MS))) written += await this.into(s);
+      const to = Math.min(toMs, from + DAY_MS);
+      for (const rollup of ROLLUPS) for (const s of hourlyStatements(rollup, from, to)) written += await this.into(s);
+      written += await this.rollupSpotHours(from, to);
     }
     return written;
+  }
+
+  /**
+   * Writes the on-street spots' hourly rollup of [fromMs, toMs) (whole UTC hours), computed
+   * here rather than in InfluxQL: occupancy is the time between a spot's state changes, which
+   * no InfluxQL function derives from boolean samples. Reads the samples from
+   * SPOT_STATE_HOLD_MS before, so that each spot's state at `fromMs` is known.
+   */
+  async rollupSpotHours(fromMs: number, toMs: number): Promise<number> {
+    await this.ensurePolicies();
+    const [readings, events] = await this.influx.queryMulti(spotSampleStatements(fromMs - SPOT_STATE_HOLD_MS, toMs).join('; '));
+    const spots = new Map<string, SpotSeries>();
+    const add = (tags: Record<string, string>, timeMs: number, occupied: boolean) => {
+      const device = tags.device!;
+      let s = spots.get(device);
+      if (!s) spots.set(device, (s = { device, tenant: tags.tenant!, epci: tags.epci || null, samples: [] }));
+      s.samples.push({ timeMs, occupied });
+    };
+    for (const s of readings?.series ?? []) for (const r of s.rows) if (typeof r.occupied === 'boolean') add(s.tags, r.time as number, r.occupied);
+    for (const s of events?.series ?? []) for (const r of s.rows) add(s.tags, r.time as number, s.tags.event === 'occupied');
+    const points = spotHourPoints([...spots.values()], fromMs, toMs);
+    await this.influx.writePoints(points, { retentionPolicy: 'h1' });
+    return points.length;
   }
 
   /** Writes the daily rollups of [fromMs, toMs) (whole UTC days) from the hourly ones. */
@@ -103,6 +129,7 @@ export class AggregatesService {
     await this.ensurePolicies();
     let written = 0;
     for (const rollup of ROLLUPS) written += await this.into(dailyStatement(rollup, fromMs, toMs));
+    written += await this.into(spotDailyStatement(fromMs, toMs));
     return written;
   }
 

@@ -1,5 +1,6 @@
 export * from './atmo-day';
 export * from './rollups';
+export * from './spot-hours';
 export * from './aggregates.options';
 export * from './aggregates.service';
 export * from './aggregates.scheduler';

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { KpisModule } from '@hv/kpis';
 import { SubscriptionRepository } from '@hv/notifier';
 import { ApiKeyRepository, DeviceAdminRepository } from '@hv/state';
 import { API_OPTIONS, type ApiOptions } from './api.options';
@@ -17,7 +18,7 @@ import { CsvBodyParser } from './http/csv-body.parser';
 import { OpenApiController } from './http/openapi.controller';
 import { OpenApiService } from './http/openapi';
 import { KeysController } from './keys/keys.controller';
-import { ConnectedObjectsRepository } from './kpis/connected-objects.repository';
+import { CdnReportController } from './kpis/cdn-report.controller';
 import { KpisController } from './kpis/kpis.controller';
 import { OpenDataModule } from './opendata/opendata.module';
 import { ProgramCatalogueRepository } from './programs/program-catalogue.repository';
@@ -32,7 +33,7 @@ import { TenantsController } from './tenants/tenants.controller';
  */
 @Module({
   imports: [DiscoveryModule, OpenDataModule],
-  controllers: [OpenApiController, TenantsController, KeysController, DevicesController, AlarmsController, CommandsController, ProgramsController, KpisController, SubscriptionsController],
+  controllers: [OpenApiController, TenantsController, KeysController, DevicesController, AlarmsController, CommandsController, ProgramsController, KpisController, CdnReportController, SubscriptionsController],
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
@@ -46,13 +47,12 @@ import { TenantsController } from './tenants/tenants.controller';
     DeviceSeriesService,
     AlarmQueryRepository,
     ProgramCatalogueRepository,
-    ConnectedObjectsRepository,
     SubscriptionRepository,
   ],
   exports: [OpenApiService],
 })
 export class ApiModule {
   static forRoot(options: ApiOptions): DynamicModule {
-    return { module: ApiModule, providers: [{ provide: API_OPTIONS, useValue: options }] };
+    return { module: ApiModule, imports: [KpisModule.forRoot({ rules: options.rules })], providers: [{ provide: API_OPTIONS, useValue: options }] };
   }
 }

@@ -84,6 +84,15 @@ export const PLATFORM_POINTS = {
     tags: ['tenant', 'epci'],
     fields: ['occupied', 'capacity', 'entries', 'devices', 'readings'],
   },
+  /**
+   * On-street spots per commune: spot-hours occupied and spot-hours with a known state
+   * (a sensor silent for longer than SPOT_STATE_HOLD_MS is not observed), arrivals (a free
+   * spot seen occupied), spots observed in the period. Occupancy = occupied_h / observed_h.
+   */
+  [MEASUREMENTS.spotRollup]: {
+    tags: ['tenant', 'epci'],
+    fields: ['occupied_h', 'observed_h', 'arrivals', 'spots'],
+  },
 } as const satisfies Record<string, { tags: readonly string[]; fields: readonly string[] }>;
 
 /**

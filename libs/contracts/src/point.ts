@@ -37,6 +37,8 @@ export const MEASUREMENTS = {
   heatingRollup: 'heating_commune',
   airRollup: 'air_commune',
   parkingRollup: 'parking_commune',
+  /** On-street spots per commune: occupied and observed spot-hours, arrivals (computed by the aggregation, not by InfluxQL). */
+  spotRollup: 'parking_spot_commune',
 } as const;
 
 /** Static attributes from the registry that are stored as tags (for board filters). */

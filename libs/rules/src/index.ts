@@ -9,5 +9,6 @@ export * from './rule-config';
 export * from './engine/detection';
 export * from './engine/device-rules';
 export { heatingCurveC } from './engine/heating.detectors';
+export { fullOutputW, LUMINAIRE_DEFAULTS } from './engine/lighting.detectors';
 export { enforcedMs } from './engine/parking.detectors';
 export * from './alarms/correlation';

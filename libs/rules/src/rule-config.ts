@@ -83,6 +83,18 @@ export const ruleConfigSchema = z
   });
 
 export type RuleConfig = z.output<typeof ruleConfigSchema>;
+export type EnergyFactors = RuleConfig['factors'];
+export type EnergyCarrier = 'electricity' | 'gas';
+
+/** Energy priced with a tenant's factors: kWh, € and kgCO2e (the findings' savings and the savings KPIs alike). */
+export function priceEnergy(kwh: number, carrier: EnergyCarrier, factors: EnergyFactors): { kwh: number; eur: number; kgco2: number } {
+  const gas = carrier === 'gas';
+  return {
+    kwh,
+    eur: kwh * (gas ? factors.eur_per_kwh_gas : factors.eur_per_kwh_electricity),
+    kgco2: kwh * (gas ? factors.kgco2_per_kwh_gas : factors.kgco2_per_kwh_electricity),
+  };
+}
 export type RuleConfigInput = z.input<typeof ruleConfigSchema>;
 
 export const DEFAULT_RULES: RuleConfig = ruleConfigSchema.parse({});

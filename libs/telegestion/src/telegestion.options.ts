@@ -36,7 +36,7 @@ export function telegestionOptionsFrom(config: HvConfig, mqttUrl: string): Teleg
     clock: config.HV_TELEGESTION_CLOCK,
     tickMs: config.HV_TELEGESTION_TICK_MS,
     gapsReportMs: config.HV_TELEGESTION_GAPS_REPORT_S * 1000,
-    rules: config.HV_RULES_FILE ? readRules(config.HV_RULES_FILE) : new Map(),
+    rules: ruleConfigsFrom(config),
     commands: {
       ratePerS: config.HV_COMMAND_RATE_PER_S,
       ackTimeoutMs: config.HV_COMMAND_ACK_TIMEOUT_S * 1000,
@@ -46,6 +46,15 @@ export function telegestionOptionsFrom(config: HvConfig, mqttUrl: string): Teleg
     reconcile: { afterMs: config.HV_RECONCILE_AFTER_S * 1000, minIntervalMs: config.HV_RECONCILE_MIN_INTERVAL_S * 1000 },
     limits: { maxPayloadBytes: config.HV_MAX_PAYLOAD_BYTES, maxFutureMs: config.HV_INGEST_MAX_FUTURE_S * 1000, maxPastMs: config.HV_INGEST_MAX_PAST_S * 1000 },
   };
+}
+
+/**
+ * The per-tenant rule configuration of HV_RULES_FILE (empty: the defaults everywhere). It
+ * is also where each tenant's money and carbon factors live, so telegestion's findings and
+ * the API's savings KPIs price energy alike: apps read it once and hand the same map to both.
+ */
+export function ruleConfigsFrom(config: Pick<HvConfig, 'HV_RULES_FILE'>): Map<string, RuleConfig> {
+  return config.HV_RULES_FILE ? readRules(config.HV_RULES_FILE) : new Map();
 }
 
 /** HV_RULES_FILE: every problem named (`HV_RULES_FILE: tenant 02408: voltage_out_of_range.low_v: …`). */

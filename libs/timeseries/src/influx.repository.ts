@@ -43,15 +43,24 @@ export class InfluxRepository {
    * Writes a line-protocol body (lines ending in `\n`, timestamps in ms). Resolves on 2xx (204).
    * A 400 "partial write" means the other lines ARE stored: see InfluxRejectedError.partial.
    */
-  async write(body: string): Promise<void> {
-    const answer = await this.http.request({ method: 'POST', path: this.writePath, body, timeoutMs: this.timeoutMs });
+  async write(body: string, retentionPolicy?: string): Promise<void> {
+    const path = retentionPolicy === undefined ? this.writePath : this.writePathTo(retentionPolicy);
+    const answer = await this.http.request({ method: 'POST', path, body, timeoutMs: this.timeoutMs });
     if (answer.status < 200 || answer.status >= 300) throw errorFromAnswer(answer.status, answer.body);
   }
 
-  /** Serialises and writes; InvalidPointError (nothing written) when a point cannot be stored. */
-  async writePoints(points: readonly Point[]): Promise<void> {
+  /**
+   * Serialises and writes; InvalidPointError (nothing written) when a point cannot be stored.
+   * `retentionPolicy` writes into that policy instead of the configured one (the rollups
+   * computed outside InfluxQL, in `h1`).
+   */
+  async writePoints(points: readonly Point[], options: { retentionPolicy?: string } = {}): Promise<void> {
     if (points.length === 0) return;
-    await this.write(serializePoints(points));
+    await this.write(serializePoints(points), options.retentionPolicy);
+  }
+
+  private writePathTo(retentionPolicy: string): string {
+    return `/write?${new URLSearchParams({ db: this.options.database, precision: 'ms', rp: retentionPolicy })}`;
   }
 
   /**

@@ -46,6 +46,11 @@ interface RouteCase {
   check?(body: any, t: TenantFixture): boolean;
 }
 
+/** A past week, for the KPIs over a period. */
+const WEEK = `from=${new Date(Date.now() - 8 * 86_400_000).toISOString()}&to=${new Date(Date.now() - 86_400_000).toISOString()}`;
+/** A KPI asked for one commune answers that commune's figures and nobody else's. */
+const ownGroups = (body: any, t: TenantFixture) => body.groups.length > 0 && body.groups.every((g: { tenant: string }) => g.tenant === t.tenant);
+
 let seq = 0;
 const fresh = (prefix: string) => `${prefix}-${process.pid}-${++seq}`;
 const soon = () => new Date(Date.now() + 3_600_000).toISOString();
@@ -104,6 +109,16 @@ const CASES: Record<string, RouteCase> = {
   },
   'GET /api/v1/opendata/air-quality': { access: 'open', status: 200, tenantBound: false, request: (t) => ({ path: `/api/v1/opendata/air-quality?tenant=${t.tenant}` }), check: (body, t) => body.rows.every((r: { tenant: string }) => r.tenant === t.tenant) },
   'GET /api/v1/opendata/car-parks': { access: 'open', status: 200, tenantBound: false, request: (t) => ({ path: `/api/v1/opendata/car-parks?tenant=${t.tenant}` }), check: (body, t) => body.rows.every((r: { tenant: string }) => r.tenant === t.tenant) },
+  'GET /api/v1/kpis/energy': { access: 'aggregate', status: 200, request: (t) => ({ path: `/api/v1/kpis/energy?tenant=${t.tenant}&${WEEK}` }), check: ownGroups },
+  'GET /api/v1/kpis/air-quality': { access: 'aggregate', status: 200, request: (t) => ({ path: `/api/v1/kpis/air-quality?tenant=${t.tenant}&by=commune&${WEEK}` }), check: ownGroups },
+  'GET /api/v1/kpis/parking': { access: 'aggregate', status: 200, request: (t) => ({ path: `/api/v1/kpis/parking?tenant=${t.tenant}&${WEEK}` }), check: ownGroups },
+  'GET /api/v1/kpis/report': {
+    access: 'aggregate',
+    status: 200,
+    request: (t) => ({ path: `/api/v1/kpis/report?tenant=${t.tenant}&${WEEK}` }),
+    // Asked for one commune, the report has that commune's row alone (never its EPCI's).
+    check: (body, t) => body.rows.length === 1 && body.rows[0].tenant === t.tenant && body.rows[0].level === 'commune',
+  },
   'GET /api/v1/devices': { access: 'tenant', status: 200, request: (t) => ({ path: `/api/v1/devices?tenant=${t.tenant}` }) },
   'POST /api/v1/tenants/{tenant}/devices': {
     access: 'tenant',
@@ -163,6 +178,12 @@ describe('tenant isolation matrix', () => {
 
   beforeAll(async () => {
     p = await startApiPlatform('e2e_api_matrix');
+    // An air station and a parking sensor per tenant, so that every KPI has figures for each.
+    const registry = new DeviceRepository(p.db);
+    for (const t of Object.values(p.tenants)) {
+      await registry.create({ id: `aq-matrix-${t.tenant}`, tenant: t.tenant, type: 'air-station' });
+      await registry.create({ id: `ps-matrix-${t.tenant}`, tenant: t.tenant, type: 'parking-spot' });
+    }
     const doc = await p.call('GET', '/api/v1/openapi.json');
     expect(doc.status).toBe(200);
     operations = Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));

@@ -27,6 +27,22 @@ function lamp(device: string, at: { tenant: string; epci: string }): Point[] {
   return points;
 }
 
+/**
+ * An on-street spot in Laon over 48 h: a heartbeat reading every hour, occupied from 08:00
+ * to 10:00 UTC each day, the arrival an `occupied` event and the departure a reading (a
+ * LoRaWAN sensor reports its changes as readings).
+ */
+function parkingSpot(device: string): Point[] {
+  const points: Point[] = [];
+  for (let t = DAY0 - 4 * HOUR, seq = 0; t < DAY0 + 48 * HOUR; t += HOUR, seq++) {
+    const h = new Date(t).getUTCHours();
+    points.push({ measurement: 'parking_spot', tags: { device, ...LAON }, fields: { seq, occupied: h >= 8 && h < 10 }, timestampMs: t + 30 * 60_000 });
+    if (h === 8) points.push({ measurement: 'device_event', tags: { device, ...LAON, type: 'parking-spot', domain: 'parking', event: 'occupied' }, fields: { seq: 10_000 + seq }, timestampMs: t });
+    if (h === 10) points.push({ measurement: 'parking_spot', tags: { device, ...LAON }, fields: { seq: 20_000 + seq, occupied: false }, timestampMs: t });
+  }
+  return points;
+}
+
 /** An air station reading every 15 minutes over 48 h (Paris days 12 and 13 Jan, fully covered). */
 function station(device: string, at: { tenant: string; epci: string }, pm10: number): Point[] {
   const points: Point[] = [];
@@ -46,7 +62,7 @@ describe('aggregates against the real InfluxDB', () => {
     db = await createTestInfluxDb('aggregates');
     influx = new InfluxRepository({ url: db.url, database: db.db });
     service = new AggregatesService(influx, { url: db.url, database: db.db });
-    await influx.writePoints([...lamp('lc-02408-1', LAON), ...lamp('lc-02408-2', LAON), ...lamp('lc-02722-1', SOISSONS), ...station('aq-02408-1', LAON, 30), ...station('aq-02408-2', LAON, 60), ...station('aq-02722-1', SOISSONS, 15)]);
+    await influx.writePoints([...lamp('lc-02408-1', LAON), ...lamp('lc-02408-2', LAON), ...lamp('lc-02722-1', SOISSONS), ...station('aq-02408-1', LAON, 30), ...station('aq-02408-2', LAON, 60), ...station('aq-02722-1', SOISSONS, 15), ...parkingSpot('ps-02408-1')]);
     await service.run(DAY0, DAY0 + 24 * HOUR);
   });
   afterAll(async () => {
@@ -74,6 +90,16 @@ describe('aggregates against the real InfluxDB', () => {
     expect(day).toMatchObject({ lit_h: 32, readings: 288, devices: 2 });
     expect(day!.energy_wh as number).toBeCloseTo(2 * 16 * 40, 6);
     expect(day!.power_w as number).toBeCloseTo((80 * 16) / 24, 6);
+  });
+
+  it('rolls on-street spots up per commune and hour from their readings and events, then per day', async () => {
+    // 08:00–09:00 UTC: occupied all hour, arrived at 08:00 (the event), one spot.
+    const [hour] = await rows(`SELECT * FROM "h1"."parking_spot_commune" WHERE "tenant" = '02408' AND time = '2026-01-12T08:00:00Z'`);
+    expect(hour).toMatchObject({ occupied_h: 1, observed_h: 1, arrivals: 1, spots: 1 });
+    const [day] = await rows(`SELECT * FROM "d1"."parking_spot_commune" WHERE "tenant" = '02408' AND time = '2026-01-12T00:00:00Z'`);
+    expect(day).toMatchObject({ occupied_h: 2, observed_h: 24, arrivals: 1, spots: 1 });
+    const fields = await rows(`SHOW FIELD KEYS FROM "h1"."parking_spot_commune"`);
+    expect(new Set(fields.map((f) => f.fieldType))).toEqual(new Set(['float']));
   });
 
   it('writes every rollup field as a float, as the contract writes numbers (a count would otherwise be an integer and conflict)', async () => {

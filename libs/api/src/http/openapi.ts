@@ -87,7 +87,7 @@ function buildDocument(routes: RouteDefinition[]): JsonSchema {
           }
         : {}),
       responses: {
-        [status]: { description: 'success', ...(route.response ? { content: { 'application/json': { schema: jsonSchema(route.response) } } } : {}) },
+        [status]: { description: 'success', ...successContent(route) },
         '400': errorResponse('a bad request: every bad field is named in `issues`'),
         ...(secured
           ? { '401': errorResponse('no valid API key'), '403': errorResponse('the key may not use this route, or the tenant is outside its scope') }
@@ -103,7 +103,7 @@ function buildDocument(routes: RouteDefinition[]): JsonSchema {
     info: {
       title: 'Hyperviseur API',
       version: '1',
-      description: 'Registry, alarms, commands and lighting programs of the collectivités, each key scoped to its own tenants.',
+      description: 'Registry, alarms, commands and lighting programs of the collectivités, and the territory\'s indicators (KPIs, the CDN report), each key scoped to its own tenants.',
     },
     servers: [{ url: '/' }],
     security: [{ apiKey: [] }],
@@ -113,6 +113,13 @@ function buildDocument(routes: RouteDefinition[]): JsonSchema {
       schemas: { Error: ERROR_SCHEMA },
     },
   };
+}
+
+/** The success answer's media types: JSON with its schema when documented, and any other the route produces. */
+function successContent(route: RouteDefinition): Record<string, unknown> {
+  const json = route.response ? { schema: jsonSchema(route.response) } : {};
+  if (!route.produces) return route.response ? { content: { 'application/json': json } } : {};
+  return { content: Object.fromEntries(route.produces.map((type) => [type, type === 'application/json' ? json : { schema: { type: 'string' } }])) };
 }
 
 function fieldsOf(schema: z.ZodObject<z.ZodRawShape> | undefined, where: 'path' | 'query'): unknown[] {

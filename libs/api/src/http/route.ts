@@ -43,6 +43,8 @@ export interface RouteDefinition {
   status?: number;
   /** The success answer, documented (not enforced). */
   response?: z.ZodType;
+  /** Media types of the success answer when it is not JSON alone (a report also served as CSV). */
+  produces?: string[];
 }
 
 export const ROUTE_META = Symbol('hv:api-route');

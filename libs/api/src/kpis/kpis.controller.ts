@@ -1,10 +1,28 @@
 import { Controller } from '@nestjs/common';
-import { DOMAINS, tenantIdSchema, type Domain } from '@hv/contracts';
+import { tenantIdSchema } from '@hv/contracts';
+import {
+  airAnswer,
+  AirQualityService,
+  ConnectedObjectsRepository,
+  energyAnswer,
+  EnergyKpiService,
+  foldAir,
+  foldEnergy,
+  foldParking,
+  grouped,
+  isoOf,
+  parkingAnswer,
+  ParkingService,
+  TenantRules,
+  TerritoryLoader,
+  totalsByDomain,
+  type KpiPeriod,
+} from '@hv/kpis';
 import { TenantRepository } from '@hv/state';
 import { z } from 'zod';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { ApiRoute, defineRoute, Input, type RouteInput } from '../http/route';
-import { ConnectedObjectsRepository, type ConnectedObjects } from './connected-objects.repository';
+import { byQuery, checkPeriod, checkReference, periodOf, periodQuery, referenceOf, referenceQuery, tenantsOf } from './kpi-query';
 
 export const connectedObjects = defineRoute({
   method: 'GET',
@@ -15,42 +33,87 @@ export const connectedObjects = defineRoute({
   query: z.object({
     /** Only this tenant's devices (a commune, or an EPCI with its communes). */
     tenant: tenantIdSchema.optional(),
-    by: z.enum(['commune', 'epci', 'departement']).default('commune'),
+    by: byQuery('commune'),
   }),
 });
 
+export const energyKpi = defineRoute({
+  method: 'GET',
+  path: 'kpis/energy',
+  summary:
+    'Energy and savings over a period, per commune, EPCI or département: public lighting against full power from sunset to sunrise, heating against a reference period normalised by degree-days (base 18), and the findings cleared (kWh, €, kgCO2)',
+  tag: 'kpis',
+  access: 'aggregate',
+  query: z.object({ ...periodQuery, by: byQuery('commune'), ...referenceQuery }).superRefine(checkPeriod).superRefine(checkReference),
+});
+
+export const airQualityKpi = defineRoute({
+  method: 'GET',
+  path: 'kpis/air-quality',
+  summary: 'ATMO index of every Paris day of a period ("indisponible" when no station has one) and information/alert threshold exceedances, per EPCI (default), commune or département',
+  tag: 'kpis',
+  access: 'aggregate',
+  query: z.object({ ...periodQuery, by: byQuery('epci') }).superRefine(checkPeriod),
+});
+
+export const parkingKpi = defineRoute({
+  method: 'GET',
+  path: 'kpis/parking',
+  summary: 'Parking congestion over a period: occupancy, rotation, mean stay, overstays and saturated hours, on-street and off-street, per commune, EPCI or département',
+  tag: 'kpis',
+  access: 'aggregate',
+  query: z.object({ ...periodQuery, by: byQuery('commune') }).superRefine(checkPeriod),
+});
+
+const periodAnswer = (p: KpiPeriod) => ({ from: isoOf(p.fromMs), to: isoOf(p.toMs) });
+
+/** The KPIs: counts and sums per commune, EPCI or département, never a device (access `aggregate`). */
 @Controller()
 export class KpisController {
   constructor(
     private readonly objects: ConnectedObjectsRepository,
+    private readonly energy: EnergyKpiService,
+    private readonly air: AirQualityService,
+    private readonly parking: ParkingService,
+    private readonly rules: TenantRules,
+    private readonly territories: TerritoryLoader,
     private readonly tenants: TenantRepository,
   ) {}
 
   @ApiRoute(connectedObjects)
   async connected(@Input() input: RouteInput<typeof connectedObjects>, @CurrentCaller() caller: Caller) {
     const { tenant, by } = input.query;
-    // An EPCI asked for by id stands for itself and its communes.
-    const tenants = tenant === undefined ? caller.scope.tenants() : (caller.scope.requireTenant(tenant), await this.subtree(caller, tenant));
+    const tenants = await tenantsOf(caller, tenant, this.tenants, await this.territories.load());
     const groups = await this.objects.count(tenants, by);
-    return { asOf: new Date().toISOString(), by, groups, totals: totals(groups) };
+    return { asOf: new Date().toISOString(), by, groups, totals: totalsByDomain(groups) };
   }
 
-  private async subtree(caller: Caller, tenant: string): Promise<string[]> {
-    const ids = await this.tenants.visibleTenants(tenant);
-    return ids.filter((id) => caller.scope.includes(id));
+  @ApiRoute(energyKpi)
+  async energyOf(@Input() input: RouteInput<typeof energyKpi>, @CurrentCaller() caller: Caller) {
+    const period = periodOf(input.query);
+    const reference = referenceOf(input.query, period);
+    const territory = await this.territories.load();
+    const tenants = await tenantsOf(caller, input.query.tenant, this.tenants, territory);
+    const perTenant = await this.energy.perTenant(tenants, period, reference, territory);
+    const answer = grouped(perTenant, territory, input.query.by, foldEnergy, (f, n) => energyAnswer(f, reference, n));
+    return { period: periodAnswer(period), reference: periodAnswer(reference), by: input.query.by, ...answer };
   }
-}
 
-function totals(groups: ConnectedObjects[]): Array<Omit<ConnectedObjects, 'tenant'>> {
-  const out = new Map<Domain, Omit<ConnectedObjects, 'tenant'>>();
-  for (const g of groups) {
-    const t = out.get(g.domain) ?? { domain: g.domain, registered: 0, ok: 0, faulty: 0, offline: 0, retired: 0 };
-    t.registered += g.registered;
-    t.ok += g.ok;
-    t.faulty += g.faulty;
-    t.offline += g.offline;
-    t.retired += g.retired;
-    out.set(g.domain, t);
+  @ApiRoute(airQualityKpi)
+  async airOf(@Input() input: RouteInput<typeof airQualityKpi>, @CurrentCaller() caller: Caller) {
+    const period = periodOf(input.query);
+    const territory = await this.territories.load();
+    const tenants = await tenantsOf(caller, input.query.tenant, this.tenants, territory);
+    const answer = grouped(await this.air.perTenant(tenants, period), territory, input.query.by, foldAir, (f) => airAnswer(f, period));
+    return { period: periodAnswer(period), by: input.query.by, ...answer };
   }
-  return DOMAINS.filter((d) => out.has(d)).map((d) => out.get(d)!);
+
+  @ApiRoute(parkingKpi)
+  async parkingOf(@Input() input: RouteInput<typeof parkingKpi>, @CurrentCaller() caller: Caller) {
+    const period = periodOf(input.query);
+    const territory = await this.territories.load();
+    const tenants = await tenantsOf(caller, input.query.tenant, this.tenants, territory);
+    const answer = grouped(await this.parking.perTenant(tenants, period, territory, this.rules), territory, input.query.by, foldParking, parkingAnswer);
+    return { period: periodAnswer(period), by: input.query.by, ...answer };
+  }
 }

@@ -1,7 +1,7 @@
 import { DEVICE_TYPES, type DeviceType } from '@hv/contracts';
 import { ALARM_TYPES, alarmTypeOfCode, CROSS_DOMAIN_TYPES, SEVERITIES, type AlarmType, type Severity } from '../alarms/alarm-types';
 import { debounce, initialCondition, type ConditionState } from '../alarms/debounce';
-import type { RuleConfig } from '../rule-config';
+import { priceEnergy, type RuleConfig } from '../rule-config';
 import { airStationDetectors, co2SensorDetectors } from './air.detectors';
 import type { Detection, Detector, DetectorContext, Memory, RuleDevice } from './detection';
 import { boilerRoomDetectors } from './heating.detectors';
@@ -236,13 +236,8 @@ export class DeviceRules {
   private savings(s: TypeState): Savings | undefined {
     if (s.meterStart === undefined || s.meterLast === undefined) return undefined;
     const kwh = Math.max(0, s.meterLast - s.meterStart) * (s.wasteShare ?? 1);
-    const f = this.config.factors;
-    const gas = s.carrier === 'gas';
-    return {
-      kwh: round3(kwh),
-      eur: round3(kwh * (gas ? f.eur_per_kwh_gas : f.eur_per_kwh_electricity)),
-      kgco2: round3(kwh * (gas ? f.kgco2_per_kwh_gas : f.kgco2_per_kwh_electricity)),
-    };
+    const priced = priceEnergy(kwh, s.carrier ?? 'electricity', this.config.factors);
+    return { kwh: round3(priced.kwh), eur: round3(priced.eur), kgco2: round3(priced.kgco2) };
   }
 
   private typeState(type: AlarmType): TypeState {

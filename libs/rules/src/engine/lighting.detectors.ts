@@ -9,6 +9,20 @@ const SUNSET_ALTITUDE_DEG = -0.833;
 const MIN_JUDGED_LEVEL_PCT = 10;
 
 /**
+ * What a luminaire is assumed to be when its registry entry does not say: a 60 W lamp
+ * (rated_power_w), with driver losses of ≈ 6 % for LED and ballast losses of ≈ 12 % for
+ * high-pressure sodium (`technology: hps`; DOMAIN.md: +10–15 %) unless `loss_factor` is given.
+ */
+export const LUMINAIRE_DEFAULTS = { ratedPowerW: 60, lossFactor: { led: 1.06, hps: 1.12 } } as const;
+
+/** The power a luminaire draws at full output, W: rated power × driver or ballast losses. */
+export function fullOutputW(attributes: Record<string, unknown>): number {
+  const n = (key: string, fallback: number) => (typeof attributes[key] === 'number' && Number.isFinite(attributes[key]) ? (attributes[key] as number) : fallback);
+  const loss = attributes.technology === 'hps' ? LUMINAIRE_DEFAULTS.lossFactor.hps : LUMINAIRE_DEFAULTS.lossFactor.led;
+  return n('rated_power_w', LUMINAIRE_DEFAULTS.ratedPowerW) * n('loss_factor', loss);
+}
+
+/**
  * Luminaire controller: lamp failure and power drift against the power expected for the
  * reported level (rated power × level × driver losses), day burner against the sun,
  * lit outside its program, cycling from the switch-on counter, supply voltage and
@@ -19,9 +33,7 @@ export const lightingControllerDetectors: Detector = (body, ts, { device, config
   const on = body.on === true;
   const level = num(body, 'level_pct') ?? 0;
   const power = num(body, 'power_w') ?? 0;
-  // Driver or ballast losses: LED ≈ 6 %, sodium ≈ 10–15 % (DOMAIN.md).
-  const lossFactor = attr(device, 'loss_factor', device.attributes.technology === 'hps' ? 1.12 : 1.06);
-  const expectedW = (attr(device, 'rated_power_w', 60) * lossFactor * level) / 100;
+  const expectedW = (fullOutputW(device.attributes) * level) / 100;
   const lit = on && level > 0;
 
   const voltage = num(body, 'voltage_v');

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Domain } from '@hv/contracts';
+import { DOMAINS, type Domain } from '@hv/contracts';
 import { Database } from '@hv/state';
-
-export type KpiGrouping = 'commune' | 'epci' | 'departement';
+import type { KpiGrouping } from './territory';
 
 /** One group's connected objects of one domain, by state. `registered` = ok + faulty + offline. */
 export interface ConnectedObjects {
@@ -28,6 +27,7 @@ export interface ConnectedObjects {
 export class ConnectedObjectsRepository {
   constructor(private readonly db: Database) {}
 
+  /** Cost: one scan of the tenants' devices and of the open alarms (PostgreSQL). */
   async count(tenants: readonly string[] | null, by: KpiGrouping): Promise<ConnectedObjects[]> {
     const { rows } = await this.db.query<ConnectedObjects>(
       `WITH d AS (
@@ -55,5 +55,19 @@ export class ConnectedObjectsRepository {
     );
     return rows;
   }
+}
 
+/** Connected objects summed per domain (the `tenant` of the parts is dropped). */
+export function totalsByDomain(groups: readonly ConnectedObjects[]): Array<Omit<ConnectedObjects, 'tenant'>> {
+  const out = new Map<Domain, Omit<ConnectedObjects, 'tenant'>>();
+  for (const g of groups) {
+    const t = out.get(g.domain) ?? { domain: g.domain, registered: 0, ok: 0, faulty: 0, offline: 0, retired: 0 };
+    t.registered += g.registered;
+    t.ok += g.ok;
+    t.faulty += g.faulty;
+    t.offline += g.offline;
+    t.retired += g.retired;
+    out.set(g.domain, t);
+  }
+  return DOMAINS.filter((d) => out.has(d)).map((d) => out.get(d)!);
 }
