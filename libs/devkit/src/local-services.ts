@@ -206,14 +206,22 @@ export function isRunning(name: ServiceName, env: ServiceEnv): Promise<boolean> 
 
 /**
  * Starts those of `names` that are not running and returns them, so that the caller stops
- * only what it started (`stopServices`), and leaves alone what someone else keeps up.
+ * only what it started (`stopServices`), and leaves alone what someone else keeps up. When
+ * one fails to start, those it started before are stopped before it throws: the caller never
+ * learns their names, so nobody else would (seen: a bench whose PostgreSQL port was taken
+ * left its freshly started InfluxDB running).
  */
 export async function ensureServices(names: ServiceName[], env: ServiceEnv): Promise<ServiceName[]> {
   const started: ServiceName[] = [];
-  for (const name of names) {
-    if (await isRunning(name, env)) continue;
-    await services('start', name, env);
-    started.push(name);
+  try {
+    for (const name of names) {
+      if (await isRunning(name, env)) continue;
+      await services('start', name, env);
+      started.push(name);
+    }
+  } catch (error) {
+    await stopServices(started, env).catch(() => undefined);
+    throw error;
   }
   return started;
 }
