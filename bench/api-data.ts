@@ -1,12 +1,13 @@
 /**
  * The API bench's data: raw telemetry of chosen devices written as ingest writes it (the
  * simulators' stream turned into points, without MQTT), the per-commune rollups and ATMO
- * points written directly (bench/rollup-data.ts), and alarms in PostgreSQL.
+ * points written directly (bench/rollup-data.ts), and alarms and API keys in PostgreSQL.
  */
 import { DEVICE_TYPES, geohashOf, toPoint, type DeviceType, type Point } from '@hv/contracts';
 import { messages, type Fleet, type SimDevice } from '@hv/simulators';
-import type { Database } from '@hv/state';
+import { ApiKeyRepository, type Database } from '@hv/state';
 import { InfluxRepository } from '@hv/timeseries';
+import type { BenchKeys } from './api-routes';
 import { communesOf, writeAtmo, writeRollups } from './rollup-data';
 
 const HOUR = 3_600_000;
@@ -152,4 +153,36 @@ export async function seedAlarms(db: Database, fromMs: number, toMs: number): Pr
     counts[a.open ? 'open' : 'cleared'] += rowCount ?? 0;
   }
   return counts;
+}
+
+/**
+ * An operator key, a CDN key, keys of the 3 EPCI and the 5 communes with the most sampled
+ * devices (the main towns), issued as `npm run api-key` and `POST /keys` issue them.
+ */
+export async function issueKeys(db: Database, sample: readonly SimDevice[]): Promise<BenchKeys> {
+  const repo = new ApiKeyRepository(db);
+  const issue = async (role: 'operator' | 'cdn' | 'epci' | 'commune', tenant: string | null = null) => (await repo.create({ name: `bench ${role} ${tenant ?? ''}`.trim(), role, tenant, createdBy: 'bench' })).key;
+  const top = (ids: Array<string | null>, n: number) => {
+    const counts = new Map<string, number>();
+    for (const id of ids) if (id) counts.set(id, (counts.get(id) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, n).map(([id]) => id);
+  };
+  const epci = await Promise.all(top(sample.map((d) => d.epci), 3).map(async (tenant) => ({ tenant, key: await issue('epci', tenant) })));
+  const commune = await Promise.all(top(sample.map((d) => d.tenant), 5).map(async (tenant) => ({ tenant, key: await issue('commune', tenant) })));
+  return { operator: await issue('operator'), cdn: await issue('cdn'), epci, commune };
+}
+
+/** The key a device's requests present: its commune's when the run has one, else its EPCI's, else the operator's. */
+export function keyChooser(keys: BenchKeys): (d: SimDevice) => string {
+  const commune = new Map(keys.commune.map((k) => [k.tenant, k.key]));
+  const epci = new Map(keys.epci.map((k) => [k.tenant, k.key]));
+  return (d) => commune.get(d.tenant) ?? (d.epci ? epci.get(d.epci) : undefined) ?? keys.operator;
+}
+
+/** `n` devices at an even stride through the list (the fleet's order: by commune). */
+export function pick(devices: readonly SimDevice[], n: number): SimDevice[] {
+  const stride = Math.max(1, devices.length / n);
+  const out: SimDevice[] = [];
+  for (let i = 0; i < devices.length && out.length < n; i += stride) out.push(devices[Math.floor(i)]!);
+  return out;
 }
