@@ -36,8 +36,9 @@ export function sampleDevices(fleet: Fleet, n: number): SimDevice[] {
 
 /**
  * Each device's telemetry over [fromMs, toMs) at its type's expected interval (a luminaire
- * every 10 minutes, a boiler room every 5), as ingest stores it. One simulator stream per
- * interval; the next batch is generated while the previous one is written.
+ * every 10 minutes, a boiler room every 5), at least one reading each, as ingest stores it.
+ * One simulator stream per interval; the next batch is generated while the previous one is
+ * written.
  */
 export async function writeTelemetry(influx: InfluxRepository, devices: readonly SimDevice[], seed: string, fromMs: number, toMs: number): Promise<number> {
   const byInterval = new Map<number, SimDevice[]>();
@@ -57,7 +58,8 @@ export async function writeTelemetry(influx: InfluxRepository, devices: readonly
   };
   for (const [intervalS, group] of byInterval) {
     const geohashes = new Map(group.map((d) => [d.id, geohashOf(d.attributes)]));
-    const stepMs = (intervalS * 1000) / group.length;
+    // A range shorter than the interval still gives each device one reading.
+    const stepMs = Math.min(intervalS * 1000, toMs - fromMs) / group.length;
     const count = Math.floor((toMs - fromMs) / stepMs);
     for (const m of messages({ seed, devices: [...group] }, { seed, count, startMs: fromMs, stepMs, channels: ['telemetry'] })) {
       const d = m.device;
