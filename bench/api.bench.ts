@@ -104,22 +104,11 @@ export async function benchApi(argv: string[]): Promise<Record<string, unknown>>
     const keys = await issueKeys(db, sample);
     log(`registry: ${fleet.devices.length} devices in ${provisionS.toFixed(1)} s (no credentials); ${alarms.open} open and ${alarms.cleared} cleared alarms; keys: operator, cdn, ${keys.epci.length} EPCI, ${keys.commune.length} communes`);
 
-    t0 = Date.now();
     const influx = new InfluxRepository({ url: ENV.influxUrl, database: DB, timeoutMs: 300_000 });
     await influxQuery(ENV.influxUrl, `DROP DATABASE ${influxIdent(DB)}`);
     await influx.createDatabase();
     await new AggregatesService(influx, { url: ENV.influxUrl, database: DB }).ensurePolicies();
-    const samplePoints = await writeTelemetry(influx, sample, SEED, dataTo - days * DAY, dataTo);
-    log(`raw: ${samplePoints} points of the ${sample.length} sampled devices over ${days} days (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-    const inSample = new Set(sample.map((d) => d.id));
-    const others = fleet.devices.filter((d) => !inSample.has(d.id));
-    const fleetPoints = await writeTelemetry(influx, others, SEED, dataTo - fleetMinutes * MINUTE, dataTo);
-    log(`raw: ${fleetPoints} points of the ${others.length} other devices over the last ${fleetMinutes} min (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-    const rollups = await writeRollupData(ENV.influxUrl, DB, fleet, kpiTo - days * DAY, kpiTo);
-    influx.close();
-    const dataS = (Date.now() - t0) / 1000;
-    log(`rollups: ${rollups.h1} h1, ${rollups.d1} d1, ${rollups.atmo} ATMO points; InfluxDB data written in ${dataS.toFixed(1)} s`);
-
+    // The API first, so that a kpis/ path without a query in the table stops the run before the data is written.
     const port = API_PORT + localPortOffset();
     api = startNodeApp('apps/api/src/main.js', { HV_PG_URL: pgUrl, HV_INFLUX_URL: ENV.influxUrl, HV_INFLUX_DB: DB, HV_HTTP_PORT: String(port), HV_LOG_LEVEL: 'log' }, 'api');
     await api.waitFor(/api up/);
@@ -129,10 +118,22 @@ export async function benchApi(argv: string[]): Promise<Record<string, unknown>>
     const notServed = Object.keys(KPI_QUERIES).filter((p) => !served.includes(p));
     log(`kpis/ paths served: ${served.join(', ')}${notServed.length ? `; in the table but not served by this build: ${notServed.join(', ')}` : ''}`);
 
+    const inSample = new Set(sample.map((d) => d.id));
+    const others = fleet.devices.filter((d) => !inSample.has(d.id));
     const stateDevices = pick(others, STATE_DEVICES);
     const keyFor = keyChooser(keys);
     const groups = [...deviceGroups(sample, stateDevices, period, keyFor), ...kpiGroups(served, period, keys)];
     for (const g of groups) if (!document.paths?.[g.route]) throw new Error(`the served OpenAPI document has no ${g.route}`);
+
+    t0 = Date.now();
+    const samplePoints = await writeTelemetry(influx, sample, SEED, dataTo - days * DAY, dataTo);
+    log(`raw: ${samplePoints} points of the ${sample.length} sampled devices over ${days} days (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    const fleetPoints = await writeTelemetry(influx, others, SEED, dataTo - fleetMinutes * MINUTE, dataTo);
+    log(`raw: ${fleetPoints} points of the ${others.length} other devices over the last ${fleetMinutes} min (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    const rollups = await writeRollupData(ENV.influxUrl, DB, fleet, kpiTo - days * DAY, kpiTo);
+    influx.close();
+    const dataS = (Date.now() - t0) / 1000;
+    log(`rollups: ${rollups.h1} h1, ${rollups.d1} d1, ${rollups.atmo} ATMO points; InfluxDB data written in ${dataS.toFixed(1)} s`);
 
     const pids = servicePidFiles(ENV.runDir);
     const watched: WatchedProcess[] = [
