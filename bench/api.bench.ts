@@ -237,7 +237,7 @@ interface Measured {
   max_ms: number;
   rps: number;
   load_1m: number;
-  /** CPU each process spent per measured request (warm-up included in the CPU, not in the count: a slight overestimate). */
+  /** CPU each process spent per measured request: the warm-up's counted in, not its requests (over); a backend closed meanwhile left out (under). */
   cpu_ms_per_request: Record<string, number>;
   /** A route over the target, asked one request at a time (`--solo-seconds`). */
   alone?: { p50_ms: number; p99_ms: number; requests: number };

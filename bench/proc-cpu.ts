@@ -39,24 +39,25 @@ export function pidFromFile(path: string): number | undefined {
 }
 
 /**
- * CPU seconds used so far by `pid` and, with `children`, by its direct children (PostgreSQL's
- * backends are the postmaster's children; a backend that exited takes its time with it, so
- * the pool's long-lived connections are what this counts).
+ * CPU seconds used so far by `pid` and, with `children`, by each of its direct children
+ * (PostgreSQL's backends are the postmaster's children), per PID.
  */
-export function cpuSeconds(pid: number | undefined, children = false): number {
-  if (pid === undefined) return 0;
-  let total = readStat(pid)?.cpuS ?? 0;
-  if (!children) return total;
+function cpuByPid(pid: number | undefined, children: boolean): Map<number, number> {
+  const out = new Map<number, number>();
+  if (pid === undefined) return out;
+  const own = readStat(pid);
+  if (own) out.set(pid, own.cpuS);
+  if (!children) return out;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(Number(entry));
-    if (stat?.ppid === pid) total += stat.cpuS;
+    if (stat?.ppid === pid) out.set(Number(entry), stat.cpuS);
   }
-  return total;
+  return out;
 }
 
-/** The named processes' CPU seconds at one instant, to subtract from a later reading. */
-export type CpuReading = Record<string, number>;
+/** The named processes' CPU seconds per PID at one instant, to compare with a later reading. */
+export type CpuReading = Record<string, Map<number, number>>;
 
 export interface WatchedProcess {
   name: string;
@@ -65,11 +66,23 @@ export interface WatchedProcess {
 }
 
 export function readCpu(processes: readonly WatchedProcess[]): CpuReading {
-  return Object.fromEntries(processes.map((p) => [p.name, cpuSeconds(p.pid, p.children)]));
+  return Object.fromEntries(processes.map((p) => [p.name, cpuByPid(p.pid, p.children ?? false)]));
 }
 
-export function cpuSince(before: CpuReading, after: CpuReading): CpuReading {
-  return Object.fromEntries(Object.keys(after).map((k) => [k, after[k]! - (before[k] ?? 0)]));
+/**
+ * CPU seconds each named process spent between two readings: the growth of every PID seen
+ * in both, plus the whole time of those that started meanwhile. A PID gone by the second
+ * reading (a pooled connection closed when idle) is left out: its share is lost, so the
+ * figure is a lower bound, never a negative one.
+ */
+export function cpuSince(before: CpuReading, after: CpuReading): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, pids] of Object.entries(after)) {
+    let total = 0;
+    for (const [pid, cpuS] of pids) total += cpuS - (before[name]?.get(pid) ?? 0);
+    out[name] = total;
+  }
+  return out;
 }
 
 /** Where the run dir keeps each service's PID file (infra/services.sh's pid_file). */
