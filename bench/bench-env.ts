@@ -17,6 +17,17 @@ export async function freshPgDatabase(name: string): Promise<string> {
   return `postgres://postgres@127.0.0.1:${BENCH_ENV.pgPort}/${name}`;
 }
 
+/** Drops a database of the bench server (at the end of a run, so that a whole fleet's registry does not stay on disk). */
+export async function dropPgDatabase(name: string): Promise<void> {
+  const admin = new Client({ connectionString: `postgres://postgres@127.0.0.1:${BENCH_ENV.pgPort}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
 /** The p-quantile (0–1) of ascending values, nearest rank below; NaN when there are none. */
 export function percentile(sorted: readonly number[], p: number): number {
   if (!sorted.length) return NaN;

@@ -8,9 +8,10 @@
  *   ingest would write it (same points, tags and geohash), without MQTT;
  * - its rollups and ATMO index, computed by the real aggregation (`AggregatesService`), timed;
  * - before it, a year of daily rollup points per commune and `--hourly-days` (default 7)
- *   of hourly ones, written directly: a year of raw data for the whole fleet (≈ 5 billion
- *   points) cannot be generated here. Their values follow the season (night length,
- *   outdoor temperature) per commune, scaled by each commune's devices in the fleet.
+ *   of hourly ones, written directly (bench/rollup-data.ts): a year of raw data for the
+ *   whole fleet (≈ 5 billion points) cannot be generated here. Their values follow the
+ *   season (night length, outdoor temperature) per commune, scaled by each commune's
+ *   devices in the fleet.
  *
  * Then every query of the trends board with `$rp` = d1 over the year and "All" communes
  * (797 values, as Grafana substitutes them), `--repeat` times after one warm-up pass; the
@@ -20,14 +21,15 @@
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { AggregatesService, ROLLUPS } from '@hv/aggregates';
-import { DEVICE_TYPES, geohashOf, MEASUREMENTS, toPoint, type DeviceType, type Point } from '@hv/contracts';
+import { AggregatesService } from '@hv/aggregates';
+import { geohashOf, toPoint, type Point } from '@hv/contracts';
 import { ensureServices, influxIdent, influxQuery, stopServices } from '@hv/devkit';
 import { aisneFleet, messages, type Fleet } from '@hv/simulators';
 import { InfluxRepository } from '@hv/timeseries';
 import { resolveVariables, runBoard, type ExecutedQuery } from '../dashboards/src/board-runner';
 import { generateBoards } from '../dashboards/src/generate';
 import { BENCH_ENV, percentile } from './bench-env';
+import { communesOf, writeAtmo, writeRollups } from './rollup-data';
 
 const SEED = 'bench-boards';
 const ENV = BENCH_ENV;
@@ -130,25 +132,6 @@ export async function benchBoards(argv: string[]): Promise<Record<string, unknow
   }
 }
 
-interface Commune {
-  tenant: string;
-  epci: string | null;
-  count: Partial<Record<DeviceType, number>>;
-  /** Spots of its car parks. */
-  capacity: number;
-}
-
-function communesOf(fleet: Fleet): Commune[] {
-  const byTenant = new Map<string, Commune>();
-  for (const d of fleet.devices) {
-    let c = byTenant.get(d.tenant);
-    if (!c) byTenant.set(d.tenant, (c = { tenant: d.tenant, epci: d.epci, count: {}, capacity: 0 }));
-    c.count[d.type] = (c.count[d.type] ?? 0) + 1;
-    if (d.type === 'car-park') c.capacity += Number(d.attributes.capacity ?? 200);
-  }
-  return [...byTenant.values()];
-}
-
 /** The fleet's telemetry over [fromMs, toMs), each device about every 10 minutes, written as ingest writes it. */
 async function writeRaw(influx: InfluxRepository, fleet: Fleet, fromMs: number, toMs: number): Promise<number> {
   const stepMs = 600_000 / fleet.devices.length;
@@ -167,75 +150,6 @@ async function writeRaw(influx: InfluxRepository, fleet: Fleet, fromMs: number, 
   }
   await influx.writePoints(batch);
   return written + batch.length;
-}
-
-/** A deterministic wobble in [-1, 1] per commune and period. */
-function wobble(tenant: string, t: number): number {
-  let h = 2166136261;
-  for (const c of `${tenant}:${t}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
-  return ((h >>> 0) / 4294967295) * 2 - 1;
-}
-
-/** Rollup points per commune and period over [fromMs, toMs), following the season (see the file's comment). */
-async function writeRollups(into: InfluxRepository, communes: readonly Commune[], rp: 'h1' | 'd1', fromMs: number, toMs: number, periodMs: number): Promise<number> {
-  const hours = periodMs / HOUR;
-  const rollupOf = (source: DeviceType) => ROLLUPS.find((r) => r.source === source)!.measurement;
-  const readingsPerHour = (type: DeviceType) => 3_600 / DEVICE_TYPES[type].expectedIntervalS;
-  let batch: Point[] = [];
-  let written = 0;
-  const flush = async () => {
-    await into.writePoints(batch);
-    written += batch.length;
-    batch = [];
-  };
-  for (let t = fromMs; t < toMs; t += periodMs) {
-    const doy = (t / DAY) % 365.25;
-    const night = 12 + 4.2 * Math.cos((2 * Math.PI * (doy + 10)) / 365.25); // h of dark a day at 49.5° N
-    const outdoor = 11 - 8 * Math.cos((2 * Math.PI * (doy - 15)) / 365.25);
-    const hourOfDay = new Date(t).getUTCHours();
-    const litShare = rp === 'd1' ? night / 24 : hourOfDay >= 17 || hourOfDay < 7 ? 1 : 0;
-    for (const c of communes) {
-      const w = wobble(c.tenant, t);
-      const tags = { tenant: c.tenant, ...(c.epci ? { epci: c.epci } : {}) };
-      const lamps = c.count['lighting-controller'] ?? 0;
-      if (lamps) {
-        const level = 65 + 10 * w;
-        const power = lamps * 45 * (level / 100) * litShare;
-        batch.push({ measurement: rollupOf('lighting-controller'), tags, timestampMs: t, fields: { level_pct: level * litShare, power_w: power, energy_wh: power * hours, lit_h: lamps * litShare * hours, devices: lamps, readings: lamps * readingsPerHour('lighting-controller') * hours } });
-      }
-      const boilers = c.count['boiler-room'] ?? 0;
-      if (boilers) {
-        const dju = Math.max(0, 18 - outdoor);
-        batch.push({ measurement: rollupOf('boiler-room'), tags, timestampMs: t, fields: { flow_c: 55 - 1.5 * (outdoor - 10), room_c: 19.4 + 0.8 * w, outdoor_min_c: outdoor - 4 + w, outdoor_max_c: outdoor + 4 + w, gas_kwh: (boilers * dju * 30 * hours) / 24, burner_h: (boilers * Math.min(20, dju * 1.2) * hours) / 24, devices: boilers, readings: boilers * readingsPerHour('boiler-room') * hours } });
-      }
-      const stations = c.count['air-station'] ?? 0;
-      if (stations) {
-        const cold = Math.max(0, Math.min(1, (8 - outdoor) / 15));
-        batch.push({ measurement: rollupOf('air-station'), tags, timestampMs: t, fields: { pm25_ugm3: (12 + 8 * cold) * 0.6, pm10_ugm3: 14 + 10 * cold + 4 * w, no2_ugm3: 22 + 8 * w, o3_ugm3: 45 + 25 * (1 - cold), so2_ugm3: 2, devices: stations, readings: stations * readingsPerHour('air-station') * hours } });
-      }
-      const parks = c.count['car-park'] ?? 0;
-      if (parks) {
-        batch.push({ measurement: rollupOf('car-park'), tags, timestampMs: t, fields: { occupied: c.capacity * (0.55 + 0.2 * w), capacity: c.capacity, entries: (c.capacity * 3 * hours) / 24, devices: parks, readings: parks * readingsPerHour('car-park') * hours } });
-      }
-      if (batch.length >= BATCH) await flush();
-    }
-  }
-  if (batch.length) await flush();
-  return written;
-}
-
-/** A year of ATMO points per station and per EPCI (a winter-heavy particle season). */
-async function writeAtmo(influx: InfluxRepository, fleet: Fleet, fromMs: number, toMs: number): Promise<number> {
-  const stations = fleet.devices.filter((d) => d.type === 'air-station');
-  const epcis = [...new Set(stations.map((s) => s.epci).filter((e): e is string => e !== null))];
-  const points: Point[] = [];
-  for (let t = fromMs; t < toMs; t += DAY) {
-    const winter = 0.5 + 0.5 * Math.cos((2 * Math.PI * ((t / DAY) % 365.25)) / 365.25);
-    for (const s of stations) points.push({ measurement: MEASUREMENTS.atmo, tags: { scope: 'station', tenant: s.tenant, device: s.id, ...(s.epci ? { epci: s.epci } : {}) }, timestampMs: t, fields: { available: 1, index: Math.max(1, Math.min(6, Math.round(2 + 2 * winter + wobble(s.id, t)))), responsible: 'pm10' } });
-    for (const e of epcis) points.push({ measurement: MEASUREMENTS.atmo, tags: { scope: 'epci', epci: e }, timestampMs: t, fields: { available: 1, index: Math.max(1, Math.min(6, Math.round(3 + 2 * winter))), stations: 1 } });
-  }
-  for (let i = 0; i < points.length; i += BATCH) await influx.writePoints(points.slice(i, i + BATCH));
-  return points.length;
 }
 
 /** The raw boards' panels for the figures the trends board shows, as one board to run. */

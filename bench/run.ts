@@ -2,12 +2,14 @@
  * `npm run bench -- NAME [options]`: runs one benchmark, prints its progress, and ends with
  * one JSON line holding its figures, the machine and the baseline measured in the same run.
  */
+import { benchApi } from './api.bench';
 import { benchBoards } from './boards.bench';
 import { benchIngest } from './ingest.bench';
 import { benchSim } from './sim.bench';
 import { benchTelegestion } from './telegestion.bench';
 
 const BENCHES: Record<string, (argv: string[]) => Promise<Record<string, unknown>>> = {
+  api: benchApi,
   boards: benchBoards,
   ingest: benchIngest,
   sim: benchSim,

@@ -22,6 +22,14 @@ export interface ConnectedObjects {
  * The CDN's first indicator, "nombre d'objets connectés", from PostgreSQL alone: the
  * registry and the open alarms telegestion keeps (communication loss decides offline).
  * Each device is in exactly one state, so the states add up to the registered count.
+ *
+ * Counted per commune and domain first (≈ 2,000 rows for the Aisne's 95,000 devices), then
+ * grouped: grouping the devices themselves by an expression of their tenant's parent made
+ * PostgreSQL sort all 95,000 rows, 110 ms for `by=epci` against 42 ms this way (the api
+ * bench's registry, execution time, median of 15; ≈ 31 ms with the index of migration 008,
+ * which PostgreSQL reads instead of the table). Two statements, with and without the tenant
+ * filter, so that the plan does not depend on how the statement is prepared: a generic plan
+ * of `$1 IS NULL OR tenant_id = ANY($1)` expected 693 devices of 95,580.
  */
 @Injectable()
 export class ConnectedObjectsRepository {
@@ -29,30 +37,7 @@ export class ConnectedObjectsRepository {
 
   /** Cost: one scan of the tenants' devices and of the open alarms (PostgreSQL). */
   async count(tenants: readonly string[] | null, by: KpiGrouping): Promise<ConnectedObjects[]> {
-    const { rows } = await this.db.query<ConnectedObjects>(
-      `WITH d AS (
-         SELECT d.id, d.domain, d.retired_at,
-           CASE $2::text
-             WHEN 'commune' THEN d.tenant_id
-             WHEN 'epci' THEN CASE WHEN p.kind = 'epci' THEN p.id ELSE d.tenant_id END
-             ELSE COALESCE(t.departement, t.id)
-           END AS grp
-         FROM devices d JOIN tenants t ON t.id = d.tenant_id LEFT JOIN tenants p ON p.id = t.parent_id
-         WHERE $1::text[] IS NULL OR d.tenant_id = ANY($1::text[])
-       ), a AS (
-         SELECT device_id, bool_or(type = 'communication_loss') AS offline, bool_or(kind = 'fault' AND type <> 'communication_loss') AS faulty
-         FROM alarms WHERE state <> 'cleared' GROUP BY device_id
-       )
-       SELECT grp AS tenant, domain,
-         count(*) FILTER (WHERE retired_at IS NULL)::int AS registered,
-         count(*) FILTER (WHERE retired_at IS NULL AND NOT COALESCE(a.offline, false) AND NOT COALESCE(a.faulty, false))::int AS ok,
-         count(*) FILTER (WHERE retired_at IS NULL AND NOT COALESCE(a.offline, false) AND COALESCE(a.faulty, false))::int AS faulty,
-         count(*) FILTER (WHERE retired_at IS NULL AND COALESCE(a.offline, false))::int AS offline,
-         count(*) FILTER (WHERE retired_at IS NOT NULL)::int AS retired
-       FROM d LEFT JOIN a ON a.device_id = d.id
-       GROUP BY grp, domain ORDER BY grp, domain`,
-      [tenants, by],
-    );
+    const { rows } = tenants === null ? await this.db.query<ConnectedObjects>(countSql(''), [by]) : await this.db.query<ConnectedObjects>(countSql('WHERE d.tenant_id = ANY($2::text[])'), [by, tenants]);
     return rows;
   }
 }
@@ -70,4 +55,33 @@ export function totalsByDomain(groups: readonly ConnectedObjects[]): Array<Omit<
     out.set(g.domain, t);
   }
   return DOMAINS.filter((d) => out.has(d)).map((d) => out.get(d)!);
+}
+
+/** $1: the grouping; `filter` on the devices `d`, its parameters from $2. */
+function countSql(filter: string): string {
+  return `WITH a AS (
+      SELECT device_id, bool_or(type = 'communication_loss') AS offline, bool_or(kind = 'fault' AND type <> 'communication_loss') AS faulty
+      FROM alarms WHERE state <> 'cleared' GROUP BY device_id
+    ), per_tenant AS (
+      SELECT d.tenant_id, d.domain,
+        count(*) FILTER (WHERE d.retired_at IS NULL) AS registered,
+        count(*) FILTER (WHERE d.retired_at IS NULL AND NOT COALESCE(a.offline, false) AND NOT COALESCE(a.faulty, false)) AS ok,
+        count(*) FILTER (WHERE d.retired_at IS NULL AND NOT COALESCE(a.offline, false) AND COALESCE(a.faulty, false)) AS faulty,
+        count(*) FILTER (WHERE d.retired_at IS NULL AND COALESCE(a.offline, false)) AS offline,
+        count(*) FILTER (WHERE d.retired_at IS NOT NULL) AS retired
+      FROM devices d LEFT JOIN a ON a.device_id = d.id
+      ${filter}
+      GROUP BY d.tenant_id, d.domain
+    )
+    SELECT
+      CASE $1::text
+        WHEN 'commune' THEN t.id
+        WHEN 'epci' THEN CASE WHEN p.kind = 'epci' THEN p.id ELSE t.id END
+        ELSE COALESCE(t.departement, t.id)
+      END AS tenant,
+      c.domain,
+      sum(c.registered)::int AS registered, sum(c.ok)::int AS ok, sum(c.faulty)::int AS faulty,
+      sum(c.offline)::int AS offline, sum(c.retired)::int AS retired
+    FROM per_tenant c JOIN tenants t ON t.id = c.tenant_id LEFT JOIN tenants p ON p.id = t.parent_id
+    GROUP BY 1, 2 ORDER BY 1, 2`;
 }

@@ -53,9 +53,23 @@ export class DeviceSeriesService {
     }
     // MEAN(*) averages the numeric fields (every number is stored as a float); empty buckets are left out.
     const { series } = await this.influx.query(`SELECT MEAN(*) FROM ${measurement} ${range} GROUP BY time(${bucket}) fill(none)`, params);
-    const points = (series[0]?.rows ?? []).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => (k === 'time' ? [k, new Date(v as number).toISOString()] : [k.replace(/^mean_/, ''), v]))));
-    return { every: bucket, truncated: false, points };
+    return { every: bucket, truncated: false, points: series[0] ? meansOf(series[0]) : [] };
   }
+}
+
+/**
+ * Bucket rows as points: `mean_x` named `x`, `time` as an ISO string. The names are worked
+ * out once per answer, not per row: 30 days of a luminaire are 720 rows of 11 columns, and
+ * renaming each row's entries was the API's largest cost on that route (`npm run bench -- api`,
+ * CPU profile: ≈ 8 ms of ≈ 45 ms per request).
+ */
+function meansOf(series: { columns: string[]; rows: Row[] }): Row[] {
+  const names = series.columns.map((c) => [c, c === 'time' ? c : c.replace(/^mean_/, '')] as const);
+  return series.rows.map((r) => {
+    const point: Row = {};
+    for (const [column, name] of names) point[name] = column === 'time' ? new Date(r[column] as number).toISOString() : r[column];
+    return point;
+  });
 }
 
 /** A row without its tags, `time` as an ISO string. */

@@ -1,0 +1,91 @@
+/**
+ * CPU time of the processes a bench drives, from /proc (Linux): what each one spent
+ * between two readings tells where a request's time went (the API's Node process, InfluxDB,
+ * PostgreSQL's backends) when the latency alone cannot.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Clock ticks per second of /proc/PID/stat's times (USER_HZ: 100 on every Linux platform Node runs on). */
+const CLOCK_TICKS_PER_S = 100;
+
+interface ProcStat {
+  ppid: number;
+  /** utime + stime, s. */
+  cpuS: number;
+}
+
+function readStat(pid: number): ProcStat | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined; // exited meanwhile
+  }
+  // The command name (2nd field) may hold spaces and parentheses: the fields that follow
+  // start after its last ')'. Then: state ppid … utime (14th field) stime (15th).
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { ppid: Number(fields[1]), cpuS: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S };
+}
+
+/** The PID written on the first line of a PID file (influxd.pid, PostgreSQL's postmaster.pid). */
+export function pidFromFile(path: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(path, 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU seconds used so far by `pid` and, with `children`, by each of its direct children
+ * (PostgreSQL's backends are the postmaster's children), per PID.
+ */
+function cpuByPid(pid: number | undefined, children: boolean): Map<number, number> {
+  const out = new Map<number, number>();
+  if (pid === undefined) return out;
+  const own = readStat(pid);
+  if (own) out.set(pid, own.cpuS);
+  if (!children) return out;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(Number(entry));
+    if (stat?.ppid === pid) out.set(Number(entry), stat.cpuS);
+  }
+  return out;
+}
+
+/** The named processes' CPU seconds per PID at one instant, to compare with a later reading. */
+export type CpuReading = Record<string, Map<number, number>>;
+
+export interface WatchedProcess {
+  name: string;
+  pid: number | undefined;
+  children?: boolean;
+}
+
+export function readCpu(processes: readonly WatchedProcess[]): CpuReading {
+  return Object.fromEntries(processes.map((p) => [p.name, cpuByPid(p.pid, p.children ?? false)]));
+}
+
+/**
+ * CPU seconds each named process spent between two readings: the growth of every PID seen
+ * in both, plus the whole time of those that started meanwhile. A PID gone by the second
+ * reading (a pooled connection closed when idle) is left out: its share is lost, so the
+ * figure is a lower bound, never a negative one.
+ */
+export function cpuSince(before: CpuReading, after: CpuReading): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, pids] of Object.entries(after)) {
+    let total = 0;
+    for (const [pid, cpuS] of pids) total += cpuS - (before[name]?.get(pid) ?? 0);
+    out[name] = total;
+  }
+  return out;
+}
+
+/** Where the run dir keeps each service's PID file (infra/services.sh's pid_file). */
+export function servicePidFiles(runDir: string): { influxdb: string; postgres: string } {
+  return { influxdb: join(runDir, 'influxdb', 'influxd.pid'), postgres: join(runDir, 'postgres', 'data', 'postmaster.pid') };
+}
