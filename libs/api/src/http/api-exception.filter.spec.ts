@@ -32,8 +32,17 @@ describe('toBody: errors become answers', () => {
     expect(toBody(Object.assign(new Error('Unsupported Media Type: text/xml'), { statusCode: 415 })).error).toBe('Unsupported Media Type');
   });
 
+  it('a data store down or too busy is a 503 to retry, saying nothing of which (the filter adds the logged error id)', () => {
+    const unavailable = { statusCode: 503, error: 'Service Unavailable', message: 'a data store is unavailable or too busy to answer in time; retry later' };
+    expect(toBody(new InfluxUnavailableError('connect ECONNREFUSED 127.0.0.1:28086'))).toEqual(unavailable);
+    expect(toBody(new Error('timeout exceeded when trying to connect'))).toEqual(unavailable);
+    expect(toBody(Object.assign(new Error('sorry, too many clients already'), { code: '53300' }))).toEqual(unavailable);
+    expect(toBody(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toEqual(unavailable);
+  });
+
   it('anything else is a 500 that says nothing of its cause (the filter adds the logged error id)', () => {
-    expect(toBody(new InfluxUnavailableError('connect ECONNREFUSED 127.0.0.1:28086'))).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'internal error' });
+    expect(toBody(new Error('column "x" does not exist'))).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'internal error' });
+    expect(toBody(Object.assign(new Error('duplicate key'), { code: '23505' })).statusCode).toBe(500);
     expect(toBody('a string thrown').statusCode).toBe(500);
   });
 });

@@ -5,6 +5,7 @@ import { throwError, type Observable } from 'rxjs';
 import { ProgramError } from '@hv/lighting';
 import { DuplicateError, InvalidInputError, UnknownTenantError } from '@hv/state';
 import { CommandError } from '@hv/telegestion';
+import { InfluxUnavailableError } from '@hv/timeseries';
 import { ApiError, issueOf, type FieldIssue } from './api.errors';
 
 interface ErrorBody {
@@ -44,8 +45,23 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const cause = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
       this.logger.error(`error ${body.errorId} on ${request.method} ${request.url.split('?')[0]}: ${cause}`);
     }
+    if (body.statusCode === 503) void reply.header('retry-after', String(RETRY_AFTER_S));
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
   }
+}
+
+/** What a 503 asks the client to wait before retrying, s. */
+const RETRY_AFTER_S = 5;
+
+/** PostgreSQL or InfluxDB did not answer, or no connection of the pool came free in time: a 503, not a fault of the request. */
+function storeUnavailable(exception: unknown): boolean {
+  if (exception instanceof InfluxUnavailableError) return true;
+  if (!(exception instanceof Error)) return false;
+  // pg-pool: every connection busy for its connectionTimeoutMillis; pg: the server gone or refusing.
+  if (/^timeout exceeded when trying to connect|^Connection terminated|^connect ECONNREFUSED/.test(exception.message)) return true;
+  // PostgreSQL SQLSTATE: too many connections (53300), shutting down (57P01-57P03).
+  const code = (exception as { code?: unknown }).code;
+  return code === '53300' || code === '57P01' || code === '57P02' || code === '57P03';
 }
 
 export function toBody(exception: unknown): ErrorBody {
@@ -65,6 +81,7 @@ export function toBody(exception: unknown): ErrorBody {
     const status = exception.getStatus();
     return make(status, status >= 500 ? 'internal error' : exception.message);
   }
+  if (storeUnavailable(exception)) return make(503, 'a data store is unavailable or too busy to answer in time; retry later');
   // Fastify's own refusals (malformed JSON, unsupported media type, body too large) carry a 4xx.
   const statusCode = (exception as { statusCode?: unknown } | null)?.statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return make(statusCode, (exception as Error).message);
