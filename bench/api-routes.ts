@@ -43,11 +43,7 @@ interface KpiVariant {
   query(p: BenchPeriod, tenant?: string): Record<string, string>;
 }
 
-/**
- * The query of each `kpis/` path, one line per variant. The energy, air-quality, parking and
- * report lines follow the kpis branch as of b8033cb (not served by this build yet: they are
- * listed as not served until it is merged).
- */
+/** The query of each `kpis/` path, one line per variant: 30 days of complete hours for the period KPIs. */
 export const KPI_QUERIES: Readonly<Record<string, readonly KpiVariant[]>> = {
   [`${API}/kpis/connected-objects`]: [
     { label: 'by=commune', as: 'territory', query: () => ({ by: 'commune' }) },

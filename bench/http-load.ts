@@ -95,6 +95,20 @@ export async function runLoad(baseUrl: string, calls: readonly Call[], options: 
   return { latenciesMs: latencies, seconds: (performance.now() - measureFrom) / 1000, checked, slowest };
 }
 
+/** One request on its own, ms (a new connection included); throws on a non-2xx answer. */
+export async function timeOne(baseUrl: string, call: Call): Promise<number> {
+  const agent = new Agent({ keepAlive: false });
+  try {
+    const started = performance.now();
+    const { status, body } = await get(agent, new URL(baseUrl), call, false);
+    const ms = performance.now() - started;
+    if (status < 200 || status > 299) throw new HttpError(`GET ${call.path}: HTTP ${status} ${body.slice(0, 500)}`);
+    return ms;
+  } finally {
+    agent.destroy();
+  }
+}
+
 /** One GET; the body is kept as text only when it is to be checked or the status is an error. */
 function get(agent: Agent, url: URL, call: Call, keepBody: boolean): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

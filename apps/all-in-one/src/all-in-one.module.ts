@@ -37,7 +37,7 @@ export class AllInOneModule {
         IngestModule.forRoot(ingest, deviceSourceProvider),
         TelegestionModule.forRoot(telegestion, telegestionDeviceSourceProvider),
         AggregatesModule.forRoot({ everyS: config.HV_AGGREGATES_EVERY_S }),
-        ApiModule.forRoot({ webhookAllowPrivate: config.HV_WEBHOOK_ALLOW_PRIVATE, rules: telegestion.rules }),
+        ApiModule.forRoot({ webhookAllowPrivate: config.HV_WEBHOOK_ALLOW_PRIVATE, rules: telegestion.rules, kpiCacheTtlMs: config.HV_KPI_CACHE_S * 1000 }),
         NotifierModule.forRoot(notifierOptionsFrom(config)),
       ],
       providers: [{ provide: HV_CONFIG, useValue: config }, PlatformHealth],

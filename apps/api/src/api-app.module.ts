@@ -12,7 +12,7 @@ export class ApiAppModule {
   static forRoot(config: HvConfig): DynamicModule {
     return {
       module: ApiAppModule,
-      imports: [ObservabilityModule, stateModule(config), timeseriesModule(config), ApiModule.forRoot({ webhookAllowPrivate: config.HV_WEBHOOK_ALLOW_PRIVATE, rules: ruleConfigsFrom(config) })],
+      imports: [ObservabilityModule, stateModule(config), timeseriesModule(config), ApiModule.forRoot({ webhookAllowPrivate: config.HV_WEBHOOK_ALLOW_PRIVATE, rules: ruleConfigsFrom(config), kpiCacheTtlMs: config.HV_KPI_CACHE_S * 1000 })],
       providers: [{ provide: HV_CONFIG, useValue: config }, PlatformHealth],
     };
   }

@@ -53,6 +53,6 @@ import { TenantsController } from './tenants/tenants.controller';
 })
 export class ApiModule {
   static forRoot(options: ApiOptions): DynamicModule {
-    return { module: ApiModule, imports: [KpisModule.forRoot({ rules: options.rules })], providers: [{ provide: API_OPTIONS, useValue: options }] };
+    return { module: ApiModule, imports: [KpisModule.forRoot({ rules: options.rules, cacheTtlMs: options.kpiCacheTtlMs })], providers: [{ provide: API_OPTIONS, useValue: options }] };
   }
 }

@@ -8,6 +8,8 @@ export interface ApiOptions {
    * telegestion): the KPIs price savings with its factors.
    */
   rules: ReadonlyMap<string, RuleConfig>;
+  /** HV_KPI_CACHE_S in ms: see KpiCache. */
+  kpiCacheTtlMs: number;
 }
 
 export const API_OPTIONS = Symbol('API_OPTIONS');

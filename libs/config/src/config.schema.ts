@@ -114,6 +114,13 @@ export const configSchema = z.object({
    */
   HV_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false').transform((s) => s === 'true'),
 
+  /**
+   * How long the period KPIs (energy, air quality, parking, the CDN report) keep an answer's
+   * figures for the same question, s; 0 computes every answer afresh. Their periods are hours
+   * that are over: only the aggregation's rewrite of its last hours or late data change them.
+   */
+  HV_KPI_CACHE_S: z.coerce.number().int().min(0).default(60),
+
   HV_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 

@@ -3,6 +3,7 @@ import { addSavings, noSavings, roundSavings } from './figures';
 import { FindingsRepository, findingsAnswer, foldFindings, type FindingFigures } from './findings.repository';
 import { foldHeating, heatingAnswer, HeatingEnergyService, type HeatingFigures } from './heating/heating-energy';
 import { foldLighting, LightingEnergyService, lightingAnswer, type LightingFigures } from './lighting/lighting-energy';
+import { KpiCache, tenantsKey } from './kpi-cache';
 import type { KpiPeriod } from './period';
 import type { TenantSet } from './rollup.reader';
 import { TenantRules } from './tenant-rules';
@@ -39,9 +40,15 @@ export class EnergyKpiService {
     private readonly heating: HeatingEnergyService,
     private readonly findings: FindingsRepository,
     private readonly rules: TenantRules,
+    private readonly cache: KpiCache,
   ) {}
 
-  async perTenant(tenants: TenantSet, period: KpiPeriod, reference: KpiPeriod, territory: TerritoryGroups): Promise<Map<string, EnergyFigures>> {
+  /** Kept a while per question (KpiCache): the report and the energy route share it. */
+  perTenant(tenants: TenantSet, period: KpiPeriod, reference: KpiPeriod, territory: TerritoryGroups): Promise<ReadonlyMap<string, EnergyFigures>> {
+    return this.cache.get(`energy|${tenantsKey(tenants)}|${period.fromMs}|${period.toMs}|${reference.fromMs}|${reference.toMs}`, () => this.compute(tenants, period, reference, territory));
+  }
+
+  private async compute(tenants: TenantSet, period: KpiPeriod, reference: KpiPeriod, territory: TerritoryGroups): Promise<Map<string, EnergyFigures>> {
     const [lighting, heating, findings] = await Promise.all([
       this.lighting.perTenant(tenants, period, territory, this.rules),
       this.heating.perTenant(tenants, period, reference, territory, this.rules),

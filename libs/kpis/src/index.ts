@@ -7,6 +7,7 @@
  */
 export * from './kpis.options';
 export * from './kpis.module';
+export * from './kpi-cache';
 export * from './period';
 export * from './territory';
 export * from './figures';

@@ -6,6 +6,7 @@ import { DeviceInventoryRepository } from './device-inventory.repository';
 import { EnergyKpiService } from './energy.service';
 import { FindingsRepository } from './findings.repository';
 import { HeatingEnergyService } from './heating/heating-energy';
+import { KpiCache } from './kpi-cache';
 import { KPIS_OPTIONS, type KpisOptions } from './kpis.options';
 import { LightingEnergyService } from './lighting/lighting-energy';
 import { OverstaysRepository } from './parking/overstays.repository';
@@ -36,6 +37,6 @@ const SERVICES = [
 @Module({})
 export class KpisModule {
   static forRoot(options: KpisOptions): DynamicModule {
-    return { module: KpisModule, providers: [{ provide: KPIS_OPTIONS, useValue: options }, ...SERVICES], exports: SERVICES };
+    return { module: KpisModule, providers: [{ provide: KPIS_OPTIONS, useValue: options }, { provide: KpiCache, useValue: new KpiCache(options.cacheTtlMs) }, ...SERVICES], exports: [...SERVICES, KpiCache] };
   }
 }

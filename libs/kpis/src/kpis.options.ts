@@ -7,6 +7,8 @@ export interface KpisOptions {
    * threshold (`saturation.above_pct`), shared with telegestion's rules.
    */
   rules: ReadonlyMap<string, RuleConfig>;
+  /** How long a period KPI's figures are kept for the same question, ms (HV_KPI_CACHE_S; 0: never kept). See KpiCache. */
+  cacheTtlMs: number;
 }
 
 export const KPIS_OPTIONS = Symbol('KPIS_OPTIONS');

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { addDays, parisDate, type CivilDate } from '@hv/lighting';
 import { ATMO_CLASSES } from '@hv/rules';
 import { DeviceInventoryRepository } from '../device-inventory.repository';
+import { KpiCache, tenantsKey } from '../kpi-cache';
 import { parisDaysOf, type KpiPeriod } from '../period';
 import type { TenantSet } from '../rollup.reader';
 import { AirQualityRepository, type StationDay, type ThresholdEpisode } from './air-quality.repository';
@@ -99,9 +100,15 @@ export class AirQualityService {
   constructor(
     private readonly repository: AirQualityRepository,
     private readonly inventory: DeviceInventoryRepository,
+    private readonly cache: KpiCache,
   ) {}
 
-  async perTenant(tenants: TenantSet, period: KpiPeriod): Promise<Map<string, AirFigures>> {
+  /** Kept a while per question (KpiCache). */
+  perTenant(tenants: TenantSet, period: KpiPeriod): Promise<ReadonlyMap<string, AirFigures>> {
+    return this.cache.get(`air|${tenantsKey(tenants)}|${period.fromMs}|${period.toMs}`, () => this.compute(tenants, period));
+  }
+
+  private async compute(tenants: TenantSet, period: KpiPeriod): Promise<Map<string, AirFigures>> {
     const days = parisDaysOf(period);
     const [stations, points, episodes] = await Promise.all([
       this.inventory.inService(tenants, ['air-station']),

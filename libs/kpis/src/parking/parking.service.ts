@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MEASUREMENTS } from '@hv/contracts';
 import { DeviceInventoryRepository } from '../device-inventory.repository';
 import { pct, round2 } from '../figures';
+import { KpiCache, tenantsKey } from '../kpi-cache';
 import type { KpiPeriod } from '../period';
 import { RollupReader, type RollupRow, type TenantSet } from '../rollup.reader';
 import type { TenantRules } from '../tenant-rules';
@@ -100,9 +101,15 @@ export class ParkingService {
     private readonly rollups: RollupReader,
     private readonly inventory: DeviceInventoryRepository,
     private readonly overstays: OverstaysRepository,
+    private readonly cache: KpiCache,
   ) {}
 
-  async perTenant(tenants: TenantSet, period: KpiPeriod, territory: TerritoryGroups, rules: TenantRules): Promise<Map<string, ParkingFigures>> {
+  /** Kept a while per question (KpiCache). */
+  perTenant(tenants: TenantSet, period: KpiPeriod, territory: TerritoryGroups, rules: TenantRules): Promise<ReadonlyMap<string, ParkingFigures>> {
+    return this.cache.get(`parking|${tenantsKey(tenants)}|${period.fromMs}|${period.toMs}`, () => this.compute(tenants, period, territory, rules));
+  }
+
+  private async compute(tenants: TenantSet, period: KpiPeriod, territory: TerritoryGroups, rules: TenantRules): Promise<Map<string, ParkingFigures>> {
     const [devices, street, offStreet, overstays] = await Promise.all([
       this.inventory.inService(tenants, ['parking-spot', 'car-park']),
       this.rollups.points('h1', MEASUREMENTS.spotRollup, ['occupied_h', 'observed_h', 'arrivals'], period.fromMs, period.toMs, tenants),
