@@ -35,6 +35,7 @@
  * a group over the target is then asked one request at a time for `--solo-seconds` (its
  * own latency, without the queue of the other requests in flight).
  */
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { AggregatesService, ROLLUPS } from '@hv/aggregates';
@@ -176,6 +177,8 @@ export async function benchApi(argv: string[]): Promise<Record<string, unknown>>
     const measured: Measured[] = [];
     for (const g of groups) measured.push(await measure(g));
     const baselineAfter = await measure(baselineGroup(keys));
+    // The API process's resident memory after every group (its KPI cache full of their answers).
+    const apiRssMb = Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${api.child.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024);
 
     const all = measured.flatMap((m) => m.latencies).sort((a, b) => a - b);
     const baseLatencies = [...baselineBefore.latencies, ...baselineAfter.latencies].sort((a, b) => a - b);
@@ -194,6 +197,7 @@ export async function benchApi(argv: string[]): Promise<Record<string, unknown>>
       concurrency,
       seconds_per_route: seconds,
       kpi_cache_s: Number(values['kpi-cache-s']),
+      api_rss_mb: apiRssMb,
       /** The slowest first request of a group: with the KPI cache, the cost of a question not asked within the TTL. */
       worst_first_ms: Math.max(...measured.map((m) => m.first_ms ?? 0)),
       routes: Object.fromEntries(measured.map(({ latencies: _l, seconds: _s, name, ...m }) => [name, m])),

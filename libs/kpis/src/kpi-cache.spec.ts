@@ -50,6 +50,22 @@ describe('KpiCache', () => {
     expect(await cache.get('b', compute)).toBe(4);
   });
 
+  it('keeps a key its own shorter TTL, never longer than the configured one', async () => {
+    let now = 0;
+    let computed = 0;
+    const cache = new KpiCache(60_000, 10, () => now);
+    const compute = async () => ++computed;
+    await cache.get('objects', compute, 5_000);
+    await cache.get('long', compute, 120_000);
+    now = 4_999;
+    expect(await cache.get('objects', compute, 5_000)).toBe(1);
+    now = 5_000;
+    expect(await cache.get('objects', compute, 5_000)).toBe(3);
+    now = 60_000;
+    expect(await cache.get('long', compute, 120_000)).toBe(4);
+    expect(await new KpiCache(0).get('objects', compute, 5_000)).toBe(5);
+  });
+
   it('computes every time with a TTL of 0', async () => {
     let computed = 0;
     const cache = new KpiCache(0);

@@ -12,32 +12,36 @@
  * Keys name everything the figures depend on (the KPI, the tenants asked for, the period and
  * its reference). Concurrent requests for one key share one computation; a failed one is
  * not kept, the next request computes again. At most `maxEntries` questions are kept, the
- * least recently used dropped first. The values are shared between requests: callers fold
- * them into new objects and never change them.
+ * least recently used dropped first: a territory-wide question by commune holds ≈ 800
+ * tenants' figures (a few MB at most), and the API runs in a 256 MB heap. The values are
+ * shared between requests: callers fold them into new objects and never change them.
+ * A current count (connected objects) is kept a shorter `ttlMs` of its own.
  */
 export class KpiCache {
-  private readonly entries = new Map<string, { at: number; value: Promise<unknown> }>();
+  private readonly entries = new Map<string, { until: number; value: Promise<unknown> }>();
   private hits = 0;
   private misses = 0;
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEntries = 200,
+    private readonly maxEntries = 32,
     private readonly now: () => number = Date.now,
   ) {}
 
-  get<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    if (this.ttlMs <= 0) return compute();
+  /** `ttlMs`: shorter than the configured one for this key (never longer; a configured 0 keeps nothing). */
+  get<T>(key: string, compute: () => Promise<T>, ttlMs = this.ttlMs): Promise<T> {
+    const ttl = Math.min(ttlMs, this.ttlMs);
+    if (ttl <= 0) return compute();
     const t = this.now();
     const hit = this.entries.get(key);
     this.entries.delete(key);
-    if (hit && t - hit.at < this.ttlMs) {
+    if (hit && t < hit.until) {
       this.hits++;
       this.entries.set(key, hit);
       return hit.value as Promise<T>;
     }
     this.misses++;
-    const entry = { at: t, value: compute() as Promise<unknown> };
+    const entry = { until: t + ttl, value: compute() as Promise<unknown> };
     this.entries.set(key, entry);
     entry.value.catch(() => {
       if (this.entries.get(key) === entry) this.entries.delete(key);

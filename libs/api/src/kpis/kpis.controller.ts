@@ -11,9 +11,11 @@ import {
   foldParking,
   grouped,
   isoOf,
+  KpiCache,
   parkingAnswer,
   ParkingService,
   TenantRules,
+  tenantsKey,
   TerritoryLoader,
   totalsByDomain,
   type KpiPeriod,
@@ -78,14 +80,21 @@ export class KpisController {
     private readonly rules: TenantRules,
     private readonly territories: TerritoryLoader,
     private readonly tenants: TenantRepository,
+    private readonly cache: KpiCache,
   ) {}
+
+  /** A period KPI's answer, folded once per question and kept like its figures (KpiCache): folding 800 communes costs ≈ 25 ms. */
+  private answer<A>(kpi: string, tenants: readonly string[] | null, query: { by: string }, period: KpiPeriod, reference: KpiPeriod | null, compute: () => Promise<A>): Promise<A> {
+    const key = `${kpi}-answer|${tenantsKey(tenants)}|${query.by}|${period.fromMs}|${period.toMs}|${reference ? `${reference.fromMs}|${reference.toMs}` : ''}`;
+    return this.cache.get(key, compute);
+  }
 
   @ApiRoute(connectedObjects)
   async connected(@Input() input: RouteInput<typeof connectedObjects>, @CurrentCaller() caller: Caller) {
     const { tenant, by } = input.query;
     const tenants = await tenantsOf(caller, tenant, this.tenants, await this.territories.load());
-    const groups = await this.objects.count(tenants, by);
-    return { asOf: new Date().toISOString(), by, groups, totals: totalsByDomain(groups) };
+    const { asOf, groups } = await this.objects.current(tenants, by);
+    return { asOf, by, groups, totals: totalsByDomain(groups) };
   }
 
   @ApiRoute(energyKpi)
@@ -94,9 +103,11 @@ export class KpisController {
     const reference = referenceOf(input.query, period);
     const territory = await this.territories.load();
     const tenants = await tenantsOf(caller, input.query.tenant, this.tenants, territory);
-    const perTenant = await this.energy.perTenant(tenants, period, reference, territory);
-    const answer = grouped(perTenant, territory, input.query.by, foldEnergy, (f, n) => energyAnswer(f, reference, n));
-    return { period: periodAnswer(period), reference: periodAnswer(reference), by: input.query.by, ...answer };
+    return this.answer('energy', tenants, input.query, period, reference, async () => {
+      const perTenant = await this.energy.perTenant(tenants, period, reference, territory);
+      const answer = grouped(perTenant, territory, input.query.by, foldEnergy, (f, n) => energyAnswer(f, reference, n));
+      return { period: periodAnswer(period), reference: periodAnswer(reference), by: input.query.by, ...answer };
+    });
   }
 
   @ApiRoute(airQualityKpi)
@@ -104,8 +115,10 @@ export class KpisController {
     const period = periodOf(input.query);
     const territory = await this.territories.load();
     const tenants = await tenantsOf(caller, input.query.tenant, this.tenants, territory);
-    const answer = grouped(await this.air.perTenant(tenants, period), territory, input.query.by, foldAir, (f) => airAnswer(f, period));
-    return { period: periodAnswer(period), by: input.query.by, ...answer };
+    return this.answer('air', tenants, input.query, period, null, async () => {
+      const answer = grouped(await this.air.perTenant(tenants, period), territory, input.query.by, foldAir, (f) => airAnswer(f, period));
+      return { period: periodAnswer(period), by: input.query.by, ...answer };
+    });
   }
 
   @ApiRoute(parkingKpi)
@@ -113,7 +126,9 @@ export class KpisController {
     const period = periodOf(input.query);
     const territory = await this.territories.load();
     const tenants = await tenantsOf(caller, input.query.tenant, this.tenants, territory);
-    const answer = grouped(await this.parking.perTenant(tenants, period, territory, this.rules), territory, input.query.by, foldParking, parkingAnswer);
-    return { period: periodAnswer(period), by: input.query.by, ...answer };
+    return this.answer('parking', tenants, input.query, period, null, async () => {
+      const answer = grouped(await this.parking.perTenant(tenants, period, territory, this.rules), territory, input.query.by, foldParking, parkingAnswer);
+      return { period: periodAnswer(period), by: input.query.by, ...answer };
+    });
   }
 }

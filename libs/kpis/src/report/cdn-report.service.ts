@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { airAnswer, AirQualityService, foldAir, type AirFigures } from '../air/air-quality.service';
-import { ConnectedObjectsRepository, totalsByDomain, type ConnectedObjects } from '../connected-objects.repository';
+import { ConnectedObjectsRepository, COUNTS_TTL_MS, totalsByDomain, type ConnectedObjects } from '../connected-objects.repository';
 import { energyAnswer, EnergyKpiService, foldEnergy, type EnergyFigures } from '../energy.service';
 import { sumOf } from '../figures';
 import { ParkingService, foldParking, parkingAnswer, type ParkingFigures } from '../parking/parking.service';
 import { isoOf, type KpiPeriod } from '../period';
+import { KpiCache, tenantsKey } from '../kpi-cache';
 import type { TenantSet } from '../rollup.reader';
 import { TenantRules } from '../tenant-rules';
 import type { TerritoryGroups } from '../territory';
@@ -65,11 +66,17 @@ export class CdnReportService {
     private readonly air: AirQualityService,
     private readonly parking: ParkingService,
     private readonly rules: TenantRules,
+    private readonly cache: KpiCache,
   ) {}
 
-  async build(tenants: TenantSet, period: KpiPeriod, reference: KpiPeriod, territory: TerritoryGroups): Promise<CdnReport> {
+  /** Kept as long as its connected objects' count (COUNTS_TTL_MS) for the same question. */
+  build(tenants: TenantSet, period: KpiPeriod, reference: KpiPeriod, territory: TerritoryGroups): Promise<CdnReport> {
+    return this.cache.get(`report|${tenantsKey(tenants)}|${period.fromMs}|${period.toMs}|${reference.fromMs}|${reference.toMs}`, () => this.compute(tenants, period, reference, territory), COUNTS_TTL_MS);
+  }
+
+  private async compute(tenants: TenantSet, period: KpiPeriod, reference: KpiPeriod, territory: TerritoryGroups): Promise<CdnReport> {
     const [objects, energy, air, parking] = await Promise.all([
-      this.objects.count(tenants, 'commune'),
+      this.objects.current(tenants, 'commune').then((c) => c.groups),
       this.energy.perTenant(tenants, period, reference, territory),
       this.air.perTenant(tenants, period),
       this.parking.perTenant(tenants, period, territory, this.rules),
