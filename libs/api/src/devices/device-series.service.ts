@@ -16,10 +16,10 @@ export const BUCKETS: Array<[string, number]> = [
   ['1m', 60_000], ['5m', 300_000], ['15m', 900_000], ['1h', 3_600_000], ['6h', 21_600_000], ['1d', 86_400_000], ['7d', 604_800_000],
 ];
 
-/** The bucket a range is averaged in, or null for raw points (at most MAX_POINTS at the type's expected rate). */
 /** Raw points returned at most (a device reporting faster than its type's expected rate). */
 export const MAX_RAW_POINTS = 10 * MAX_POINTS;
 
+/** The bucket a range is averaged in, or null for raw points (at most MAX_POINTS at the type's expected rate). */
 export function bucketFor(type: DeviceType, fromMs: number, toMs: number): string | null {
   const span = toMs - fromMs;
   if (span / (DEVICE_TYPES[type].expectedIntervalS * 1000) <= MAX_POINTS) return null;
