@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DOMAINS, type Domain } from '@hv/contracts';
 import { Database } from '@hv/state';
-import { KpiCache, tenantsKey } from './kpi-cache';
+import { KpiCache, questionKey } from './kpi-cache';
 import type { KpiGrouping } from './territory';
 
 /** One group's connected objects of one domain, by state. `registered` = ok + faulty + offline. */
@@ -49,7 +49,7 @@ export class ConnectedObjectsRepository {
    */
   current(tenants: readonly string[] | null, by: KpiGrouping): Promise<{ asOf: string; groups: readonly ConnectedObjects[] }> {
     return this.cache.get(
-      `objects|${tenantsKey(tenants)}|${by}`,
+      questionKey('objects', tenants, by),
       async () => {
         const asOf = new Date().toISOString();
         return { asOf, groups: await this.count(tenants, by) };
@@ -59,7 +59,7 @@ export class ConnectedObjectsRepository {
   }
 
   /** Cost: one scan of the tenants' devices and of the open alarms (PostgreSQL). */
-  async count(tenants: readonly string[] | null, by: KpiGrouping): Promise<ConnectedObjects[]> {
+  private async count(tenants: readonly string[] | null, by: KpiGrouping): Promise<ConnectedObjects[]> {
     const { rows } = tenants === null ? await this.db.query<ConnectedObjects>(countSql(''), [by]) : await this.db.query<ConnectedObjects>(countSql('WHERE d.tenant_id = ANY($2::text[])'), [by, tenants]);
     return rows;
   }

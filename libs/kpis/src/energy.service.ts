@@ -3,7 +3,7 @@ import { addSavings, noSavings, roundSavings } from './figures';
 import { FindingsRepository, findingsAnswer, foldFindings, type FindingFigures } from './findings.repository';
 import { foldHeating, heatingAnswer, HeatingEnergyService, type HeatingFigures } from './heating/heating-energy';
 import { foldLighting, LightingEnergyService, lightingAnswer, type LightingFigures } from './lighting/lighting-energy';
-import { KpiCache, tenantsKey } from './kpi-cache';
+import { KpiCache, questionKey } from './kpi-cache';
 import type { KpiPeriod } from './period';
 import type { TenantSet } from './rollup.reader';
 import { TenantRules } from './tenant-rules';
@@ -45,7 +45,7 @@ export class EnergyKpiService {
 
   /** Kept a while per question (KpiCache): the report and the energy route share it. */
   perTenant(tenants: TenantSet, period: KpiPeriod, reference: KpiPeriod, territory: TerritoryGroups): Promise<ReadonlyMap<string, EnergyFigures>> {
-    return this.cache.get(`energy|${tenantsKey(tenants)}|${period.fromMs}|${period.toMs}|${reference.fromMs}|${reference.toMs}`, () => this.compute(tenants, period, reference, territory));
+    return this.cache.get(questionKey('energy', tenants, period, reference), () => this.compute(tenants, period, reference, territory));
   }
 
   private async compute(tenants: TenantSet, period: KpiPeriod, reference: KpiPeriod, territory: TerritoryGroups): Promise<Map<string, EnergyFigures>> {

@@ -58,5 +58,12 @@ export class KpiCache {
   }
 }
 
-/** A cache key's part for a tenant set (null: every tenant). */
-export const tenantsKey = (tenants: readonly string[] | null): string => (tenants === null ? '*' : [...tenants].sort().join(','));
+/**
+ * A question's cache key: the KPI (or answer) it is, the tenants it covers (null: every
+ * tenant; a set's order does not matter), and whatever else its figures depend on (periods,
+ * a grouping).
+ */
+export function questionKey(kpi: string, tenants: readonly string[] | null, ...parts: ReadonlyArray<{ fromMs: number; toMs: number } | string>): string {
+  const scope = tenants === null ? '*' : [...tenants].sort().join(',');
+  return [kpi, scope, ...parts.map((p) => (typeof p === 'string' ? p : `${p.fromMs}-${p.toMs}`))].join('|');
+}

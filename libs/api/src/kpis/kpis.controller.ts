@@ -15,10 +15,12 @@ import {
   parkingAnswer,
   ParkingService,
   TenantRules,
-  tenantsKey,
+  questionKey,
   TerritoryLoader,
   totalsByDomain,
+  type KpiGrouping,
   type KpiPeriod,
+  type TerritoryGroups,
 } from '@hv/kpis';
 import { TenantRepository } from '@hv/state';
 import { z } from 'zod';
@@ -83,10 +85,27 @@ export class KpisController {
     private readonly cache: KpiCache,
   ) {}
 
-  /** A period KPI's answer, folded once per question and kept like its figures (KpiCache): folding 800 communes costs ≈ 25 ms. */
-  private answer<A>(kpi: string, tenants: readonly string[] | null, query: { by: string }, period: KpiPeriod, reference: KpiPeriod | null, compute: () => Promise<A>): Promise<A> {
-    const key = `${kpi}-answer|${tenantsKey(tenants)}|${query.by}|${period.fromMs}|${period.toMs}|${reference ? `${reference.fromMs}|${reference.toMs}` : ''}`;
-    return this.cache.get(key, compute);
+  /**
+   * A period KPI's answer: the caller's tenants resolved, then the figures folded into the
+   * groups asked for, once per question and kept like its figures (KpiCache; folding 800
+   * communes costs ≈ 25 ms).
+   */
+  private async periodKpi<A extends object>(
+    kpi: string,
+    query: { tenant?: string; by: KpiGrouping },
+    caller: Caller,
+    period: KpiPeriod,
+    reference: KpiPeriod | null,
+    fold: (tenants: readonly string[] | null, territory: TerritoryGroups) => Promise<A>,
+  ) {
+    const territory = await this.territories.load();
+    const tenants = await tenantsOf(caller, query.tenant, this.tenants, territory);
+    return this.cache.get(questionKey(`${kpi}-answer`, tenants, period, ...(reference ? [reference] : []), query.by), async () => ({
+      period: periodAnswer(period),
+      ...(reference ? { reference: periodAnswer(reference) } : {}),
+      by: query.by,
+      ...(await fold(tenants, territory)),
+    }));
   }
 
   @ApiRoute(connectedObjects)
@@ -98,37 +117,27 @@ export class KpisController {
   }
 
   @ApiRoute(energyKpi)
-  async energyOf(@Input() input: RouteInput<typeof energyKpi>, @CurrentCaller() caller: Caller) {
+  energyOf(@Input() input: RouteInput<typeof energyKpi>, @CurrentCaller() caller: Caller) {
     const period = periodOf(input.query);
     const reference = referenceOf(input.query, period);
-    const territory = await this.territories.load();
-    const tenants = await tenantsOf(caller, input.query.tenant, this.tenants, territory);
-    return this.answer('energy', tenants, input.query, period, reference, async () => {
-      const perTenant = await this.energy.perTenant(tenants, period, reference, territory);
-      const answer = grouped(perTenant, territory, input.query.by, foldEnergy, (f, n) => energyAnswer(f, reference, n));
-      return { period: periodAnswer(period), reference: periodAnswer(reference), by: input.query.by, ...answer };
-    });
+    return this.periodKpi('energy', input.query, caller, period, reference, async (tenants, territory) =>
+      grouped(await this.energy.perTenant(tenants, period, reference, territory), territory, input.query.by, foldEnergy, (f, n) => energyAnswer(f, reference, n)),
+    );
   }
 
   @ApiRoute(airQualityKpi)
-  async airOf(@Input() input: RouteInput<typeof airQualityKpi>, @CurrentCaller() caller: Caller) {
+  airOf(@Input() input: RouteInput<typeof airQualityKpi>, @CurrentCaller() caller: Caller) {
     const period = periodOf(input.query);
-    const territory = await this.territories.load();
-    const tenants = await tenantsOf(caller, input.query.tenant, this.tenants, territory);
-    return this.answer('air', tenants, input.query, period, null, async () => {
-      const answer = grouped(await this.air.perTenant(tenants, period), territory, input.query.by, foldAir, (f) => airAnswer(f, period));
-      return { period: periodAnswer(period), by: input.query.by, ...answer };
-    });
+    return this.periodKpi('air', input.query, caller, period, null, async (tenants, territory) =>
+      grouped(await this.air.perTenant(tenants, period), territory, input.query.by, foldAir, (f) => airAnswer(f, period)),
+    );
   }
 
   @ApiRoute(parkingKpi)
-  async parkingOf(@Input() input: RouteInput<typeof parkingKpi>, @CurrentCaller() caller: Caller) {
+  parkingOf(@Input() input: RouteInput<typeof parkingKpi>, @CurrentCaller() caller: Caller) {
     const period = periodOf(input.query);
-    const territory = await this.territories.load();
-    const tenants = await tenantsOf(caller, input.query.tenant, this.tenants, territory);
-    return this.answer('parking', tenants, input.query, period, null, async () => {
-      const answer = grouped(await this.parking.perTenant(tenants, period, territory, this.rules), territory, input.query.by, foldParking, parkingAnswer);
-      return { period: periodAnswer(period), by: input.query.by, ...answer };
-    });
+    return this.periodKpi('parking', input.query, caller, period, null, async (tenants, territory) =>
+      grouped(await this.parking.perTenant(tenants, period, territory, this.rules), territory, input.query.by, foldParking, parkingAnswer),
+    );
   }
 }

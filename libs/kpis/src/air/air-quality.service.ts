@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { addDays, parisDate, type CivilDate } from '@hv/lighting';
 import { ATMO_CLASSES } from '@hv/rules';
 import { DeviceInventoryRepository } from '../device-inventory.repository';
-import { KpiCache, tenantsKey } from '../kpi-cache';
+import { KpiCache, questionKey } from '../kpi-cache';
 import { parisDaysOf, type KpiPeriod } from '../period';
 import type { TenantSet } from '../rollup.reader';
 import { AirQualityRepository, type StationDay, type ThresholdEpisode } from './air-quality.repository';
@@ -105,7 +105,7 @@ export class AirQualityService {
 
   /** Kept a while per question (KpiCache). */
   perTenant(tenants: TenantSet, period: KpiPeriod): Promise<ReadonlyMap<string, AirFigures>> {
-    return this.cache.get(`air|${tenantsKey(tenants)}|${period.fromMs}|${period.toMs}`, () => this.compute(tenants, period));
+    return this.cache.get(questionKey('air', tenants, period), () => this.compute(tenants, period));
   }
 
   private async compute(tenants: TenantSet, period: KpiPeriod): Promise<Map<string, AirFigures>> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MEASUREMENTS } from '@hv/contracts';
 import { DeviceInventoryRepository } from '../device-inventory.repository';
 import { pct, round2 } from '../figures';
-import { KpiCache, tenantsKey } from '../kpi-cache';
+import { KpiCache, questionKey } from '../kpi-cache';
 import type { KpiPeriod } from '../period';
 import { RollupReader, type RollupRow, type TenantSet } from '../rollup.reader';
 import type { TenantRules } from '../tenant-rules';
@@ -106,7 +106,7 @@ export class ParkingService {
 
   /** Kept a while per question (KpiCache). */
   perTenant(tenants: TenantSet, period: KpiPeriod, territory: TerritoryGroups, rules: TenantRules): Promise<ReadonlyMap<string, ParkingFigures>> {
-    return this.cache.get(`parking|${tenantsKey(tenants)}|${period.fromMs}|${period.toMs}`, () => this.compute(tenants, period, territory, rules));
+    return this.cache.get(questionKey('parking', tenants, period), () => this.compute(tenants, period, territory, rules));
   }
 
   private async compute(tenants: TenantSet, period: KpiPeriod, territory: TerritoryGroups, rules: TenantRules): Promise<Map<string, ParkingFigures>> {

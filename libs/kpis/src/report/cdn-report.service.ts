@@ -5,7 +5,7 @@ import { energyAnswer, EnergyKpiService, foldEnergy, type EnergyFigures } from '
 import { sumOf } from '../figures';
 import { ParkingService, foldParking, parkingAnswer, type ParkingFigures } from '../parking/parking.service';
 import { isoOf, type KpiPeriod } from '../period';
-import { KpiCache, tenantsKey } from '../kpi-cache';
+import { KpiCache, questionKey } from '../kpi-cache';
 import type { TenantSet } from '../rollup.reader';
 import { TenantRules } from '../tenant-rules';
 import type { TerritoryGroups } from '../territory';
@@ -71,7 +71,7 @@ export class CdnReportService {
 
   /** Kept as long as its connected objects' count (COUNTS_TTL_MS) for the same question. */
   build(tenants: TenantSet, period: KpiPeriod, reference: KpiPeriod, territory: TerritoryGroups): Promise<CdnReport> {
-    return this.cache.get(`report|${tenantsKey(tenants)}|${period.fromMs}|${period.toMs}|${reference.fromMs}|${reference.toMs}`, () => this.compute(tenants, period, reference, territory), COUNTS_TTL_MS);
+    return this.cache.get(questionKey('report', tenants, period, reference), () => this.compute(tenants, period, reference, territory), COUNTS_TTL_MS);
   }
 
   private async compute(tenants: TenantSet, period: KpiPeriod, reference: KpiPeriod, territory: TerritoryGroups): Promise<CdnReport> {
