@@ -20,8 +20,9 @@
  * - InfluxDB, rollups: `h1` and `d1` points of every commune over the 30 days and ATMO
  *   points per day, written directly (bench/rollup-data.ts, values following the season per
  *   commune), not computed by the aggregation from raw data; plus the same period a year
- *   earlier in `d1` (the energy KPI's default reference). The routes of this build read
- *   none of them; the kpis branch's KPI routes read them.
+ *   earlier in `d1` (the energy KPI's default reference): the KPI routes read them. The
+ *   devices' hourly means (`device_h1`, which the 30-day history reads) are computed from the
+ *   raw points by the real aggregation (`rollupDeviceHours`, every hour that is over), timed.
  * - The API: `apps/api` as deployed, in its own Node process (the app's heap flag), on the
  *   bench's InfluxDB and PostgreSQL; the load generator is this process.
  *
@@ -142,9 +143,14 @@ export async function benchApi(argv: string[]): Promise<Record<string, unknown>>
     const fleetPoints = await writeTelemetry(influx, others, SEED, dataTo - fleetMinutes * MINUTE, dataTo);
     log(`raw: ${fleetPoints} points of the ${others.length} other devices over the last ${fleetMinutes} min (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     const rollups = await writeRollupData(ENV.influxUrl, DB, fleet, kpiTo - days * DAY, kpiTo);
-    influx.close();
     const dataS = (Date.now() - t0) / 1000;
     log(`rollups: ${rollups.h1} h1, ${rollups.d1} d1, ${rollups.atmo} ATMO points; InfluxDB data written in ${dataS.toFixed(1)} s`);
+    // The devices' hourly means, by the real aggregation as its schedule leaves them (every hour that is over).
+    t0 = Date.now();
+    const deviceHourPoints = await new AggregatesService(influx, { url: ENV.influxUrl, database: DB }).rollupDeviceHours(Math.floor((dataTo - days * DAY) / HOUR) * HOUR, dataTo);
+    const deviceRollupS = (Date.now() - t0) / 1000;
+    influx.close();
+    log(`device_h1: ${deviceHourPoints} hourly means of the devices, rolled up in ${deviceRollupS.toFixed(1)} s`);
 
     const pids = servicePidFiles(ENV.runDir);
     const watched: WatchedProcess[] = [
@@ -226,6 +232,8 @@ export async function benchApi(argv: string[]): Promise<Record<string, unknown>>
         rollup_points_d1: rollups.d1,
         atmo_points: rollups.atmo,
         influx_write_s: round(dataS),
+        device_rollup_points: deviceHourPoints,
+        device_rollup_s: round(deviceRollupS),
         state_devices: stateDevices.length,
       },
       kpi_paths_served: served,

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DEVICE_TYPES, MEASUREMENTS } from '@hv/contracts';
+import { DEVICE_ROLLUP_DAYS, DEVICE_TYPES, MEASUREMENTS } from '@hv/contracts';
 import { addDays, parisDate, parisInstant, type CivilDate } from '@hv/lighting';
 import { ATMO_POLLUTANTS, type AtmoPollutant } from '@hv/rules';
 import { INFLUX_OPTIONS, InfluxRejectedError, InfluxRepository, type InfluxOptions } from '@hv/timeseries';
 import { atmoPoints, parisDays, type StationHour } from './atmo-day';
-import { ceilTo, DAY_MS, dailyStatement, floorTo, HOUR_MS, hourlyStatements, retentionStatements, ROLLUPS, timeWindow } from './rollups';
+import { ceilTo, DAY_MS, dailyStatement, deviceHourLedger, deviceHourStatements, floorTo, HOUR_MS, hourlyStatements, retentionStatements, ROLLUPS, timeWindow } from './rollups';
 import { SPOT_STATE_HOLD_MS, spotDailyStatement, spotHourPoints, spotSampleStatements, type SpotSeries } from './spot-hours';
 
 export interface AggregateRunReport {
@@ -14,6 +14,9 @@ export interface AggregateRunReport {
   /** Points the rollup statements wrote (InfluxDB's own `written` counts). */
   hourlyPoints: number;
   dailyPoints: number;
+  /** Per-device hourly means written (`device_h1`), and the time that took. */
+  deviceHourPoints: number;
+  deviceHoursMs: number;
   elapsedMs: number;
 }
 
@@ -25,8 +28,9 @@ interface AggregatePeriods {
 }
 
 /**
- * The daily aggregation: the ATMO index per station and per EPCI of each Paris day, and the
- * hourly and daily rollups per commune that the boards' long-range panels read. Every step
+ * The daily aggregation: the ATMO index per station and per EPCI of each Paris day, the
+ * hourly and daily rollups per commune that the boards' long-range panels read, and each
+ * device's hourly means that the device history reads. Every step
  * rewrites its period from the raw points, so a rerun over the same period gives the same
  * points (the scheduler reruns the current hour and day until they are over).
  */
@@ -124,6 +128,35 @@ export class AggregatesService {
     return points.length;
   }
 
+  /**
+   * Writes each device's hourly means of the hours of [fromMs, toMs) that are over (whole
+   * UTC hours) into `device_h1`, then marks them complete in the ledger
+   * (`device_rollup_hours`): their means hold every reading stored when their statement
+   * started. The device history reads marked hours from here and the others (the current
+   * hour, hours never rolled up) from the raw points. A reading stored after its hour's
+   * last run is in the raw points only, until its period is run again (as for the commune
+   * rollups). Hours older than the policy's DEVICE_ROLLUP_DAYS are left to the raw points.
+   * Returns the means written.
+   */
+  async rollupDeviceHours(fromMs: number, toMs: number): Promise<number> {
+    await this.ensurePolicies();
+    // Over on the platform's clock (when readings are stored), whatever clock the caller runs
+    // on; and within the policy's duration, past which InfluxDB drops what is written.
+    const now = Date.now();
+    const until = Math.min(toMs, floorTo(now, HOUR_MS));
+    const since = Math.max(fromMs, ceilTo(now - DEVICE_ROLLUP_DAYS * DAY_MS, HOUR_MS) + HOUR_MS);
+    let written = 0;
+    for (let from = since; from < until; from += DAY_MS) {
+      const to = Math.min(until, from + DAY_MS);
+      const startedAt = Date.now();
+      for (const s of deviceHourStatements(from, to)) written += await this.into(s);
+      const ledger = [];
+      for (let hour = from; hour < to; hour += HOUR_MS) ledger.push(deviceHourLedger(hour, startedAt));
+      await this.influx.writePoints(ledger, { retentionPolicy: 'device_h1' });
+    }
+    return written;
+  }
+
   /** Writes the daily rollups of [fromMs, toMs) (whole UTC days) from the hourly ones. */
   async rollupDays(fromMs: number, toMs: number): Promise<number> {
     await this.ensurePolicies();
@@ -160,7 +193,9 @@ export class AggregatesService {
     const atmo = await this.atmo(parisInstant(days[0]!, 0), parisInstant(addDays(days.at(-1)!, 1), 0));
     const hourlyPoints = await this.rollupHours(...hours);
     const dailyPoints = await this.rollupDays(...utcDays);
-    return { atmoDays: days.length, atmoPoints: atmo, hourlyPoints, dailyPoints, elapsedMs: Date.now() - t0 };
+    const t1 = Date.now();
+    const deviceHourPoints = await this.rollupDeviceHours(...hours);
+    return { atmoDays: days.length, atmoPoints: atmo, hourlyPoints, dailyPoints, deviceHourPoints, deviceHoursMs: Date.now() - t1, elapsedMs: Date.now() - t0 };
   }
 
   private async into(statement: string): Promise<number> {

@@ -1,4 +1,4 @@
-import { DEVICE_TYPES, MEASUREMENTS, ROLLUP_POLICIES, type DeviceType } from '@hv/contracts';
+import { DEVICE_ROLLUP_TYPES, DEVICE_TYPES, MEASUREMENTS, ROLLUP_POLICIES, type DeviceType } from '@hv/contracts';
 
 type Aggregate = 'mean' | 'sum' | 'max' | 'min' | 'count';
 
@@ -125,6 +125,27 @@ export function dailyStatement(rollup: Rollup, fromMs: number, toMs: number): st
   const fields = [...rollup.readings, ...rollup.devices].map((f) => `${f.day}("${f.name}") AS "${f.name}"`).concat(rollup.hours.map((h) => `sum("${h.name}") AS "${h.name}"`));
   return `SELECT ${fields.join(', ')} INTO ${q('d1', rollup.measurement)} FROM ${q('h1', rollup.measurement)} WHERE ${timeWindow(fromMs, toMs)} GROUP BY time(1d), "tenant", "epci"`;
 }
+
+/**
+ * The statements that write each device's hourly means of [fromMs, toMs) (whole UTC hours)
+ * into `device_h1`, one per rolled-up type: `MEAN(*)` names each numeric field `mean_<field>`
+ * (booleans and strings have no mean and are left out, as in the history's raw buckets), and
+ * `GROUP BY *` keeps every tag of the device's series. Rerunning rewrites the same points.
+ */
+export function deviceHourStatements(fromMs: number, toMs: number): string[] {
+  return DEVICE_ROLLUP_TYPES.map((type) => {
+    const m = `"${DEVICE_TYPES[type].measurement}"`;
+    return `SELECT MEAN(*) INTO "device_h1".${m} FROM ${m} WHERE ${timeWindow(fromMs, toMs)} GROUP BY time(1h), * fill(none)`;
+  });
+}
+
+/** The ledger point of a UTC hour whose per-device means are complete (`device_rollup_hours`, in `device_h1`). */
+export const deviceHourLedger = (hourMs: number, rolledAtMs: number) => ({
+  measurement: MEASUREMENTS.deviceRollupHours,
+  tags: {},
+  fields: { rolled_at_ms: rolledAtMs },
+  timestampMs: hourMs,
+});
 
 /** `CREATE RETENTION POLICY` for each rollup policy (ALTER when it exists with other settings). */
 export function retentionStatements(database: string): Array<{ create: string; alter: string }> {

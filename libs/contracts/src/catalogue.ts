@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ACK_SCHEMAS, EVENT_SCHEMAS, statusSchema, TELEMETRY_SCHEMAS } from './contract';
-import { DEVICE_TYPE_NAMES, DEVICE_TYPES, DOMAINS } from './domains';
+import { DEVICE_TYPE_NAMES, DEVICE_TYPES, DOMAINS, type DeviceType } from './domains';
 import { MEASUREMENTS, TAG_KEYS } from './point';
 
 /**
@@ -93,6 +93,17 @@ export const PLATFORM_POINTS = {
     tags: ['tenant', 'epci'],
     fields: ['occupied_h', 'observed_h', 'arrivals', 'spots'],
   },
+  /**
+   * In `device_h1`: one point per UTC hour whose per-device means are complete, `rolled_at_ms`
+   * the time (Unix ms) of the run that wrote them, after the hour's end. The means themselves
+   * are in `device_h1` under the device measurements' own names, tags and `mean_<field>`
+   * fields (`SELECT MEAN(*) … GROUP BY time(1h), *`), for the types reporting more often than
+   * hourly (DEVICE_ROLLUP_TYPES).
+   */
+  [MEASUREMENTS.deviceRollupHours]: {
+    tags: [],
+    fields: ['rolled_at_ms'],
+  },
 } as const satisfies Record<string, { tags: readonly string[]; fields: readonly string[] }>;
 
 /**
@@ -101,12 +112,23 @@ export const PLATFORM_POINTS = {
  * database's default policy. Shard groups are long (InfluxDB's default is 7 days for both):
  * a year-long query then opens a few shards per series instead of 52, measured 0.4–0.7 s
  * instead of 1.0–1.5 s for a year of the Aisne's daily lighting rollup.
+ * `device_h1` holds each device's hourly means for 45 days (DEVICE_ROLLUP_TYPES): what the
+ * device history serves in hourly buckets (ranges of 7 to 41 days) without averaging the
+ * raw points again at every request.
  */
+export const DEVICE_ROLLUP_DAYS = 45;
 export const ROLLUP_POLICIES = {
   h1: { period: '1h', duration: '730d', shard: '4w' },
   d1: { period: '1d', duration: 'INF', shard: '260w' },
+  device_h1: { period: '1h', duration: `${DEVICE_ROLLUP_DAYS}d`, shard: '4w' },
 } as const;
 export type RollupPolicy = keyof typeof ROLLUP_POLICIES;
+
+/**
+ * The types whose telemetry is averaged per device and hour into `device_h1`: those that
+ * report more often than hourly (an hourly heartbeat's means would be its raw points again).
+ */
+export const DEVICE_ROLLUP_TYPES: readonly DeviceType[] = DEVICE_TYPE_NAMES.filter((t) => DEVICE_TYPES[t].expectedIntervalS < 3600);
 
 export type PlatformMeasurement = keyof typeof PLATFORM_POINTS;
 export type PlatformField<M extends PlatformMeasurement> = (typeof PLATFORM_POINTS)[M]['fields'][number];

@@ -39,6 +39,12 @@ export const MEASUREMENTS = {
   parkingRollup: 'parking_commune',
   /** On-street spots per commune: occupied and observed spot-hours, arrivals (computed by the aggregation, not by InfluxQL). */
   spotRollup: 'parking_spot_commune',
+  /**
+   * The hours whose per-device hourly means (the `device_h1` policy) are complete: one point
+   * per hour, written once the hour was rolled up after its end (libs/aggregates); the
+   * device history reads those hours from `device_h1` and the others from the raw points.
+   */
+  deviceRollupHours: 'device_rollup_hours',
 } as const;
 
 /** Static attributes from the registry that are stored as tags (for board filters). */

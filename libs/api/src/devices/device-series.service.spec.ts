@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Device } from '@hv/state';
-import type { InfluxRepository } from '@hv/timeseries';
+import { InfluxRejectedError, type InfluxRepository } from '@hv/timeseries';
 import { bucketFor, DeviceSeriesService, MAX_POINTS } from './device-series.service';
 
 const DAY = 86_400_000;
@@ -24,13 +24,35 @@ describe('bucketFor', () => {
   });
 });
 
+const HOUR = 3_600_000;
+const lamp = { id: 'lamp-1', type: 'lighting-controller' } as Device;
+const at = (ms: number) => new Date(ms).toISOString();
+
+interface Asked {
+  q: string;
+  params: Record<string, unknown> | undefined;
+}
+
+/** An InfluxRepository answering each `;`-separated statement with `answer(statement)`'s rows. */
+function fakeInflux(answer: (statement: string) => { columns: string[]; rows: Array<Record<string, unknown>> } | Error | null, asked: Asked[] = []) {
+  return {
+    queryMulti: async (q: string, params?: Record<string, unknown>) => {
+      asked.push({ q, params });
+      return q.split('; ').map((statement) => {
+        const a = answer(statement);
+        if (a instanceof Error) throw a;
+        return { series: a ? [{ name: 'lighting_controller', tags: {}, ...a }] : [] };
+      });
+    },
+  } as unknown as InfluxRepository;
+}
+
 describe('DeviceSeriesService.history', () => {
   it('names each bucket\'s means after their fields and gives the bucket\'s start as an ISO instant', async () => {
     const columns = ['time', 'mean_level_pct', 'mean_power_w'];
     const rows = [{ time: 0, mean_level_pct: 50, mean_power_w: 20.5 }, { time: 3_600_000, mean_level_pct: 100, mean_power_w: null }];
-    const influx = { query: async () => ({ series: [{ name: 'lighting_controller', tags: {}, columns, rows }] }) } as unknown as InfluxRepository;
-    const device = { id: 'lamp-1', type: 'lighting-controller' } as Device;
-    const history = await new DeviceSeriesService(influx).history(device, 0, 30 * DAY);
+    const influx = fakeInflux((s) => (s.includes('device_h1') ? null : { columns, rows }));
+    const history = await new DeviceSeriesService(influx).history(lamp, 0, 30 * DAY);
     expect(history).toEqual({
       every: '1h',
       truncated: false,
@@ -39,5 +61,56 @@ describe('DeviceSeriesService.history', () => {
         { time: '1970-01-01T01:00:00.000Z', level_pct: 100, power_w: null },
       ],
     });
+  });
+
+  it('reads the hours the ledger marks complete from the stored means, and the other stretches from the raw points', async () => {
+    const columns = ['time', 'mean_level_pct'];
+    const asked: Asked[] = [];
+    const influx = fakeInflux((s) => {
+      if (s.includes('device_rollup_hours')) return { columns: ['time', 'rolled_at_ms'], rows: [1, 2, 3].map((h) => ({ time: h * HOUR, rolled_at_ms: 5 * HOUR })) };
+      // Hour 2 complete but the lamp was silent; hour 4 written by a run that has not marked it.
+      if (s.includes('"device_h1"."lighting_controller"')) return { columns, rows: [1, 3, 4].map((h) => ({ time: h * HOUR, mean_level_pct: 10 * h })) };
+      if (s.includes('$from0')) return { columns, rows: [{ time: 0, mean_level_pct: 1 }] };
+      return { columns, rows: [4, 5].map((h) => ({ time: h * HOUR, mean_level_pct: 100 + h })) };
+    }, asked);
+    const { points } = await new DeviceSeriesService(influx).history(lamp, HOUR / 2, 5.5 * HOUR, '1h');
+    expect(points).toEqual([
+      { time: at(0), level_pct: 1 },
+      { time: at(HOUR), level_pct: 10 },
+      { time: at(3 * HOUR), level_pct: 30 },
+      { time: at(4 * HOUR), level_pct: 104 },
+      { time: at(5 * HOUR), level_pct: 105 },
+    ]);
+    expect(asked[0]!.params).toEqual({ device: 'lamp-1', from: at(HOUR), to: at(5 * HOUR) });
+    // The partial first hour, then everything after the last complete hour.
+    expect(asked[1]!.params).toEqual({ device: 'lamp-1', from0: at(HOUR / 2), to0: at(HOUR), from1: at(4 * HOUR), to1: at(5.5 * HOUR) });
+    expect(asked[1]!.q.split('; ')).toHaveLength(2);
+  });
+
+  it('averages an hour from the raw points when it holds two stored means (the device\'s tags changed within it)', async () => {
+    const asked: Asked[] = [];
+    const influx = fakeInflux((s) => {
+      if (s.includes('device_rollup_hours')) return { columns: ['time', 'rolled_at_ms'], rows: [0, 1].map((h) => ({ time: h * HOUR, rolled_at_ms: 9 })) };
+      if (s.includes('device_h1')) return { columns: ['time', 'mean_level_pct'], rows: [{ time: 0, mean_level_pct: 5 }, { time: HOUR, mean_level_pct: 10 }, { time: HOUR, mean_level_pct: 20 }] };
+      return { columns: ['time', 'mean_level_pct'], rows: [{ time: HOUR, mean_level_pct: 15 }] };
+    }, asked);
+    const { points } = await new DeviceSeriesService(influx).history(lamp, 0, 2 * HOUR, '1h');
+    expect(points).toEqual([{ time: at(0), level_pct: 5 }, { time: at(HOUR), level_pct: 15 }]);
+    expect(asked[1]!.params).toEqual({ device: 'lamp-1', from0: at(HOUR), to0: at(2 * HOUR) });
+  });
+
+  it('averages everything from the raw points before any aggregation created the policy', async () => {
+    const asked: Asked[] = [];
+    const influx = fakeInflux((s) => (s.includes('device_h1') ? new InfluxRejectedError('statement 0: not executed', 200) : { columns: ['time', 'mean_level_pct'], rows: [{ time: 0, mean_level_pct: 7 }] }), asked);
+    const { points } = await new DeviceSeriesService(influx).history(lamp, 0, 3 * HOUR, '1h');
+    expect(points).toEqual([{ time: at(0), level_pct: 7 }]);
+    expect(asked[1]!.params).toEqual({ device: 'lamp-1', from0: at(0), to0: at(3 * HOUR) });
+  });
+
+  it('does not read the stored means of a type reporting hourly or slower', async () => {
+    const asked: Asked[] = [];
+    const influx = fakeInflux(() => ({ columns: ['time', 'mean_occupied'], rows: [] }), asked);
+    await new DeviceSeriesService(influx).history({ id: 'spot-1', type: 'parking-spot' } as Device, 0, 3 * HOUR, '1h');
+    expect(asked.map((a) => a.q.includes('device_h1'))).toEqual([false]);
   });
 });
