@@ -3,10 +3,15 @@ import * as https from 'node:https';
 import { InfluxRejectedError, InfluxUnavailableError } from './timeseries.errors';
 import { MAX_SOCKETS } from './influx.options';
 
-/** What InfluxDB answered: status and body text (UTF-8). */
+/** The media type of InfluxDB's MessagePack answers (1.x /query, when asked in `accept`). */
+export const MSGPACK = 'application/x-msgpack';
+
+/** What InfluxDB answered: status and body text (UTF-8), or the body's bytes when it is MessagePack. */
 export interface HttpAnswer {
   status: number;
+  /** The body as text; empty when the answer is MessagePack. */
   body: string;
+  msgpack?: Buffer;
 }
 
 export interface HttpRequest {
@@ -15,6 +20,8 @@ export interface HttpRequest {
   path: string;
   body?: string;
   contentType?: string;
+  /** The `accept` header: MSGPACK for a MessagePack answer. */
+  accept?: string;
   timeoutMs: number;
 }
 
@@ -121,6 +128,7 @@ export class InfluxHttp {
         headers['content-type'] = req.contentType ?? 'text/plain; charset=utf-8';
         headers['content-length'] = Buffer.byteLength(req.body);
       }
+      if (req.accept !== undefined) headers.accept = req.accept;
       let settled = false;
       const fail = (error: Error): void => {
         if (settled) return;
@@ -140,9 +148,8 @@ export class InfluxHttp {
           agent: this.agent,
         },
         (res) => {
-          res.setEncoding('utf8');
-          let body = '';
-          res.on('data', (chunk: string) => (body += chunk));
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
           res.on('error', (error) => fail(new InfluxUnavailableError(`${where()}: ${error.message}`, res.statusCode, { cause: error })));
           // The connection dropped mid-answer: nothing usable arrived.
           res.on('close', () => {
@@ -152,7 +159,9 @@ export class InfluxHttp {
             if (settled) return;
             settled = true;
             clearTimeout(timer);
-            resolve({ status: res.statusCode ?? 0, body });
+            const bytes = Buffer.concat(chunks);
+            const status = res.statusCode ?? 0;
+            resolve(res.headers['content-type']?.startsWith(MSGPACK) ? { status, body: '', msgpack: bytes } : { status, body: bytes.toString('utf8') });
           });
         },
       );

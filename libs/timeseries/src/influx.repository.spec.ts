@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { encode } from '@msgpack/msgpack';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { InfluxOptions } from './influx.options';
 import { InfluxRepository } from './influx.repository';
@@ -233,6 +234,57 @@ describe('write: no answer', () => {
     repo.close();
     await expect(repo.write('m v=1 1\n')).rejects.toBeInstanceOf(InfluxUnavailableError);
     expect(seen).toHaveLength(0);
+  });
+});
+
+describe('query as MessagePack', () => {
+  const response = { results: [{ statement_id: 0, series: [{ name: 'lamp', tags: { device: 'a' }, columns: ['time', 'power'], values: [[1000, 1.5], [2000, null]] }] }] };
+  /** Answers MessagePack to a request that accepts it, JSON otherwise. */
+  const both =
+    (status: number, body: unknown): Handler =>
+    (req, res) => {
+      const msgpack = req.headers.accept === 'application/x-msgpack';
+      res.writeHead(status, { 'content-type': msgpack ? 'application/x-msgpack' : 'application/json' });
+      res.end(msgpack ? Buffer.from(encode(body)) : JSON.stringify(body));
+    };
+
+  it('asks for MessagePack and reads the same series as from JSON', async () => {
+    handler = both(200, response);
+    const result = await repository().query('SELECT * FROM lamp');
+    expect(seen[0]!.headers.accept).toBe('application/x-msgpack');
+    expect(result.series).toEqual([{ name: 'lamp', tags: { device: 'a' }, columns: ['time', 'power'], rows: [{ time: 1000, power: 1.5 }, { time: 2000, power: null }] }]);
+    expect(await repository().queryColumns('SELECT * FROM lamp')).toEqual([[{ name: 'lamp', tags: { device: 'a' }, columns: ['time', 'power'], values: [[1000, 1.5], [2000, null]] }]]);
+  });
+
+  it('asks again as JSON when the answer does not decode (a tag named __proto__), and keeps that tag as data', async () => {
+    const tags = JSON.parse('{"__proto__":"x"}') as Record<string, string>;
+    handler = both(200, { results: [{ statement_id: 0, series: [{ name: 'lamp', tags, columns: ['time'], values: [[1000]] }] }] });
+    const result = await repository().query('SELECT * FROM lamp GROUP BY *');
+    expect(seen.map((s) => s.headers.accept)).toEqual(['application/x-msgpack', undefined]);
+    expect(Object.getOwnPropertyDescriptor(result.series[0]!.tags, '__proto__')?.value).toBe('x');
+    expect(Object.getPrototypeOf(result.series[0]!.tags)).toBe(Object.prototype);
+  });
+
+  it('reads the error of a MessagePack answer: a 400 rejected, a 500 unavailable', async () => {
+    handler = both(400, { error: 'error parsing query: found SELEC' });
+    const rejected = await rejection(repository().query('SELEC 1'));
+    expect(rejected).toBeInstanceOf(InfluxRejectedError);
+    expect((rejected as Error).message).toBe('error parsing query: found SELEC');
+    handler = both(500, { error: 'engine broke' });
+    const unavailable = await rejection(repository().query('SELECT 1'));
+    expect(unavailable).toBeInstanceOf(InfluxUnavailableError);
+    expect((unavailable as Error).message).toBe('InfluxDB answered 500: engine broke');
+  });
+
+  it('reads a statement error from a MessagePack answer', async () => {
+    handler = both(200, { results: [{ statement_id: 0, error: 'database not found: nope' }] });
+    expect(((await rejection(repository().query('SELECT 1'))) as Error).message).toBe('statement 0: database not found: nope');
+  });
+
+  it('asks database statements as JSON', async () => {
+    handler = both(200, { results: [{ statement_id: 0 }] });
+    await repository().createDatabase();
+    expect(seen[0]!.headers.accept).toBeUndefined();
   });
 });
 

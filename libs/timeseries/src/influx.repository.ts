@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Point } from '@hv/contracts';
-import { errorFromAnswer, InfluxHttp } from './influx.http';
+import { decode } from '@msgpack/msgpack';
+import { errorFromAnswer, InfluxHttp, MSGPACK } from './influx.http';
 import { DEFAULT_PING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, INFLUX_OPTIONS, type InfluxOptions } from './influx.options';
-import { influxIdent, type QueryParams, type QueryResult, type Row, type Series } from './influxql';
+import { influxIdent, type ColumnSeries, type QueryParams, type QueryResult, type Row, type Series } from './influxql';
 import { serializePoints } from './line-protocol';
 import { InfluxRejectedError, InfluxUnavailableError } from './timeseries.errors';
 
-/** /query's JSON (InfluxDB 1.x format, also what 2.x/3.x v1-compat answer). */
+/** /query's answer, JSON or MessagePack of the same shape (InfluxDB 1.x format, also what 2.x/3.x v1-compat answer in JSON). */
 interface RawResponse {
   results?: Array<{
     statement_id?: number;
@@ -80,15 +81,25 @@ export class InfluxRepository {
    * order. Throws the first statement's error, if any: InfluxDB still ran the others.
    */
   async queryMulti<T = Row>(influxql: string, params?: QueryParams): Promise<QueryResult<T>[]> {
+    const results = await this.queryColumns(influxql, params);
+    return results.map((series) => ({ series: series.map((s) => flattenSeries<T>(s)) }));
+  }
+
+  /**
+   * As queryMulti, each statement's series as InfluxDB answers them (`columns` and one array
+   * of `values` per row): for a caller that reads hundreds of rows and builds its own
+   * objects, one object per row fewer.
+   */
+  async queryColumns(influxql: string, params?: QueryParams): Promise<ColumnSeries[][]> {
     const form = new URLSearchParams({ q: influxql, db: this.options.database, epoch: 'ms' });
     if (this.options.retentionPolicy !== undefined) form.set('rp', this.options.retentionPolicy);
     if (params !== undefined) form.set('params', JSON.stringify(params));
-    const raw = await this.postQuery(form);
+    const raw = await this.postQuery(form, true);
     return (raw.results ?? []).map((result) => {
       if (result.error !== undefined) {
         throw new InfluxRejectedError(`statement ${result.statement_id ?? 0}: ${result.error}`, 200);
       }
-      return { series: (result.series ?? []).map((s) => flattenSeries<T>(s)) };
+      return (result.series ?? []).map((s) => ({ name: s.name ?? '', tags: s.tags ?? {}, columns: s.columns ?? [], values: s.values ?? [] }));
     });
   }
 
@@ -123,23 +134,43 @@ export class InfluxRepository {
     if (failed) throw new InfluxRejectedError(failed.error!, 200);
   }
 
-  /** POST, not GET: 1.x refuses CREATE/DROP over GET, and a form body has no URL length limit. */
-  private async postQuery(form: URLSearchParams): Promise<RawResponse> {
+  /**
+   * POST, not GET: 1.x refuses CREATE/DROP over GET, and a form body has no URL length limit.
+   * `msgpack`: the answer asked as MessagePack, which InfluxDB encodes and this process
+   * decodes in about half the CPU of JSON (30 days of a luminaire's hourly means: 72 kB
+   * instead of 143 kB). An answer that does not decode as MessagePack is asked again as JSON:
+   * @msgpack/msgpack refuses a map key `__proto__` (a field or tag so named), which
+   * JSON.parse keeps as an own property.
+   */
+  private async postQuery(form: URLSearchParams, msgpack = false): Promise<RawResponse> {
     const answer = await this.http.request({
       method: 'POST',
       path: '/query',
       body: form.toString(),
       contentType: FORM,
+      accept: msgpack ? MSGPACK : undefined,
       timeoutMs: this.timeoutMs,
     });
-    if (answer.status < 200 || answer.status >= 300) throw errorFromAnswer(answer.status, answer.body);
+    const ok = answer.status >= 200 && answer.status < 300;
     let raw: RawResponse;
-    try {
-      raw = JSON.parse(answer.body) as RawResponse;
-    } catch {
-      // A 2xx that is not JSON comes from something between us and InfluxDB; it may recover.
-      throw new InfluxUnavailableError(`InfluxDB /query answered ${answer.status} with non-JSON: ${answer.body.slice(0, 200)}`);
+    if (answer.msgpack !== undefined) {
+      try {
+        raw = decode(answer.msgpack) as RawResponse;
+      } catch {
+        if (ok) return this.postQuery(form, false);
+        throw errorFromAnswer(answer.status, `undecodable MessagePack answer (${answer.msgpack.length} bytes)`);
+      }
+      if (!ok) throw errorFromAnswer(answer.status, typeof raw?.error === 'string' ? raw.error : '');
+    } else {
+      if (!ok) throw errorFromAnswer(answer.status, answer.body);
+      try {
+        raw = JSON.parse(answer.body) as RawResponse;
+      } catch {
+        // A 2xx that is not JSON comes from something between us and InfluxDB; it may recover.
+        throw new InfluxUnavailableError(`InfluxDB /query answered ${answer.status} with non-JSON: ${answer.body.slice(0, 200)}`);
+      }
     }
+    if (raw === null || typeof raw !== 'object') throw new InfluxUnavailableError(`InfluxDB /query answered ${answer.status} with no results object`);
     if (raw.error !== undefined) throw new InfluxRejectedError(raw.error, answer.status);
     return raw;
   }
@@ -149,8 +180,7 @@ export class InfluxRepository {
  * `{columns, values: [[...]]}` → rows keyed by column. Object.fromEntries defines own
  * properties, so a field named `__proto__` stays a column instead of replacing the prototype.
  */
-function flattenSeries<T>(s: { name?: string; tags?: Record<string, string>; columns?: string[]; values?: unknown[][] }): Series<T> {
-  const columns = s.columns ?? [];
-  const rows = (s.values ?? []).map((values) => Object.fromEntries(columns.map((c, i) => [c, values[i]])) as T);
-  return { name: s.name ?? '', tags: s.tags ?? {}, columns, rows };
+function flattenSeries<T>(s: ColumnSeries): Series<T> {
+  const rows = s.values.map((values) => Object.fromEntries(s.columns.map((c, i) => [c, values[i]])) as T);
+  return { name: s.name, tags: s.tags, columns: s.columns, rows };
 }

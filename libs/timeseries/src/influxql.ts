@@ -21,6 +21,14 @@ export interface Series<T = Row> {
   rows: T[];
 }
 
+/** A series as /query answers it: one array of values per row, in `columns`' order (no object per row). */
+export interface ColumnSeries {
+  name: string;
+  tags: Record<string, string>;
+  columns: string[];
+  values: unknown[][];
+}
+
 /** One statement's answer: its series, flattened from InfluxDB's `columns` + `values` arrays. */
 export interface QueryResult<T = Row> {
   series: Series<T>[];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Device } from '@hv/state';
 import { InfluxRejectedError, type InfluxRepository } from '@hv/timeseries';
-import { bucketFor, DeviceSeriesService, MAX_POINTS } from './device-series.service';
+import { bucketFor, DeviceSeriesService, MAX_POINTS, meansOf } from './device-series.service';
 
 const DAY = 86_400_000;
 
@@ -36,12 +36,12 @@ interface Asked {
 /** An InfluxRepository answering each `;`-separated statement with `answer(statement)`'s rows. */
 function fakeInflux(answer: (statement: string) => { columns: string[]; rows: Array<Record<string, unknown>> } | Error | null, asked: Asked[] = []) {
   return {
-    queryMulti: async (q: string, params?: Record<string, unknown>) => {
+    queryColumns: async (q: string, params?: Record<string, unknown>) => {
       asked.push({ q, params });
       return q.split('; ').map((statement) => {
         const a = answer(statement);
         if (a instanceof Error) throw a;
-        return { series: a ? [{ name: 'lighting_controller', tags: {}, ...a }] : [] };
+        return a ? [{ name: 'lighting_controller', tags: {}, columns: a.columns, values: a.rows.map((r) => a.columns.map((c) => r[c])) }] : [];
       });
     },
   } as unknown as InfluxRepository;
@@ -112,5 +112,13 @@ describe('DeviceSeriesService.history', () => {
     const influx = fakeInflux(() => ({ columns: ['time', 'mean_occupied'], rows: [] }), asked);
     await new DeviceSeriesService(influx).history({ id: 'spot-1', type: 'parking-spot' } as Device, 0, 3 * HOUR, '1h');
     expect(asked.map((a) => a.q.includes('device_h1'))).toEqual([false]);
+  });
+});
+
+describe('meansOf', () => {
+  it('keeps a field named __proto__ as a field, not as the point\'s prototype', () => {
+    const [point] = meansOf({ name: 'm', tags: {}, columns: ['time', 'mean___proto__', 'mean_x'], values: [[0, 5, 1]] });
+    expect(Object.getPrototypeOf(point)).toBe(Object.prototype);
+    expect(Object.entries(point!)).toEqual([['time', '1970-01-01T00:00:00.000Z'], ['__proto__', 5], ['x', 1]]);
   });
 });

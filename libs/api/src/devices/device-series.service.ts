@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DEVICE_ROLLUP_TYPES, DEVICE_TYPES, MEASUREMENTS, type DeviceType } from '@hv/contracts';
 import type { Device } from '@hv/state';
-import { influxIdent, InfluxRejectedError, InfluxRepository, type QueryParams, type Row, type Series } from '@hv/timeseries';
+import { influxIdent, InfluxRejectedError, InfluxRepository, type ColumnSeries, type QueryParams, type Row } from '@hv/timeseries';
 
 /** Tags every device point carries; the rest of a row is its fields. */
 const TAG_COLUMNS = new Set(['tenant', 'device', 'epci', 'cabinet', 'geohash', 'type', 'domain']);
@@ -80,11 +80,11 @@ export class DeviceSeriesService {
     const stored = new Map<number, Row | null>();
     if (fromH < toH) {
       const [ledger, means] = await this.storedHours(measurement, device, fromH, toH);
-      for (const row of ledger?.rows ?? []) stored.set(row.time as number, null);
+      for (const time of ledger ? timesOf(ledger) : []) stored.set(time, null);
       const twice = new Set<number>();
-      const points = means ? meansOf(means) : [];
-      for (const [i, point] of points.entries()) {
-        const time = means!.rows[i]!.time as number;
+      const times = means ? timesOf(means) : [];
+      for (const [i, point] of (means ? meansOf(means) : []).entries()) {
+        const time = times[i]!;
         if (!stored.has(time)) continue;
         if (stored.get(time)) twice.add(time);
         stored.set(time, point);
@@ -108,15 +108,15 @@ export class DeviceSeriesService {
   }
 
   /** The ledger's complete hours in [fromH, toH) and the device's stored means there (none before any aggregation ran). */
-  private async storedHours(measurement: string, device: string, fromH: number, toH: number): Promise<Array<Series | undefined>> {
+  private async storedHours(measurement: string, device: string, fromH: number, toH: number): Promise<Array<ColumnSeries | undefined>> {
     const params = { device, from: new Date(fromH).toISOString(), to: new Date(toH).toISOString() };
     try {
-      const answers = await this.influx.queryMulti(
+      const answers = await this.influx.queryColumns(
         `SELECT "rolled_at_ms" FROM "device_h1".${influxIdent(MEASUREMENTS.deviceRollupHours)} WHERE time >= $from AND time < $to; ` +
           `SELECT /^mean_/ FROM "device_h1".${measurement} WHERE device = $device AND time >= $from AND time < $to`,
         params,
       );
-      return answers.map((a) => a.series[0]);
+      return answers.map((series) => series[0]);
     } catch (error) {
       // No aggregation has created `device_h1` yet: InfluxDB 1.6 then answers "retention policy
       // not found" to the statement alone, and only "not executed" to the two together. The
@@ -134,25 +134,35 @@ export class DeviceSeriesService {
       params[`to${i}`] = new Date(to).toISOString();
       return `SELECT MEAN(*) FROM ${measurement} WHERE device = $device AND time >= $from${i} AND time < $to${i} GROUP BY time(${bucket}) fill(none)`;
     });
-    const answers = await this.influx.queryMulti(statements.join('; '), params);
-    return answers.flatMap((a) => (a.series[0] ? meansOf(a.series[0]) : []));
+    const answers = await this.influx.queryColumns(statements.join('; '), params);
+    return answers.flatMap((series) => (series[0] ? meansOf(series[0]) : []));
   }
 }
 
 /**
- * Bucket rows as points: `mean_x` named `x`, `time` as an ISO string. The names are worked
- * out once per answer, not per row: 30 days of a luminaire are 720 rows of 11 columns, and
- * renaming each row's entries was the API's largest cost on that route (`npm run bench -- api`,
- * CPU profile: ≈ 8 ms of ≈ 45 ms per request).
+ * Bucket rows as points: `mean_x` named `x`, `time` as an ISO string, built from the
+ * answer's value arrays. The names are worked out once per answer, not per row: 30 days of
+ * a luminaire are 720 rows of 11 columns (`npm run bench -- api`, CPU profile: renaming each
+ * row's entries was ≈ 8 ms of ≈ 45 ms per request before the hourly means were stored).
  */
-function meansOf(series: { columns: string[]; rows: Row[] }): Row[] {
-  const names = series.columns.map((c) => [c, c === 'time' ? c : c.replace(/^mean_/, '')] as const);
-  return series.rows.map((r) => {
+export function meansOf(series: ColumnSeries): Row[] {
+  const names = series.columns.map((c) => (c === 'time' ? c : c.replace(/^mean_/, '')));
+  const timeAt = series.columns.indexOf('time');
+  const value = (values: unknown[], i: number) => (i === timeAt ? new Date(values[i] as number).toISOString() : values[i]);
+  // A field named `__proto__` would set the prototype by assignment: defined as its own property instead.
+  if (names.includes('__proto__')) return series.values.map((values) => Object.fromEntries(names.map((name, i) => [name, value(values, i)])));
+  return series.values.map((values) => {
     const point: Row = {};
-    for (const [column, name] of names) point[name] = column === 'time' ? new Date(r[column] as number).toISOString() : r[column];
+    for (let i = 0; i < names.length; i++) point[names[i]!] = value(values, i);
     return point;
   });
 }
+
+/** Each row's `time` (Unix ms). */
+const timesOf = (series: ColumnSeries): number[] => {
+  const at = series.columns.indexOf('time');
+  return series.values.map((values) => values[at] as number);
+};
 
 /** A row without its tags, `time` as an ISO string. */
 function fieldsOf(row: Row | undefined): Row | null {
