@@ -178,6 +178,15 @@ describe('KPIs over a simulated week: air quality, parking, the CDN report', () 
     expect(report.total.energy.lighting.baseline_kwh).toBeGreaterThan(0);
   });
 
+  it('answers a period KPI with a JSON content type, the same text when asked again', async () => {
+    const ask = () => fetch(`${p.url}/api/v1/kpis/energy?by=epci&${range}`, { headers: { authorization: `Bearer ${p.keys.cdn}` } });
+    const [first, again] = [await ask(), await ask()];
+    for (const res of [first, again]) expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const [a, b] = [await first.text(), await again.text()];
+    expect(b).toBe(a);
+    expect(JSON.parse(a).groups.map((g: { tenant: string }) => g.tenant).sort()).toEqual([p.epciA, epciB].sort());
+  });
+
   it('serves the same report as CSV (format=csv): a header, one line per EPCI, the département last', async () => {
     const json = await get(`/api/v1/kpis/report?${range}`, p.keys.cdn);
     const res = await fetch(`${p.url}/api/v1/kpis/report?${range}&format=csv`, { headers: { authorization: `Bearer ${p.keys.cdn}` } });

@@ -32,7 +32,6 @@ describe('per-device hourly means against the real InfluxDB', () => {
   let db: Awaited<ReturnType<typeof createTestInfluxDb>>;
   let influx: InfluxRepository;
   let aggregates: AggregatesService;
-  let series: DeviceSeriesService;
   /** The history's hourly points as InfluxDB averages the raw points, without the rollups. */
   const rawHourly = async (device: string, fromMs: number, toMs: number): Promise<Row[]> => {
     const { series: s } = await influx.query(`SELECT MEAN(*) FROM "lighting_controller" WHERE device = $device AND time >= $from AND time < $to GROUP BY time(1h) fill(none)`, {
@@ -43,12 +42,13 @@ describe('per-device hourly means against the real InfluxDB', () => {
     return s[0]!.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => (k === 'time' ? [k, new Date(v as number).toISOString()] : [k.replace(/^mean_/, ''), v]))));
   };
   const range: [number, number] = [DAY0 - HOUR / 2, DAY0 + 29 * HOUR];
+  /** The API's hourly history, by a new service each time: one keeps the ledger of complete hours for a minute. */
+  const history = (device: Device, fromMs: number, toMs: number) => new DeviceSeriesService(influx).history(device, fromMs, toMs, '1h');
 
   beforeAll(async () => {
     db = await createTestInfluxDb('device_rollups');
     influx = new InfluxRepository({ url: db.url, database: db.db });
     aggregates = new AggregatesService(influx, { url: db.url, database: db.db });
-    series = new DeviceSeriesService(influx);
     await influx.writePoints([...lamp(lamp1.id, 0), ...lamp(lamp2.id, 50)]);
   });
   afterAll(async () => {
@@ -57,7 +57,7 @@ describe('per-device hourly means against the real InfluxDB', () => {
   });
 
   it('answers from the raw points before any aggregation created the policy', async () => {
-    const { every, points } = await series.history(lamp1, ...range, '1h');
+    const { every, points } = await history(lamp1, ...range);
     expect(every).toBe('1h');
     expect(points).toHaveLength(30);
     expect(points).toEqual(await rawHourly(lamp1.id, ...range));
@@ -78,7 +78,7 @@ describe('per-device hourly means against the real InfluxDB', () => {
 
   it('gives the same history with the stored means as from the raw points alone', async () => {
     for (const device of [lamp1, lamp2]) {
-      const { points } = await series.history(device, ...range, '1h');
+      const { points } = await history(device, ...range);
       expect(points, device.id).toEqual(await rawHourly(device.id, ...range));
     }
   });
@@ -89,11 +89,11 @@ describe('per-device hourly means against the real InfluxDB', () => {
     await influx.writePoints([late(DAY0 + 5 * HOUR + 600_000), late(DAY0 + 26 * HOUR + 600_000)]);
     const hourOf = (points: Row[], ms: number) => points.find((p) => p.time === new Date(ms).toISOString())!.level_pct;
     const raw = await rawHourly(lamp1.id, ...range);
-    const before = (await series.history(lamp1, ...range, '1h')).points;
+    const before = (await history(lamp1, ...range)).points;
     expect(hourOf(before, DAY0 + 26 * HOUR)).toBe(hourOf(raw, DAY0 + 26 * HOUR));
     expect(hourOf(before, DAY0 + 5 * HOUR)).not.toBe(hourOf(raw, DAY0 + 5 * HOUR));
     await aggregates.run(DAY0, DAY0 + 24 * HOUR);
-    expect((await series.history(lamp1, ...range, '1h')).points).toEqual(raw);
+    expect((await history(lamp1, ...range)).points).toEqual(raw);
   });
 
   it('marks only the hours that were over when they were rolled up', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Device } from '@hv/state';
 import { InfluxRejectedError, type InfluxRepository } from '@hv/timeseries';
-import { bucketFor, DeviceSeriesService, MAX_POINTS, meansOf } from './device-series.service';
+import { bucketFor, DeviceSeriesService, LEDGER_TTL_MS, MAX_POINTS, meansOf } from './device-series.service';
 
 const DAY = 86_400_000;
 
@@ -63,7 +63,7 @@ describe('DeviceSeriesService.history', () => {
     });
   });
 
-  it('reads the hours the ledger marks complete from the stored means, and the other stretches from the raw points', async () => {
+  it('reads the hours the ledger marks complete from the stored means, and the other stretches from the raw points, in one request', async () => {
     const columns = ['time', 'mean_level_pct'];
     const asked: Asked[] = [];
     const influx = fakeInflux((s) => {
@@ -81,10 +81,32 @@ describe('DeviceSeriesService.history', () => {
       { time: at(4 * HOUR), level_pct: 104 },
       { time: at(5 * HOUR), level_pct: 105 },
     ]);
-    expect(asked[0]!.params).toEqual({ device: 'lamp-1', from: at(HOUR), to: at(5 * HOUR) });
-    // The partial first hour, then everything after the last complete hour.
-    expect(asked[1]!.params).toEqual({ device: 'lamp-1', from0: at(HOUR / 2), to0: at(HOUR), from1: at(4 * HOUR), to1: at(5.5 * HOUR) });
-    expect(asked[1]!.q.split('; ')).toHaveLength(2);
+    expect(asked).toHaveLength(2);
+    expect(asked[0]!.q).toContain('device_rollup_hours');
+    // The stored means of the marked hours; the partial first hour; everything after the last marked hour.
+    expect(asked[1]!.params).toEqual({ device: 'lamp-1', sfrom: at(HOUR), sto: at(4 * HOUR), from0: at(HOUR / 2), to0: at(HOUR), from1: at(4 * HOUR), to1: at(5.5 * HOUR) });
+    expect(asked[1]!.q.split('; ')).toHaveLength(3);
+  });
+
+  it('reads the ledger once for the requests of a minute', async () => {
+    const asked: Asked[] = [];
+    const influx = fakeInflux((s) => (s.includes('device_rollup_hours') ? { columns: ['time', 'rolled_at_ms'], rows: [{ time: 0, rolled_at_ms: 1 }] } : null), asked);
+    const service = new DeviceSeriesService(influx);
+    await service.history(lamp, 0, 2 * HOUR, '1h');
+    await service.history(lamp, 0, 2 * HOUR, '1h');
+    expect(asked.filter((a) => a.q.includes('device_rollup_hours'))).toHaveLength(1);
+    expect(LEDGER_TTL_MS).toBe(60_000);
+  });
+
+  it('reads the ledger again after a failed read instead of keeping the failure', async () => {
+    let fail = true;
+    const asked: Asked[] = [];
+    const influx = fakeInflux((s) => (s.includes('device_rollup_hours') && fail ? new Error('InfluxDB down') : null), asked);
+    const service = new DeviceSeriesService(influx);
+    await expect(service.history(lamp, 0, 2 * HOUR, '1h')).rejects.toThrow('InfluxDB down');
+    fail = false;
+    await service.history(lamp, 0, 2 * HOUR, '1h');
+    expect(asked.filter((a) => a.q.includes('device_rollup_hours'))).toHaveLength(2);
   });
 
   it('averages an hour from the raw points when it holds two stored means (the device\'s tags changed within it)', async () => {
@@ -96,12 +118,12 @@ describe('DeviceSeriesService.history', () => {
     }, asked);
     const { points } = await new DeviceSeriesService(influx).history(lamp, 0, 2 * HOUR, '1h');
     expect(points).toEqual([{ time: at(0), level_pct: 5 }, { time: at(HOUR), level_pct: 15 }]);
-    expect(asked[1]!.params).toEqual({ device: 'lamp-1', from0: at(HOUR), to0: at(2 * HOUR) });
+    expect(asked[2]!.params).toEqual({ device: 'lamp-1', from0: at(HOUR), to0: at(2 * HOUR) });
   });
 
   it('averages everything from the raw points before any aggregation created the policy', async () => {
     const asked: Asked[] = [];
-    const influx = fakeInflux((s) => (s.includes('device_h1') ? new InfluxRejectedError('statement 0: not executed', 200) : { columns: ['time', 'mean_level_pct'], rows: [{ time: 0, mean_level_pct: 7 }] }), asked);
+    const influx = fakeInflux((s) => (s.includes('device_h1') ? new InfluxRejectedError('statement 0: retention policy not found: device_h1', 200) : { columns: ['time', 'mean_level_pct'], rows: [{ time: 0, mean_level_pct: 7 }] }), asked);
     const { points } = await new DeviceSeriesService(influx).history(lamp, 0, 3 * HOUR, '1h');
     expect(points).toEqual([{ time: at(0), level_pct: 7 }]);
     expect(asked[1]!.params).toEqual({ device: 'lamp-1', from0: at(0), to0: at(3 * HOUR) });
