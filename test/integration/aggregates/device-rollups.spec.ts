@@ -32,14 +32,14 @@ describe('per-device hourly means against the real InfluxDB', () => {
   let db: Awaited<ReturnType<typeof createTestInfluxDb>>;
   let influx: InfluxRepository;
   let aggregates: AggregatesService;
-  /** The history's hourly points as InfluxDB averages the raw points, without the rollups. */
+  /** The history's hourly points as InfluxDB averages the raw points, without the rollups (each mean to 0.001, as the API gives them). */
   const rawHourly = async (device: string, fromMs: number, toMs: number): Promise<Row[]> => {
     const { series: s } = await influx.query(`SELECT MEAN(*) FROM "lighting_controller" WHERE device = $device AND time >= $from AND time < $to GROUP BY time(1h) fill(none)`, {
       device,
       from: new Date(fromMs).toISOString(),
       to: new Date(toMs).toISOString(),
     });
-    return s[0]!.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => (k === 'time' ? [k, new Date(v as number).toISOString()] : [k.replace(/^mean_/, ''), v]))));
+    return s[0]!.rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => (k === 'time' ? [k, new Date(v as number).toISOString()] : [k.replace(/^mean_/, ''), typeof v === 'number' ? Math.round(v * 1000) / 1000 : v]))));
   };
   const range: [number, number] = [DAY0 - HOUR / 2, DAY0 + 29 * HOUR];
   /** The API's hourly history, by a new service each time: one keeps the ledger of complete hours for a minute. */
@@ -73,7 +73,7 @@ describe('per-device hourly means against the real InfluxDB', () => {
     expect(stored.rows[0]).toMatchObject({ device: lamp1.id, cabinet: 'cab-1', tenant: LAON.tenant, epci: LAON.epci });
     expect(stored.columns.filter((c) => c.startsWith('mean_')).sort()).toEqual(['mean_energy_wh', 'mean_level_pct', 'mean_power_w', 'mean_seq']);
     const [raw] = (await rawHourly(lamp1.id, DAY0 + 5 * HOUR, DAY0 + 6 * HOUR))!;
-    expect(stored.rows[0]!.mean_level_pct).toBe(raw!.level_pct);
+    expect(Math.round((stored.rows[0]!.mean_level_pct as number) * 1000) / 1000).toBe(raw!.level_pct);
   });
 
   it('gives the same history with the stored means as from the raw points alone', async () => {

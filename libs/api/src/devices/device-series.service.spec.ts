@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Device } from '@hv/state';
 import { InfluxRejectedError, type InfluxRepository } from '@hv/timeseries';
-import { bucketFor, DeviceSeriesService, LEDGER_TTL_MS, MAX_POINTS, meansOf } from './device-series.service';
+import { bucketFor, DeviceSeriesService, LEDGER_TTL_MS, MAX_POINTS, MEAN_DECIMALS, meansOf } from './device-series.service';
 
 const DAY = 86_400_000;
 
@@ -138,6 +138,14 @@ describe('DeviceSeriesService.history', () => {
 });
 
 describe('meansOf', () => {
+  it('gives each mean to 0.001 of its unit, and the bucket\'s time untouched', () => {
+    const columns = ['time', 'mean_power_w', 'mean_power_factor', 'mean_level_pct', 'mean_voltage_v', 'mean_temp_c'];
+    const [point] = meansOf({ name: 'm', tags: {}, columns, values: [[3_600_001, 37.416666666666664, 0.95, 50, null, -3.4567]] });
+    expect(point).toEqual({ time: '1970-01-01T01:00:00.001Z', power_w: 37.417, power_factor: 0.95, level_pct: 50, voltage_v: null, temp_c: -3.457 });
+    expect(MEAN_DECIMALS).toBe(3);
+  });
+
+
   it('keeps a field named __proto__ as a field, not as the point\'s prototype', () => {
     const [point] = meansOf({ name: 'm', tags: {}, columns: ['time', 'mean___proto__', 'mean_x'], values: [[0, 5, 1]] });
     expect(Object.getPrototypeOf(point)).toBe(Object.prototype);

@@ -170,15 +170,26 @@ function stretchesWithout(hours: readonly number[], fromMs: number, toMs: number
 }
 
 /**
- * Bucket rows as points: `mean_x` named `x`, `time` as an ISO string, built from the
- * answer's value arrays. The names are worked out once per answer, not per row: 30 days of
- * a luminaire are 720 rows of 11 columns (`npm run bench -- api`, CPU profile: renaming each
- * row's entries was ≈ 8 ms of ≈ 45 ms per request before the hourly means were stored).
+ * Means are given with MEAN_DECIMALS decimals (0.001 of their unit): finer than any
+ * reading's resolution (a power factor's hundredths, a tenth of a degree or a watt), where
+ * InfluxDB's doubles carry 17 digits (`37.416666666666664`) that made most of a 30-day
+ * answer's bytes. Divided, not multiplied back, so that 0.95 stays 0.95.
+ */
+export const MEAN_DECIMALS = 3;
+const SCALE = 10 ** MEAN_DECIMALS;
+const roundMean = (v: unknown): unknown => (typeof v === 'number' ? Math.round(v * SCALE) / SCALE : v);
+
+/**
+ * Bucket rows as points: `mean_x` named `x` and rounded (MEAN_DECIMALS), `time` as an ISO
+ * string, built from the answer's value arrays. The names are worked out once per answer,
+ * not per row: 30 days of a luminaire are 720 rows of 11 columns (`npm run bench -- api`,
+ * CPU profile: renaming each row's entries was ≈ 8 ms of ≈ 45 ms per request before the
+ * hourly means were stored).
  */
 export function meansOf(series: ColumnSeries): Row[] {
   const names = series.columns.map((c) => (c === 'time' ? c : c.replace(/^mean_/, '')));
   const timeAt = series.columns.indexOf('time');
-  const value = (values: unknown[], i: number) => (i === timeAt ? new Date(values[i] as number).toISOString() : values[i]);
+  const value = (values: unknown[], i: number) => (i === timeAt ? new Date(values[i] as number).toISOString() : roundMean(values[i]));
   // A field named `__proto__` would set the prototype by assignment: defined as its own property instead.
   if (names.includes('__proto__')) return series.values.map((values) => Object.fromEntries(names.map((name, i) => [name, value(values, i)])));
   return series.values.map((values) => {

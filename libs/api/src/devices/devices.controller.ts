@@ -91,7 +91,7 @@ export const deviceState = defineRoute({
 export const deviceHistory = defineRoute({
   method: 'GET',
   path: 'devices/:device/history',
-  summary: 'The device\'s readings over a range (24 h by default); averaged per bucket when raw points would exceed 1,000',
+  summary: 'The device\'s readings over a range (24 h by default); averaged per bucket when raw points would exceed 1,000 (each mean to 0.001 of its unit)',
   tag: 'devices',
   access: 'tenant',
   params: deviceParams,
