@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DEVICE_ROLLUP_DAYS, DEVICE_ROLLUP_TYPES, DEVICE_TYPES, MEASUREMENTS, type DeviceType } from '@hv/contracts';
+import { KpiCache } from '@hv/kpis';
 import type { Device } from '@hv/state';
 import { influxIdent, InfluxRejectedError, InfluxRepository, type ColumnSeries, type QueryParams, type Row } from '@hv/timeseries';
 
@@ -40,7 +41,8 @@ export function bucketFor(type: DeviceType, fromMs: number, toMs: number): strin
 /** A device's points in InfluxDB: its latest reading and status, and its history (downsampled for long ranges). */
 @Injectable()
 export class DeviceSeriesService {
-  private ledger: { until: number; hours: Promise<ReadonlySet<number>> } | undefined;
+  /** The ledger of complete hours, shared by every request (KpiCache: one read at a time, a failed read not kept). */
+  private readonly ledger = new KpiCache(LEDGER_TTL_MS, 1);
 
   constructor(private readonly influx: InfluxRepository) {}
 
@@ -113,15 +115,7 @@ export class DeviceSeriesService {
    * averaged from the raw points, which give the same figures.
    */
   private completeHours(): Promise<ReadonlySet<number>> {
-    const now = Date.now();
-    if (this.ledger && now < this.ledger.until) return this.ledger.hours;
-    const hours = this.readLedger(now);
-    const entry = { until: now + LEDGER_TTL_MS, hours };
-    this.ledger = entry;
-    hours.catch(() => {
-      if (this.ledger === entry) this.ledger = undefined;
-    });
-    return hours;
+    return this.ledger.get('device_rollup_hours', () => this.readLedger(Date.now()));
   }
 
   private async readLedger(now: number): Promise<ReadonlySet<number>> {
