@@ -75,7 +75,7 @@ export class EmbeddedBroker {
           // same id (registerClient) comes later and never happens for this one.
           if (!clientIdBelongsTo(who, client.id)) {
             this.refused.client_id++;
-            this.logger.warn(`refused client id "${client.id.slice(0, 80)}" for ${who.kind} ${who.id}: it may use ${ownClientIds(who)}`);
+            this.logger.debug(`refused client id "${client.id.slice(0, 80)}" for ${who.kind} ${who.id}: it may use ${ownClientIds(who)}`);
             return done(authError(IDENTIFIER_REJECTED, `client id is not ${ownClientIds(who)}`), false);
           }
           identities.set(client, who);
