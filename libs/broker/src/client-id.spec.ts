@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { gatewayClientId, serviceClientId } from '@hv/contracts';
 import { clientIdBelongsTo } from './client-id';
 import type { Identity } from './identity';
 
@@ -20,5 +21,16 @@ describe('client ids belong to one identity', () => {
       expect(clientIdBelongsTo(gateway, id), id).toBe(false);
     }
     for (const id of ['02408-lc-00001', 'gateway:gw-02408', 'hv-ingest-host', 'hv:', 'hv:a/b', '']) expect(clientIdBelongsTo(service, id), id).toBe(false);
+  });
+
+  it('is what the contracts’ helpers build, whatever name a caller picks', () => {
+    for (const name of [undefined, 'load-1', 'e2e-gateway:gw-02408', 'gateway:gw-02408:x', 'a b/c#', 'x'.repeat(100)]) {
+      const id = gatewayClientId('gateway:gw-02408', name);
+      expect(clientIdBelongsTo(gateway, id), `${name} → ${id}`).toBe(true);
+    }
+    for (const name of ['ingest-host', 'hv:ingest-host', 'e2e operator', 'hv:', 'y'.repeat(100)]) {
+      const id = serviceClientId(name);
+      expect(clientIdBelongsTo(service, id), `${name} → ${id}`).toBe(true);
+    }
   });
 });

@@ -42,12 +42,17 @@ export const SERVICE_CLIENT_ID_PREFIX = 'hv:';
 /** The `{name}` of a gateway's or a service's client id. */
 export const CLIENT_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
 
+/** `name` made a valid client name: other characters become '-', at most 64 kept. */
+const clientName = (name: string): string => name.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 64) || '-';
+
 /** A gateway's client id: `gateway:{id}` or `gateway:{id}:{name}` (`username` is `gateway:{id}`). */
 export function gatewayClientId(username: string, name?: string): string {
-  return name === undefined || name.startsWith(`${username}:`) || name === username ? (name ?? username) : `${username}:${name}`;
+  if (name === undefined || name === username) return username;
+  const own = `${username}:`;
+  return `${own}${clientName(name.startsWith(own) ? name.slice(own.length) : name)}`;
 }
 
 /** A service's client id: `hv:{name}` (a name that already has the prefix is kept). */
 export function serviceClientId(name: string): string {
-  return name.startsWith(SERVICE_CLIENT_ID_PREFIX) ? name : `${SERVICE_CLIENT_ID_PREFIX}${name}`;
+  return `${SERVICE_CLIENT_ID_PREFIX}${clientName(name.startsWith(SERVICE_CLIENT_ID_PREFIX) ? name.slice(SERVICE_CLIENT_ID_PREFIX.length) : name)}`;
 }

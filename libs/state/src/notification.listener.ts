@@ -18,6 +18,8 @@ const FIRST_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 10_000;
 /** A dead server is noticed by TCP keep-alive after about this long, ms. */
 const KEEPALIVE_DELAY_MS = 10_000;
+/** A connection attempt that has not succeeded by then is retried, ms. */
+const CONNECT_TIMEOUT_MS = 10_000;
 const CHANNEL_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
@@ -49,7 +51,13 @@ export class NotificationListener {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    const client = new Client({ connectionString: this.url, keepAlive: true, keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS, application_name: `hyperviseur-listen-${this.channel}` });
+    const client = new Client({
+      connectionString: this.url,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      application_name: `hyperviseur-listen-${this.channel}`,
+    });
     this.client = client;
     let lost = false;
     const onLost = (error?: Error) => {
