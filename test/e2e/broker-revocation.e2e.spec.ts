@@ -44,18 +44,25 @@ describe('retired and rotated credentials, all-in-one', () => {
     await tp?.stop();
   });
 
-  it.each([m.LAON, m.SOISSONS])('closes the open connection of a device retired through the API, and refuses its cached login (%s)', async (tenant) => {
+  it.each([m.LAON, m.SOISSONS])('closes the open connection of a device retired through the API, refuses its cached login and its gateway publishing for it (%s)', async (tenant) => {
     const id = m.lampsOf(SEED, tenant)[0]!.id;
     const client = await openLamp(id);
     expect(await m.acknowledged(client, m.lampTopic(tenant, id), m.reading(1))).toBe(true);
-    const [revoked, auth] = [await m.refusedCount(tp, 'revoked'), await m.refusedCount(tp, 'auth')];
+    // Its commune's gateway publishes for it too: the broker has the lamp's tenant and domain cached.
+    const gatewayLogin = communes.find((c) => c.tenant === tenant)!.logins['native gateway'];
+    const gateway = await connect(url, m.loginOptions(gatewayLogin));
+    expect(await m.acknowledged(gateway, m.lampTopic(tenant, id), m.reading(2))).toBe(true);
+    const [revoked, auth, publish] = [await m.refusedCount(tp, 'revoked'), await m.refusedCount(tp, 'auth'), await m.refusedCount(tp, 'publish')];
 
     expect((await api('POST', `/devices/${id}/retire`)).status).toBe(200);
     expect(await m.closedWithin(client, CLOSE_WITHIN_MS)).toBe(true);
-    expect(await m.acknowledged(client, m.lampTopic(tenant, id), m.reading(2), 500)).toBe(false);
+    expect(await m.acknowledged(client, m.lampTopic(tenant, id), m.reading(3), 500)).toBe(false);
     expect(await m.connackCode(url, lampLogin(id), id)).toBe(BAD_USERNAME_OR_PASSWORD);
+    expect(await m.acknowledged(gateway, m.lampTopic(tenant, id), m.reading(4))).toBe(false);
+    gateway.end(true);
     expect(await m.refusedCount(tp, 'revoked')).toBe(revoked + 1);
     expect(await m.refusedCount(tp, 'auth')).toBe(auth + 1);
+    expect(await m.refusedCount(tp, 'publish')).toBe(publish + 1);
   });
 
   it.each([m.LAON, m.SOISSONS])('closes the open connection of a device whose secret the API rotated; the old secret is refused, the new one works (%s)', async (tenant) => {
