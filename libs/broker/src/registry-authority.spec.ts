@@ -65,4 +65,16 @@ describe('RegistryBrokerAuthority', () => {
     expect(await authority.authenticate('lamp-1', 'lamp-secret')).toBeNull();
     expect(r.reads.verify).toBe(2);
   });
+
+  it('lets a login go on while other identities’ credentials change', async () => {
+    const r = registry();
+    const authority = new RegistryBrokerAuthority(SERVICE, r.store);
+    // A bulk retirement of other devices notifies while this verification runs.
+    r.setBeforeAnswer(() => {
+      r.setBeforeAnswer(() => undefined);
+      for (let i = 0; i < 1_000; i++) authority.forgetIdentity({ kind: 'device', id: `other-${i}`, devEuis: [] });
+    });
+    expect(await authority.authenticate('lamp-1', 'lamp-secret')).toMatchObject({ id: 'lamp-1' });
+    expect(r.reads.verify).toBe(1);
+  });
 });

@@ -45,8 +45,12 @@ export class RegistryBrokerAuthority implements BrokerAuthority {
   private readonly keysOf = new Map<string, Set<string>>();
   private readonly lookups = new Map<string, { value: unknown; until: number }>();
   private readonly service: { username: string; digest: Buffer };
-  /** Bumped by every credential event: a verification that read the registry before it is stale. */
-  private generation = 0;
+  /**
+   * Registry reads in flight, by cache key. A credential event marks those of its identity
+   * stale (a reset marks all): what they read may predate the change, so it is neither
+   * trusted nor cached. Per key, so that a bulk retirement does not disturb other logins.
+   */
+  private readonly reading = new Map<string, Set<{ stale: boolean }>>();
 
   constructor(
     service: ServiceAccount,
@@ -64,14 +68,31 @@ export class RegistryBrokerAuthority implements BrokerAuthority {
     const hit = this.verified.get(key);
     if (hit && hit.until > this.now()) return hit.identity;
     for (let attempt = 0; attempt < MAX_VERIFY_ATTEMPTS; attempt++) {
-      const generation = this.generation;
-      const identity = await this.verify(username, password);
+      const { value: identity, stale } = await this.read(`u:${username}`, () => this.verify(username, password));
       // A retirement or rotation committed while scrypt ran: what was read may be the old row.
-      if (generation !== this.generation) continue;
+      if (stale) continue;
       if (identity) this.rememberVerified(username, key, identity);
       return identity;
     }
     return null;
+  }
+
+  /** Runs one registry read, telling whether a credential event made it stale meanwhile. */
+  private async read<T>(key: string, run: () => Promise<T>): Promise<{ value: T; stale: boolean }> {
+    const ticket = { stale: false };
+    let tickets = this.reading.get(key);
+    if (!tickets) this.reading.set(key, (tickets = new Set()));
+    tickets.add(ticket);
+    try {
+      return { value: await run(), stale: ticket.stale };
+    } finally {
+      tickets.delete(ticket);
+      if (tickets.size === 0 && this.reading.get(key) === tickets) this.reading.delete(key);
+    }
+  }
+
+  private markStale(key: string): void {
+    for (const ticket of this.reading.get(key) ?? []) ticket.stale = true;
   }
 
   private async verify(username: string, password: string): Promise<Identity | null> {
@@ -96,9 +117,8 @@ export class RegistryBrokerAuthority implements BrokerAuthority {
   private async lookup<T>(key: string, read: () => Promise<T>): Promise<T> {
     const hit = this.lookups.get(key);
     if (hit && hit.until > this.now()) return hit.value as T;
-    const generation = this.generation;
-    const value = await read();
-    if (generation === this.generation) this.remember(this.lookups, key, { value, until: this.now() + LOOKUP_TTL_MS });
+    const { value, stale } = await this.read(key, read);
+    if (!stale) this.remember(this.lookups, key, { value, until: this.now() + LOOKUP_TTL_MS });
     return value;
   }
 
@@ -118,17 +138,20 @@ export class RegistryBrokerAuthority implements BrokerAuthority {
 
   /** One identity's credentials or placement changed: forget its logins and lookups. */
   forgetIdentity(event: CredentialEvent): void {
-    this.generation++;
     const username = event.kind === 'gateway' ? `${GATEWAY_USERNAME_PREFIX}${event.id}` : event.id;
+    this.markStale(`u:${username}`);
     for (const key of this.keysOf.get(username) ?? []) this.verified.delete(key);
     this.keysOf.delete(username);
-    if (event.kind === 'device') this.lookups.delete(`d:${event.id}`);
-    for (const eui of event.devEuis) this.lookups.delete(`e:${eui.toLowerCase()}`);
+    const lookups = [...(event.kind === 'device' ? [`d:${event.id}`] : []), ...event.devEuis.map((eui) => `e:${eui.toLowerCase()}`)];
+    for (const key of lookups) {
+      this.markStale(key);
+      this.lookups.delete(key);
+    }
   }
 
   /** Forget every cached verification and lookup (the event feed may have missed some). */
   forget(): void {
-    this.generation++;
+    for (const key of this.reading.keys()) this.markStale(key);
     this.verified.clear();
     this.keysOf.clear();
     this.lookups.clear();
