@@ -9,7 +9,7 @@ import mqtt from 'mqtt';
 const [url, username, password, filter, expectedText] = process.argv.slice(2);
 const expected = Number(expectedText);
 const client = mqtt.connect(url!, {
-  clientId: `hv-bench-counter-${process.pid}`,
+  clientId: `hv:bench-counter-${process.pid}`, // the services' namespace: the embedded broker refuses any other for the service account
   clean: true,
   protocolVersion: 4,
   username: username || undefined,

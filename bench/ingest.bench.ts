@@ -111,7 +111,7 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
     HV_SERVICE_USERNAME: SERVICE.username,
     HV_SERVICE_PASSWORD: SERVICE.password,
     HV_BROKER_PORT: String(mqttPort),
-    HV_INGEST_CLIENT_ID: `hv-bench-ingest-${broker}`,
+    HV_INGEST_CLIENT_ID: `hv:bench-ingest-${broker}`,
     HV_INGEST_SPOOL_DIR: join(ENV.runDir, `spool-${broker}`),
     HV_LOG_LEVEL: 'log', // the 'up' lines are what the bench waits for
   };

@@ -26,7 +26,7 @@ import { BENCH_ENV, freshPgDatabase, percentile } from './bench-env';
 
 const SEED = 'bench-telegestion';
 const ENV = BENCH_ENV;
-const TELEGESTION_CLIENT_ID = 'bench-telegestion';
+const TELEGESTION_CLIENT_ID = 'hv:bench-telegestion'; // the services' namespace (HV_TELEGESTION_CLIENT_ID gets it anyway)
 const log = (s: string) => console.log(`[bench telegestion] ${s}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

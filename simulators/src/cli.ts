@@ -6,6 +6,7 @@
  * - `--replay FILE`: publishes a recording, paced by its timestamps.
  */
 import type { MqttClient } from 'mqtt';
+import { GATEWAY_USERNAME_PREFIX, serviceClientId } from '@hv/contracts';
 import { CLI_USAGE, CliUsageError, parseCliArgs, type CliOptions } from './cli-options';
 import { ProgressPrinter, progressLine, scenarioSummary } from './cli-progress';
 import { connectDevice, connectGateway, connectMqtt } from './connect';
@@ -55,8 +56,10 @@ function* uplinks(fleet: Fleet, o: CliOptions): Generator<Publishable> {
 }
 
 async function connect(o: CliOptions): Promise<MqttClient> {
-  if (o.username !== undefined) return connectGateway(o.url, o.username, o.password ?? '', { clientId: `hv-sim-${o.username}` });
-  return connectMqtt(o.url, { clientId: `hv-sim-${process.pid}` });
+  // A gateway connects as `gateway:{id}:sim-{pid}`, a service account in its `hv:` namespace.
+  const name = `sim-${process.pid}`;
+  if (o.username !== undefined) return connectGateway(o.url, o.username, o.password ?? '', { clientId: o.username.startsWith(GATEWAY_USERNAME_PREFIX) ? name : serviceClientId(name) });
+  return connectMqtt(o.url, { clientId: serviceClientId(name) });
 }
 
 /** Ctrl-C (or SIGTERM) aborts the run once; a second one quits at once. */

@@ -1,10 +1,14 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { deviceTopic } from '@hv/contracts';
+import { deviceTopic, GATEWAY_USERNAME_PREFIX, gatewayClientId } from '@hv/contracts';
 import type { SimDevice } from './fleet';
 import { willPayload } from './models/status';
 
 export interface ConnectOptions {
-  /** Default: the device id (devices) or the username (gateways). */
+  /**
+   * Gateways: a name for this connection, sent as `gateway:{id}:{name}` (default: the
+   * username alone); anonymous and service connections: the client id as given. Devices
+   * always connect as their own id: the broker refuses any other (DEVICE-CONTRACT.md).
+   */
   clientId?: string;
   /** Time between reconnection attempts, ms; 0 (default) never reconnects. */
   reconnectPeriodMs?: number;
@@ -22,9 +26,9 @@ const DEFAULT_KEEPALIVE_S = 60;
  * else), clean session, and a retained last will `{"online":false,"reason":"will"}` on
  * the device's status topic, which the broker publishes if the device vanishes.
  */
-export function connectDevice(url: string, device: SimDevice, secret: string, options: ConnectOptions = {}): Promise<MqttClient> {
+export function connectDevice(url: string, device: SimDevice, secret: string, options: Omit<ConnectOptions, 'clientId'> = {}): Promise<MqttClient> {
   return connectMqtt(url, {
-    clientId: options.clientId ?? device.id,
+    clientId: device.id,
     username: device.id,
     password: secret,
     will: {
@@ -38,7 +42,8 @@ export function connectDevice(url: string, device: SimDevice, secret: string, op
 
 /** Connects as a gateway, a network-server bridge or a service account (no last will). */
 export function connectGateway(url: string, username: string, password: string, options: ConnectOptions = {}): Promise<MqttClient> {
-  return connectMqtt(url, { clientId: options.clientId ?? username, username, password }, options);
+  const clientId = username.startsWith(GATEWAY_USERNAME_PREFIX) ? gatewayClientId(username, options.clientId) : (options.clientId ?? username);
+  return connectMqtt(url, { clientId, username, password }, options);
 }
 
 /**

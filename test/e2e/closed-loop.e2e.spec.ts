@@ -21,7 +21,7 @@ describe('closed loop: command → ack → telemetry', () => {
   beforeAll(async () => {
     tp = await preparePlatform('e2e_closed_loop', fleet.devices, SEED);
     const { brokerUrl } = await tp.start();
-    const client = await connectDevice(brokerUrl, lamp, deviceSecret(SEED, lamp.id), { clientId: `loop-${lamp.id}` });
+    const client = await connectDevice(brokerUrl, lamp, deviceSecret(SEED, lamp.id));
     device = new LiveDevice(client, new DeviceSim(lamp, { seed: SEED }), { ackDelayMs: 200 });
     await device.start();
     operator = await connect(brokerUrl, { ...SERVICE_ACCOUNT, clientId: 'loop-operator' });

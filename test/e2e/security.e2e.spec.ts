@@ -40,7 +40,7 @@ describe('broker security', () => {
   let url: string;
   const stored = (device: string) => influxCount(tp.influx.url, tp.influx.db, 'lighting_controller', `"device" = '${device}'`);
   const refused = async (kind: string) => metricSum(await scrape(tp.platform!.httpUrl), 'hv_broker_refused_total', { kind });
-  const asDevice = (id: string, secret = deviceSecret(SEED, id)) => connect(url, { username: id, password: secret, clientId: `sec-${id}-${Date.now()}` });
+  const asDevice = (id: string, secret = deviceSecret(SEED, id)) => connect(url, { username: id, password: secret });
 
   beforeAll(async () => {
     tp = await preparePlatform('e2e_security', [...laon.devices, ...soissons.devices], SEED, { HV_MAX_PAYLOAD_BYTES: '2048' });
@@ -99,7 +99,7 @@ describe('broker security', () => {
   });
 
   it('publishes a vanished device\'s last will as its retained offline status, and ingest stores it', async () => {
-    const device = await connectDevice(url, b!, deviceSecret(SEED, b!.id), { clientId: 'sec-will' });
+    const device = await connectDevice(url, b!, deviceSecret(SEED, b!.id));
     (device as unknown as { stream: { destroy(): void } }).stream.destroy(); // the lamp loses power: no DISCONNECT
     const statusTopic = deviceTopic('02408', 'lighting', b!.id, 'status');
     const statusCount = () => influxCount(tp.influx.url, tp.influx.db, 'device_status', `"device" = '${b!.id}' AND "reason" = 'will'`);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { loadConfig, type HvConfig } from '@hv/config';
+import { GATEWAY_USERNAME_PREFIX, gatewayClientId, serviceClientId } from '@hv/contracts';
 import { sunTimes } from '@hv/lighting';
 import { provisionFleet, provisionPrograms, type GatewayCredentials } from '@hv/devkit';
 import type { SimDevice } from '@hv/simulators';
@@ -80,8 +81,26 @@ export async function preparePlatform(name: string, devices: readonly SimDevice[
   return tp;
 }
 
-/** An MQTT 3.1.1 client; resolves once connected, rejects with the broker's refusal. */
+/**
+ * An MQTT 3.1.1 client; resolves once connected, rejects with the broker's refusal. The
+ * client id is put in the namespace of the credentials (DEVICE-CONTRACT.md, Credentials):
+ * a device's own id, `gateway:{id}:{clientId}`, the service account's `hv:{clientId}`, as
+ * the broker refuses any other. `connectRaw` sends it as given (attacks).
+ */
 export function connect(url: string, options: mqtt.IClientOptions = {}): Promise<MqttClient> {
+  return connectRaw(url, { ...options, clientId: ownClientId(options.username, options.clientId) });
+}
+
+/** The client id the broker accepts for these credentials, named `name` where there is a choice. */
+export function ownClientId(username: string | undefined, name: string | undefined): string | undefined {
+  if (!username) return name;
+  if (username === SERVICE_ACCOUNT.username) return serviceClientId(name ?? `e2e-${process.pid}`);
+  if (username.startsWith(GATEWAY_USERNAME_PREFIX)) return gatewayClientId(username, name);
+  return username;
+}
+
+/** An MQTT 3.1.1 client with exactly these options. */
+export function connectRaw(url: string, options: mqtt.IClientOptions = {}): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const client = mqtt.connect(url, { protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000, ...options });
     client.once('connect', () => resolve(client));

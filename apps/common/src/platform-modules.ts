@@ -3,7 +3,7 @@ import { BrokerModule } from '@hv/broker';
 import type { HvConfig } from '@hv/config';
 import { StateModule } from '@hv/state';
 import { TimeseriesModule } from '@hv/timeseries';
-import { credentialStoreProvider } from './registry.providers';
+import { credentialEventsProvider, credentialStoreProvider } from './registry.providers';
 
 /** The registry (migrated at start-up: migrations are advisory-locked, so N apps may race). */
 export function stateModule(config: HvConfig): DynamicModule {
@@ -24,5 +24,6 @@ export function embeddedBrokerModule(config: HvConfig): DynamicModule {
       service: { username: config.HV_SERVICE_USERNAME, password: config.HV_SERVICE_PASSWORD },
     },
     credentialStoreProvider,
+    credentialEventsProvider(config.HV_PG_URL),
   );
 }

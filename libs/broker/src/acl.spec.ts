@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { mayPublish, maySubscribe } from './acl';
-import type { BrokerAuthority, Identity } from './identity';
+import type { BrokerAuthority, DeviceHome, Identity } from './identity';
 
+const homes: Record<string, DeviceHome> = {
+  '02408-lc-00001': { tenant: '02408', domain: 'lighting' },
+  '02691-lc-00001': { tenant: '02691', domain: 'lighting' },
+  '02408-aq-00001': { tenant: '02408', domain: 'air' },
+};
 const registry: BrokerAuthority = {
   authenticate: async () => null,
-  deviceTenant: async (id) => ({ '02408-lc-00001': '02408', '02691-lc-00001': '02691' })[id],
+  deviceHome: async (id) => homes[id],
   devEuiTenant: async (eui) => ({ a1b2c3d4e5f60708: '02408' })[eui],
 };
 const lamp: Identity = { kind: 'device', id: '02408-lc-00001', tenant: '02408', domain: 'lighting' };
@@ -34,6 +39,16 @@ describe('publish ACL', () => {
     expect((await mayPublish(laonGateway, 'hv/v1/02408/lighting/02408-lc-00001/telemetry', registry)).allow).toBe(true);
     expect((await mayPublish(laonGateway, 'hv/v1/02408/lighting/02691-lc-00001/telemetry', registry)).allow).toBe(false);
     expect((await mayPublish(laonGateway, 'hv/v1/02691/lighting/02691-lc-00001/telemetry', registry)).allow).toBe(false);
+  });
+
+  it('refuses a gateway publishing for its device under another domain or a level that is no domain', async () => {
+    for (const [device, domain] of [['02408-lc-00001', 'lighting'], ['02408-aq-00001', 'air']] as const) {
+      expect((await mayPublish(laonGateway, `hv/v1/02408/${domain}/${device}/telemetry`, registry)).allow, `${domain}/${device}`).toBe(true);
+      for (const wrong of ['heating', 'parking', 'waste', 'energy', 'lighting', 'air', 'not-a-domain', '+', '$SYS'].filter((d) => d !== domain)) {
+        const decision = await mayPublish(laonGateway, `hv/v1/02408/${wrong}/${device}/telemetry`, registry);
+        expect(decision.allow, `${wrong}/${device}`).toBe(false);
+      }
+    }
   });
 
   it('lets a The Things Stack bridge publish uplinks whose body names a devEui of its tenant only', async () => {

@@ -1,4 +1,4 @@
-import { isDeviceId, UPLINK_CHANNELS, DEV_EUI_PATTERN, TOPIC_ROOT } from '@hv/contracts';
+import { isDeviceId, isDomain, UPLINK_CHANNELS, DEV_EUI_PATTERN, TOPIC_ROOT } from '@hv/contracts';
 import type { BrokerAuthority, Identity } from './identity';
 
 export type AclDecision = { allow: true } | { allow: false; why: string };
@@ -9,7 +9,7 @@ const UPLINKS: readonly string[] = UPLINK_CHANNELS;
 
 /**
  * May this identity publish on this topic? Devices: only their own uplink topics.
- * Gateways: uplinks of devices of their own tenant (native), or their network server's
+ * Gateways: uplinks of devices of their own tenant under each device's own domain (native), or their network server's
  * uplink topics for devEuis of their tenant (ChirpStack v4 / The Things Stack v3).
  */
 export async function mayPublish(who: Identity, topic: string, registry: BrokerAuthority, payload: Buffer = Buffer.alloc(0)): Promise<AclDecision> {
@@ -27,9 +27,12 @@ export async function mayPublish(who: Identity, topic: string, registry: BrokerA
     if (parts.length !== 6 || `${parts[0]}/${parts[1]}` !== TOPIC_ROOT || parts[2] !== who.tenant || !UPLINKS.includes(parts[5]!)) {
       return deny(`gateway ${who.id} may publish only uplinks under ${TOPIC_ROOT}/${who.tenant}/`);
     }
-    if (!isDeviceId(parts[4]!) || (await registry.deviceTenant(parts[4]!)) !== who.tenant) {
-      return deny(`device ${parts[4]} is not a device of tenant ${who.tenant}`);
-    }
+    const [, , , domain, device] = parts as [string, string, string, string, string, string];
+    if (!isDomain(domain)) return deny(`"${domain.slice(0, 32)}" is not a domain`);
+    const home = isDeviceId(device) ? await registry.deviceHome(device) : undefined;
+    if (home?.tenant !== who.tenant) return deny(`device ${device.slice(0, 64)} is not a device of tenant ${who.tenant}`);
+    // The registry knows the device's domain: ingest would refuse any other one later.
+    if (home.domain !== domain) return deny(`device ${device} publishes under ${home.domain}, not ${domain}`);
     return allow;
   }
   // application/{app}/device/{devEui}/event/up  |  v3/{app}@{tenant}/devices/{device}/up

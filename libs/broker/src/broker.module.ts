@@ -2,9 +2,11 @@ import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutd
 import { HealthRegistry, MetricsRegistry } from '@hv/observability';
 import { Gauge } from 'prom-client';
 import { EmbeddedBroker, type EmbeddedBrokerOptions } from './broker.service';
+import type { CredentialEvents } from './credential-events';
 import { RegistryBrokerAuthority, type CredentialStore, type ServiceAccount } from './registry-authority';
 
 export const CREDENTIAL_STORE = Symbol('CREDENTIAL_STORE');
+export const CREDENTIAL_EVENTS = Symbol('CREDENTIAL_EVENTS');
 export const BROKER_OPTIONS = Symbol('BROKER_OPTIONS');
 
 export interface BrokerModuleOptions extends EmbeddedBrokerOptions {
@@ -15,18 +17,29 @@ export interface BrokerModuleOptions extends EmbeddedBrokerOptions {
 @Injectable()
 export class BrokerLifecycle implements OnModuleInit, OnApplicationShutdown {
   readonly broker: EmbeddedBroker;
+  private readonly authority: RegistryBrokerAuthority;
 
   constructor(
     @Inject(BROKER_OPTIONS) options: BrokerModuleOptions,
     @Inject(CREDENTIAL_STORE) store: CredentialStore,
+    @Inject(CREDENTIAL_EVENTS) private readonly events: CredentialEvents,
     private readonly health: HealthRegistry,
     private readonly metrics: MetricsRegistry,
   ) {
-    this.broker = new EmbeddedBroker(options, new RegistryBrokerAuthority(options.service, store));
+    this.authority = new RegistryBrokerAuthority(options.service, store);
+    this.broker = new EmbeddedBroker(options, this.authority);
   }
 
   /** Module init, so the broker listens before any microservice transport connects to it. */
   async onModuleInit(): Promise<void> {
+    // Listening first: a retirement committed while the first clients connect is not missed.
+    await this.events.start({
+      changed: (event) => {
+        this.authority.forgetIdentity(event);
+        this.broker.closeConnectionsOf(event.kind, event.id);
+      },
+      reset: () => this.authority.forget(),
+    });
     await this.broker.start();
     const broker = this.broker;
     this.health.register({ name: 'broker', check: async () => broker.listening });
@@ -45,18 +58,20 @@ export class BrokerLifecycle implements OnModuleInit, OnApplicationShutdown {
   /** Application shutdown comes after the transports closed (they ack through the broker). */
   async onApplicationShutdown(): Promise<void> {
     await this.broker.stop();
+    await this.events.stop();
   }
 }
 
 /**
- * The embedded aedes broker. `credentialStore` provides CREDENTIAL_STORE (the registry).
+ * The embedded aedes broker. `credentialStore` provides CREDENTIAL_STORE (the registry),
+ * `credentialEvents` CREDENTIAL_EVENTS (its change feed: retirements, rotations).
  */
 @Module({})
 export class BrokerModule {
-  static forRoot(options: BrokerModuleOptions, credentialStore: Provider): DynamicModule {
+  static forRoot(options: BrokerModuleOptions, credentialStore: Provider, credentialEvents: Provider): DynamicModule {
     return {
       module: BrokerModule,
-      providers: [credentialStore, { provide: BROKER_OPTIONS, useValue: options }, BrokerLifecycle],
+      providers: [credentialStore, credentialEvents, { provide: BROKER_OPTIONS, useValue: options }, BrokerLifecycle],
       exports: [BrokerLifecycle],
     };
   }

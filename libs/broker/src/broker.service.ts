@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { createServer, type Server } from 'node:net';
 import { mayPublish, maySubscribe } from './acl';
+import { clientIdBelongsTo, ownClientIds } from './client-id';
 import type { BrokerAuthority, Identity } from './identity';
 import { keepResumedSessionInOrder } from './session-order';
 
@@ -14,10 +15,14 @@ export interface EmbeddedBrokerOptions {
 }
 
 /** MQTT 3.1.1 CONNACK return codes (§3.2.2.3). */
+const IDENTIFIER_REJECTED = 2;
 const BAD_USERNAME_OR_PASSWORD = 4;
 const NOT_AUTHORIZED = 5;
 
 const identities = new WeakMap<Client, Identity>();
+
+/** The key of an identity's open connections: a device's or a gateway's id. */
+const holderKey = (kind: 'device' | 'gateway', id: string): string => `${kind}:${id}`;
 
 /**
  * The embedded broker: aedes (MQTT 3.1.1) with per-device authentication against the
@@ -31,8 +36,13 @@ export class EmbeddedBroker {
   private aedes: Aedes | undefined;
   private server: Server | undefined;
   port = 0;
-  /** Refusals by kind, for tests and metrics. */
-  readonly refused = { auth: 0, publish: 0, subscribe: 0, oversized: 0, topic: 0 };
+  /**
+   * Refusals by kind, for tests and metrics: `client_id`, a CONNECT with a client id that
+   * is not the identity's; `revoked`, an open connection closed by a retirement or rotation.
+   */
+  readonly refused = { auth: 0, client_id: 0, publish: 0, subscribe: 0, oversized: 0, topic: 0, revoked: 0 };
+  /** Open connections of each device and gateway, to close them when their credentials change. */
+  private readonly holders = new Map<string, Set<Client>>();
 
   constructor(
     private readonly options: EmbeddedBrokerOptions,
@@ -61,7 +71,15 @@ export class EmbeddedBroker {
             this.refused.auth++;
             return done(authError(BAD_USERNAME_OR_PASSWORD, 'bad username or password'), false);
           }
+          // Refused here, in aedes' first connect step: the takeover of a client with the
+          // same id (registerClient) comes later and never happens for this one.
+          if (!clientIdBelongsTo(who, client.id)) {
+            this.refused.client_id++;
+            this.logger.debug(`refused client id "${client.id.slice(0, 80)}" for ${who.kind} ${who.id}: it may use ${ownClientIds(who)}`);
+            return done(authError(IDENTIFIER_REJECTED, `client id is not ${ownClientIds(who)}`), false);
+          }
           identities.set(client, who);
+          this.hold(client, who);
           done(null, true);
         },
         (error: Error) => done(authError(NOT_AUTHORIZED, `registry unavailable: ${error.message}`), false),
@@ -112,6 +130,36 @@ export class EmbeddedBroker {
     const address = this.server.address();
     this.port = typeof address === 'object' && address ? address.port : this.options.port;
     this.logger.log(`embedded MQTT broker on ${this.options.host}:${this.port}`);
+  }
+
+  /** Tracks a device's or gateway's connection until it closes. */
+  private hold(client: Client, who: Identity): void {
+    if (who.kind === 'service') return;
+    const key = holderKey(who.kind, who.id);
+    let set = this.holders.get(key);
+    if (!set) this.holders.set(key, (set = new Set()));
+    set.add(client);
+    client.conn.once('close', () => {
+      set.delete(client);
+      if (set.size === 0 && this.holders.get(key) === set) this.holders.delete(key);
+    });
+  }
+
+  /**
+   * Closes every open connection of a device or gateway whose credentials were retired or
+   * rotated: none of them may publish another message. Its last will is not published (the
+   * identity is forgotten first, and a will is authorised like any publish).
+   */
+  closeConnectionsOf(kind: 'device' | 'gateway', id: string): number {
+    const set = this.holders.get(holderKey(kind, id));
+    if (!set) return 0;
+    this.holders.delete(holderKey(kind, id));
+    for (const client of set) {
+      identities.delete(client);
+      this.refused.revoked++;
+      client.close();
+    }
+    return set.size;
   }
 
   get listening(): boolean {

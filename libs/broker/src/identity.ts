@@ -9,12 +9,18 @@ export type Identity =
   /** A gateway or LoRaWAN network-server bridge: publishes for the devices of its tenant. */
   | { kind: 'gateway'; id: string; tenant: string; network: 'native' | 'chirpstack' | 'tts' };
 
+/** Where a registered, active device belongs: the levels of its topics. */
+export interface DeviceHome {
+  tenant: string;
+  domain: Domain;
+}
+
 /** What the broker asks the registry. */
 export interface BrokerAuthority {
   /** The identity for these credentials, or null when they are wrong (or retired). */
   authenticate(username: string, password: string): Promise<Identity | null>;
-  /** Tenant of a registered device, for gateway ACLs. */
-  deviceTenant(deviceId: string): Promise<string | undefined>;
+  /** Tenant and domain of an active device, for gateway ACLs. */
+  deviceHome(deviceId: string): Promise<DeviceHome | undefined>;
   /** Tenant of a registered LoRaWAN device, for network-server ACLs. */
   devEuiTenant(devEui: string): Promise<string | undefined>;
 }

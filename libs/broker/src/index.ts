@@ -3,3 +3,5 @@ export * from './broker.service';
 export * from './identity';
 export * from './registry-authority';
 export * from './broker.module';
+export * from './client-id';
+export * from './credential-events';

@@ -1,15 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { DEVICE_TYPES, type DeviceType, type Domain } from '@hv/contracts';
-import type { BrokerAuthority, Identity } from './identity';
-
-/** MQTT usernames of gateways and network-server bridges: `gateway:{id}` (':' is never in a device id). */
-export const GATEWAY_USERNAME_PREFIX = 'gateway:';
+import { DEVICE_TYPES, GATEWAY_USERNAME_PREFIX, type DeviceType, type Domain } from '@hv/contracts';
+import type { CredentialEvent } from './credential-events';
+import type { BrokerAuthority, DeviceHome, Identity } from './identity';
 
 /** What the broker needs from the registry (implemented by @hv/state's repositories). */
 export interface CredentialStore {
   verifyDevice(id: string, secret: string): Promise<{ id: string; tenant: string; type: DeviceType } | null>;
   verifyGateway(id: string, secret: string): Promise<{ id: string; tenant: string; network: 'native' | 'chirpstack' | 'tts' } | null>;
-  deviceTenant(id: string): Promise<string | undefined>;
+  deviceHome(id: string): Promise<DeviceHome | undefined>;
   devEuiTenant(devEui: string): Promise<string | undefined>;
 }
 
@@ -20,9 +18,14 @@ export interface ServiceAccount {
 
 /** A successful check is trusted again for this long without a new scrypt (reconnect storms). */
 const VERIFIED_TTL_MS = 5 * 60_000;
-/** Tenant lookups for gateway ACLs are cached this long (a retirement takes effect within it). */
-const TENANT_TTL_MS = 60_000;
+/**
+ * Device lookups for gateway ACLs are cached this long. A retirement or a move drops them
+ * at once (credential events); the TTL bounds staleness if the event feed is down.
+ */
+const LOOKUP_TTL_MS = 60_000;
 const CACHE_MAX = 200_000;
+/** A verification overtaken by credential events this many times in a row is refused. */
+const MAX_VERIFY_ATTEMPTS = 3;
 
 const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
 
@@ -33,12 +36,21 @@ const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
  * - anything else → a device id with its own secret.
  * scrypt verification costs milliseconds by design; a successful verification is cached by
  * (username, sha256(password)) for 5 minutes so that a fleet reconnecting after a broker
- * restart does not queue thousands of scrypt runs. A failed one is never cached.
+ * restart does not queue thousands of scrypt runs. A failed one is never cached, and a
+ * credential event drops the identity's entries at once (`forgetIdentity`).
  */
 export class RegistryBrokerAuthority implements BrokerAuthority {
   private readonly verified = new Map<string, { identity: Identity; until: number }>();
-  private readonly tenants = new Map<string, { tenant: string | undefined; until: number }>();
+  /** username → its keys in `verified`, so that one identity is forgotten without a scan. */
+  private readonly keysOf = new Map<string, Set<string>>();
+  private readonly lookups = new Map<string, { value: unknown; until: number }>();
   private readonly service: { username: string; digest: Buffer };
+  /**
+   * Registry reads in flight, by cache key. A credential event marks those of its identity
+   * stale (a reset marks all): what they read may predate the change, so it is neither
+   * trusted nor cached. Per key, so that a bulk retirement does not disturb other logins.
+   */
+  private readonly reading = new Map<string, Set<{ stale: boolean }>>();
 
   constructor(
     service: ServiceAccount,
@@ -55,9 +67,32 @@ export class RegistryBrokerAuthority implements BrokerAuthority {
     const key = `${username}\u0000${sha256(password).toString('base64')}`;
     const hit = this.verified.get(key);
     if (hit && hit.until > this.now()) return hit.identity;
-    const identity = await this.verify(username, password);
-    if (identity) this.remember(this.verified, key, { identity, until: this.now() + VERIFIED_TTL_MS });
-    return identity;
+    for (let attempt = 0; attempt < MAX_VERIFY_ATTEMPTS; attempt++) {
+      const { value: identity, stale } = await this.read(`u:${username}`, () => this.verify(username, password));
+      // A retirement or rotation committed while scrypt ran: what was read may be the old row.
+      if (stale) continue;
+      if (identity) this.rememberVerified(username, key, identity);
+      return identity;
+    }
+    return null;
+  }
+
+  /** Runs one registry read, telling whether a credential event made it stale meanwhile. */
+  private async read<T>(key: string, run: () => Promise<T>): Promise<{ value: T; stale: boolean }> {
+    const ticket = { stale: false };
+    let tickets = this.reading.get(key);
+    if (!tickets) this.reading.set(key, (tickets = new Set()));
+    tickets.add(ticket);
+    try {
+      return { value: await run(), stale: ticket.stale };
+    } finally {
+      tickets.delete(ticket);
+      if (tickets.size === 0 && this.reading.get(key) === tickets) this.reading.delete(key);
+    }
+  }
+
+  private markStale(key: string): void {
+    for (const ticket of this.reading.get(key) ?? []) ticket.stale = true;
   }
 
   private async verify(username: string, password: string): Promise<Identity | null> {
@@ -71,20 +106,27 @@ export class RegistryBrokerAuthority implements BrokerAuthority {
     return { kind: 'device', id: device.id, tenant: device.tenant, domain };
   }
 
-  deviceTenant(deviceId: string): Promise<string | undefined> {
-    return this.tenantOf(`d:${deviceId}`, () => this.store.deviceTenant(deviceId));
+  deviceHome(deviceId: string): Promise<DeviceHome | undefined> {
+    return this.lookup(`d:${deviceId}`, () => this.store.deviceHome(deviceId));
   }
 
   devEuiTenant(devEui: string): Promise<string | undefined> {
-    return this.tenantOf(`e:${devEui}`, () => this.store.devEuiTenant(devEui));
+    return this.lookup(`e:${devEui}`, () => this.store.devEuiTenant(devEui));
   }
 
-  private async tenantOf(key: string, lookup: () => Promise<string | undefined>): Promise<string | undefined> {
-    const hit = this.tenants.get(key);
-    if (hit && hit.until > this.now()) return hit.tenant;
-    const tenant = await lookup();
-    this.remember(this.tenants, key, { tenant, until: this.now() + TENANT_TTL_MS });
-    return tenant;
+  private async lookup<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const hit = this.lookups.get(key);
+    if (hit && hit.until > this.now()) return hit.value as T;
+    const { value, stale } = await this.read(key, read);
+    if (!stale) this.remember(this.lookups, key, { value, until: this.now() + LOOKUP_TTL_MS });
+    return value;
+  }
+
+  private rememberVerified(username: string, key: string, identity: Identity): void {
+    this.remember(this.verified, key, { identity, until: this.now() + VERIFIED_TTL_MS });
+    let keys = this.keysOf.get(username);
+    if (!keys) this.keysOf.set(username, (keys = new Set()));
+    keys.add(key);
   }
 
   /** Bounded caches: past CACHE_MAX entries the oldest go (Map keeps insertion order). */
@@ -94,9 +136,24 @@ export class RegistryBrokerAuthority implements BrokerAuthority {
     if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value!);
   }
 
-  /** Forget cached verifications (after a credential rotation or retirement). */
+  /** One identity's credentials or placement changed: forget its logins and lookups. */
+  forgetIdentity(event: CredentialEvent): void {
+    const username = event.kind === 'gateway' ? `${GATEWAY_USERNAME_PREFIX}${event.id}` : event.id;
+    this.markStale(`u:${username}`);
+    for (const key of this.keysOf.get(username) ?? []) this.verified.delete(key);
+    this.keysOf.delete(username);
+    const lookups = [...(event.kind === 'device' ? [`d:${event.id}`] : []), ...event.devEuis.map((eui) => `e:${eui.toLowerCase()}`)];
+    for (const key of lookups) {
+      this.markStale(key);
+      this.lookups.delete(key);
+    }
+  }
+
+  /** Forget every cached verification and lookup (the event feed may have missed some). */
   forget(): void {
+    for (const key of this.reading.keys()) this.markStale(key);
     this.verified.clear();
-    this.tenants.clear();
+    this.keysOf.clear();
+    this.lookups.clear();
   }
 }

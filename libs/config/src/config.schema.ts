@@ -1,8 +1,21 @@
 import { hostname } from 'node:os';
+import { SERVICE_CLIENT_ID_PREFIX, serviceClientId } from '@hv/contracts';
 import { z } from 'zod';
+import { LOOPBACK_HOST, SHIPPED_SECRETS } from './exposure';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
+/**
+ * A service's MQTT client id, in the services' namespace `hv:{name}` that no device or
+ * gateway can take (DEVICE-CONTRACT.md, Credentials); the prefix is added when missing.
+ * The name leaves room for the `-dlq` / `-out` suffix of the service's second connection.
+ */
+const serviceClientIdSetting = (name: string) =>
+  z
+    .string()
+    .regex(/^(hv:)?[A-Za-z0-9_.-]{1,60}$/, `must be ${SERVICE_CLIENT_ID_PREFIX}{name} or {name}, name of 1–60 of A-Z a-z 0-9 _ . -`)
+    .default(`${name}-${hostname()}`.slice(0, 60))
+    .transform(serviceClientId);
 const url = (protocols: string[]) =>
   z.string().refine((s) => {
     try {
@@ -22,23 +35,24 @@ export const configSchema = z.object({
   HV_MQTT_USERNAME: z.string().min(1).optional(),
   HV_MQTT_PASSWORD: z.string().min(1).optional(),
   /** Embedded broker listener (all-in-one and broker apps). */
-  HV_BROKER_HOST: z.string().default('127.0.0.1'),
+  HV_BROKER_HOST: z.string().default(LOOPBACK_HOST),
   HV_BROKER_PORT: port.default(1883),
   /** Largest payload the broker accepts and ingest stores, bytes. Readings are < 1 kB. */
   HV_MAX_PAYLOAD_BYTES: positiveInt.default(16_384),
   /** Account the services use on the embedded broker (it may read and publish everything). */
   HV_SERVICE_USERNAME: z.string().min(1).default('hv-service'),
-  HV_SERVICE_PASSWORD: z.string().min(12, 'must be at least 12 characters').default('hv-service-local-only'),
+  /** Its default is for loopback only: off loopback, start-up refuses it (exposure.ts). */
+  HV_SERVICE_PASSWORD: z.string().min(12, 'must be at least 12 characters').default(SHIPPED_SECRETS.HV_SERVICE_PASSWORD),
 
   HV_INFLUX_URL: url(['http:', 'https:']).default('http://127.0.0.1:18086'),
   HV_INFLUX_DB: z.string().regex(/^[A-Za-z0-9_]+$/, 'letters, digits and _ only').default('hyperviseur'),
   HV_PG_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:15432/hyperviseur'),
 
   /** HTTP port of /metrics and /health (and of the API later). */
-  HV_HTTP_HOST: z.string().default('127.0.0.1'),
+  HV_HTTP_HOST: z.string().default(LOOPBACK_HOST),
   HV_HTTP_PORT: port.default(3000),
 
-  HV_INGEST_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default(`hv-ingest-${hostname()}`.slice(0, 64)),
+  HV_INGEST_CLIENT_ID: serviceClientIdSetting('ingest'),
   /** Shared-subscription group: N ingest instances split one stream (external brokers only). */
   HV_INGEST_SHARED_GROUP: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
   /** Lines per InfluxDB write; DESIGN.md measured 130–210k points/s with 5,000-line batches. */
@@ -64,7 +78,7 @@ export const configSchema = z.object({
    * flight: Mosquitto's max_inflight_messages).
    */
   HV_TELEGESTION_MAX_INFLIGHT: positiveInt.default(20_000),
-  HV_TELEGESTION_CLIENT_ID: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default(`hv-telegestion-${hostname()}`.slice(0, 64)),
+  HV_TELEGESTION_CLIENT_ID: serviceClientIdSetting('telegestion'),
   /**
    * What "now" is for the rules' clock (communication loss, overstays): `wall`, the
    * machine's clock; `stream`, the newest device timestamp seen (replays and accelerated

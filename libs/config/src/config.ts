@@ -1,4 +1,5 @@
 import { configSchema, type HvConfig } from './config.schema';
+import { exposedDefaultSecrets } from './exposure';
 
 /** Raised once at start-up, naming every bad variable (not just the first). */
 export class ConfigError extends Error {
@@ -16,8 +17,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (value !== undefined && value !== '') raw[key] = value;
   }
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const exposed = exposedDefaultSecrets(raw);
+  if (!parsed.success || exposed.length) {
+    throw new ConfigError([...(parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? []), ...exposed]);
   }
   const config = parsed.data;
   if ((config.HV_MQTT_USERNAME === undefined) !== (config.HV_MQTT_PASSWORD === undefined)) {

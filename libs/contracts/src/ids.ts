@@ -28,3 +28,31 @@ export type DeviceId = z.infer<typeof deviceIdSchema>;
 
 export const isTenantId = (s: string): boolean => TENANT_ID_PATTERN.test(s);
 export const isDeviceId = (s: string): boolean => DEVICE_ID_PATTERN.test(s);
+
+/**
+ * MQTT client ids, in three namespaces disjoint by construction (the broker refuses any
+ * client id outside its identity's):
+ * - a device: exactly its id (DEVICE_ID_PATTERN: no ':');
+ * - a gateway or network-server bridge: `gateway:{id}`, or `gateway:{id}:{name}` for
+ *   several connections (its id has no ':', so the name cannot reach another gateway's);
+ * - Hyperviseur's services: `hv:{name}` (no device id has a ':', no gateway's starts `hv:`).
+ */
+export const GATEWAY_USERNAME_PREFIX = 'gateway:';
+export const SERVICE_CLIENT_ID_PREFIX = 'hv:';
+/** The `{name}` of a gateway's or a service's client id. */
+export const CLIENT_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** `name` made a valid client name: other characters become '-', at most 64 kept. */
+const clientName = (name: string): string => name.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 64) || '-';
+
+/** A gateway's client id: `gateway:{id}` or `gateway:{id}:{name}` (`username` is `gateway:{id}`). */
+export function gatewayClientId(username: string, name?: string): string {
+  if (name === undefined || name === username) return username;
+  const own = `${username}:`;
+  return `${own}${clientName(name.startsWith(own) ? name.slice(own.length) : name)}`;
+}
+
+/** A service's client id: `hv:{name}` (a name that already has the prefix is kept). */
+export function serviceClientId(name: string): string {
+  return `${SERVICE_CLIENT_ID_PREFIX}${clientName(name.startsWith(SERVICE_CLIENT_ID_PREFIX) ? name.slice(SERVICE_CLIENT_ID_PREFIX.length) : name)}`;
+}

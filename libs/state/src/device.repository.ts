@@ -130,6 +130,20 @@ export class DeviceRepository implements DeviceSource {
     return (rowCount ?? 0) > 0;
   }
 
+  /**
+   * Give an active device a new secret (it then logs in itself, if it did not): the old one
+   * stops working at once, open connections included (migration 009's credential events).
+   * Returns the device, or undefined when there is no active device of that id.
+   */
+  async rotateSecret(id: string, secret: string): Promise<Device | undefined> {
+    const [secretHash] = await hashSecrets([{ secret }]);
+    const { rows } = await this.db.query<Device>(
+      `UPDATE devices SET secret_hash = $2 WHERE id = $1 AND retired_at IS NULL RETURNING ${DEVICE_COLUMNS}`,
+      [id, secretHash],
+    );
+    return rows[0];
+  }
+
   /** Every active device in one query: ingest's in-memory directory (≈ 100k in the Aisne). */
   async listActiveDevices(): Promise<DeviceInfo[]> {
     const { rows } = await this.db.query<DeviceInfo>(DEVICE_INFO_SELECT);

@@ -13,3 +13,4 @@ export * from './state.module';
 export * from './api-key.repository';
 export * from './device-admin.repository';
 export * from './packed-rows';
+export * from './notification.listener';

@@ -141,6 +141,16 @@ const CASES: Record<string, RouteCase> = {
       return { path: `/api/v1/devices/${id}/retire` };
     },
   },
+  'POST /api/v1/devices/{device}/secret': {
+    access: 'tenant',
+    status: 201,
+    request: async (t, p) => {
+      const id = fresh('lamp-rotate');
+      await new DeviceRepository(p.db).create({ id, tenant: t.tenant, type: 'lighting-controller' });
+      return { path: `/api/v1/devices/${id}/secret` };
+    },
+    check: (body) => typeof body.secret === 'string' && body.secret.length >= 32,
+  },
   'GET /api/v1/devices/{device}/state': { access: 'tenant', status: 200, request: (t) => ({ path: `/api/v1/devices/${t.device}/state` }) },
   'GET /api/v1/devices/{device}/history': { access: 'tenant', status: 200, request: (t) => ({ path: `/api/v1/devices/${t.device}/history` }) },
   'GET /api/v1/alarms': { access: 'tenant', status: 200, request: (t) => ({ path: `/api/v1/alarms?tenant=${t.tenant}&state=open` }) },

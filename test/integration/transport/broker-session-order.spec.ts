@@ -12,7 +12,7 @@ const SERVICE = { username: 'order-test', password: 'order-test-password' };
 /** The registry's answer for one service account (the broker is real; only who may connect is fixed here). */
 const authority: BrokerAuthority = {
   authenticate: async (u, p) => (u === SERVICE.username && p === SERVICE.password ? { kind: 'service', id: u } : null),
-  deviceTenant: async () => undefined,
+  deviceHome: async () => undefined,
   devEuiTenant: async () => undefined,
 };
 
@@ -36,12 +36,12 @@ describe('embedded broker, resumed persistent session', () => {
   };
 
   it('delivers the queue before what is published after the consumer is back', async () => {
-    const consumerOptions = { clientId: 'order-consumer', clean: false } as const;
+    const consumerOptions = { clientId: 'hv:order-consumer', clean: false } as const;
     const first = await connect(consumerOptions.clientId, consumerOptions.clean);
     await first.subscribeAsync('order/#', { qos: 1 });
     await first.endAsync();
 
-    const publisher = await connect('order-publisher', true);
+    const publisher = await connect('hv:order-publisher', true);
     let n = 0;
     for (; n < AWAY; n++) await publisher.publishAsync('order/a', String(n), { qos: 1 });
 

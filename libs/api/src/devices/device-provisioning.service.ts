@@ -34,6 +34,13 @@ export class DeviceProvisioningService {
     return { device, ...(secret ? { secret } : {}) };
   }
 
+  /** A new MQTT password for an active device, shown in this answer only; undefined when there is none. */
+  async rotateSecret(id: string): Promise<ProvisionedDevice | undefined> {
+    const secret = newDeviceSecret();
+    const device = await this.devices.rotateSecret(id, secret);
+    return device && { device, secret };
+  }
+
   /**
    * Imports a CSV file for one tenant, all or nothing: every bad line is named (its line
    * number and field) and nothing is stored until the whole file is right, so that the

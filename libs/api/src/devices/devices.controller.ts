@@ -79,6 +79,16 @@ export const retireDevice = defineRoute({
   params: deviceParams,
 });
 
+export const rotateDeviceSecret = defineRoute({
+  method: 'POST',
+  path: 'devices/:device/secret',
+  summary: 'Gives an active device a new MQTT password, in this answer only: the old one stops working at once and its open connections are closed',
+  tag: 'devices',
+  access: 'tenant',
+  status: 201,
+  params: deviceParams,
+});
+
 export const deviceState = defineRoute({
   method: 'GET',
   path: 'devices/:device/state',
@@ -151,6 +161,15 @@ export class DevicesController {
     const device = caller.scope.requireVisible(await this.devices.findById(input.params.device), what);
     if (!(await this.devices.retire(device.id))) throw new NotFoundError(what);
     return this.devices.findById(device.id);
+  }
+
+  @ApiRoute(rotateDeviceSecret)
+  async rotateSecret(@Input() input: RouteInput<typeof rotateDeviceSecret>, @CurrentCaller() caller: Caller) {
+    const what = `active device ${input.params.device}`;
+    const device = caller.scope.requireVisible(await this.devices.findById(input.params.device), what);
+    const rotated = await this.provisioning.rotateSecret(device.id);
+    if (!rotated) throw new NotFoundError(what);
+    return rotated;
   }
 
   @ApiRoute(deviceState)
