@@ -124,3 +124,69 @@ describe('Normalizer, LoRaWAN network servers', () => {
     expect(reasonOf(run(topic, payload))).toBe(reason);
   });
 });
+
+describe('Normalizer, timestamps: one reason per kind of fault, on every channel and network', () => {
+  const huge = [9e15, 8.64e15 + 1, 1e21, Number.MAX_VALUE];
+  const eui = '70b3d57ed0000007';
+  const native: Array<[string, string, (ts: number) => Record<string, unknown>]> = [
+    ['telemetry', 'hv/v1/02408/lighting/lc-02408-1/telemetry', (ts) => ({ ...lampTelemetry, ts })],
+    ['event', 'hv/v1/02408/lighting/lc-02408-1/event', (ts) => ({ ts, seq: 3, event: 'presence' })],
+    ['status', 'hv/v1/02408/lighting/lc-02408-1/status', (ts) => ({ ts, online: true })],
+    ['ack', 'hv/v1/02408/lighting/lc-02408-1/ack', (ts) => ({ ts, seq: 4, cmd_id: 'c-1', status: 'ok', on: true, level_pct: 30 })],
+  ];
+
+  it.each(native)('native %s: a ts too large for a date is timestamp_future, not schema, and the dead letter says why', (_channel, topic, body) => {
+    for (const ts of huge) {
+      const out = run(topic, json(body(ts))) as Rejection;
+      expect([out.reason, out.tenant, out.device], String(ts)).toEqual(['timestamp_future', '02408', 'lc-02408-1']);
+      expect(out.detail).toContain('not a representable date');
+    }
+    // 1e400 is read by JSON.parse as Infinity
+    expect(reasonOf(run(topic, Buffer.from(JSON.stringify(body(1)).replace(/"ts":1\b/, '"ts":1e400'))))).toBe('timestamp_future');
+  });
+
+  it.each(native)('native %s: far back or before 1970 is timestamp_past, not schema', (_channel, topic, body) => {
+    for (const ts of [1, 0, -1, -9e15, NOW - 86_401_000]) expect(reasonOf(run(topic, json(body(ts)))), String(ts)).toBe('timestamp_past');
+    expect(reasonOf(run(topic, Buffer.from(JSON.stringify(body(1)).replace(/"ts":1\b/, '"ts":-1e400'))))).toBe('timestamp_past');
+  });
+
+  it.each(native)('native %s: a ts that is not a number is schema, naming ts', (_channel, topic, body) => {
+    for (const ts of ['soon', null, NOW + 0.5]) {
+      const out = run(topic, json({ ...body(NOW), ts })) as Rejection;
+      expect(out.reason).toBe('schema');
+      expect(out.detail).toMatch(/^ts: /);
+    }
+  });
+
+  const chirpstackAt = (time: string, fPort = 2) =>
+    json({ deviceInfo: { devEui: eui }, time, fCnt: 5, fPort, object: fPort === 11 ? { cmd_id: 'c-1', status: 'ok' } : { occupied: true } });
+  const ttsAt = (receivedAt: string, fPort = 2) =>
+    json({ end_device_ids: { dev_eui: eui }, received_at: receivedAt, uplink_message: { f_cnt: 5, f_port: fPort, decoded_payload: fPort === 11 ? { cmd_id: 'c-1', status: 'ok' } : { occupied: true } } });
+  const lorawan: Array<[string, (t: string, fPort?: number) => Buffer, string]> = [
+    ['ChirpStack time', chirpstackAt, `application/a/device/${eui}/event/up`],
+    ['TTS received_at', ttsAt, 'v3/app@t/devices/spot-7/up'],
+  ];
+
+  it.each(lorawan)('%s: far future or far back gets its timestamp reason under the device, on telemetry and ack ports', (_what, build, topic) => {
+    for (const fPort of [2, 11]) {
+      for (const [time, reason] of [
+        ['9999-12-31T23:59:59Z', 'timestamp_future'],
+        ['2262-04-12T00:00:00.000+02:00', 'timestamp_future'],
+        ['0001-01-01T00:00:00Z', 'timestamp_past'],
+        ['1677-09-21T00:12:43Z', 'timestamp_past'],
+        ['1970-01-01T00:00:00Z', 'timestamp_past'],
+      ] as const) {
+        const out = run(topic, build(time, fPort)) as Rejection;
+        expect([out.reason, out.tenant, out.device], `${time} fPort ${fPort}`).toEqual([reason, '02691', 'ps-02691-7']);
+      }
+    }
+  });
+
+  it.each(lorawan)('%s: a time that is not RFC 3339 is schema, naming the field', (_what, build, topic) => {
+    for (const time of ['yesterday', 'Dec 21 2025', '2025', '+275760-09-13T00:00:00.001Z', '2025-13-45T99:99:99Z']) {
+      const out = run(topic, build(time)) as Rejection;
+      expect(out.reason, time).toBe('schema');
+      expect(out.detail).toMatch(/time|received_at/);
+    }
+  });
+});

@@ -2,6 +2,7 @@ import {
   clip,
   DEVICE_TYPES,
   describeIssues,
+  flatIssues,
   geohashOf,
   LORAWAN_FPORTS,
   parseDeviceTopic,
@@ -12,10 +13,11 @@ import {
   type UplinkChannel,
 } from '@hv/contracts';
 import { adaptChirpstackUplink, isChirpstackTopic } from '../adapters/chirpstack.adapter';
-import type { AdapterResult } from '../adapters/lorawan-uplink';
+import { isRecord, type AdapterResult } from '../adapters/lorawan-uplink';
 import { adaptTtsUplink, isTtsTopic } from '../adapters/tts.adapter';
 import type { DeviceDirectory, DeviceInfo } from './device-directory';
 import { Rejection } from './rejection';
+import { judgeTimestamp } from './timestamp';
 
 export interface NormalizerLimits {
   maxPayloadBytes: number;
@@ -115,17 +117,14 @@ export class Normalizer {
 
   private validate(device: DeviceInfo, channel: UplinkChannel, body: unknown, receivedAtMs: number): Normalized {
     const result = uplinkSchema(device.type, channel).safeParse(body);
+    // A ts out of the window is a fault of time whether or not the schema also refuses the
+    // number (negative, Infinity from `1e400`); only when ts is the schema's one complaint,
+    // so a message with other faults still says schema.
+    const onlyTs = result.success || flatIssues(result.error).every((i) => i.path.length === 1 && i.path[0] === 'ts');
+    const late = onlyTs ? judgeTimestamp(isRecord(body) ? body.ts : undefined, receivedAtMs, this.limits) : undefined;
+    if (late) return new Rejection(late.reason, late.detail, device.tenant, device.id);
     if (!result.success) return new Rejection('schema', describeIssues(result.error), device.tenant, device.id);
     const reading = result.data as Record<string, unknown>;
-    const ts = reading.ts;
-    if (typeof ts === 'number') {
-      if (ts > receivedAtMs + this.limits.maxFutureMs) {
-        return new Rejection('timestamp_future', `ts ${new Date(ts).toISOString()} is ahead of the platform clock`, device.tenant, device.id);
-      }
-      if (ts < receivedAtMs - this.limits.maxPastMs) {
-        return new Rejection('timestamp_past', `ts ${new Date(ts).toISOString()} is older than the accepted window`, device.tenant, device.id);
-      }
-    }
     return toPoint({ tenant: device.tenant, device: device.id, type: device.type, epci: device.epci, cabinet: device.cabinet, geohash: this.geohashOf(device) }, channel, reading, receivedAtMs);
   }
 }
