@@ -91,10 +91,15 @@ export function flatIssues(error: z.ZodError): Issue[] {
 }
 
 /**
- * A union's failure said through the branch that came closest (fewest issues), so that
- * the message names the bad field (`ts: ...`) rather than `(root): Invalid input`.
+ * A union's failure said through the branch that came closest (fewest issues), and a
+ * record's bad key or value through its own issues, so that the message names the bad
+ * field (`ts: ...`) rather than `(root): Invalid input`.
  */
 function closestBranch(issue: Issue): Issue[] {
+  // A record's bad key: its own message (`a source field is…`) rather than "Invalid key in record".
+  if (issue.code === 'invalid_key' || issue.code === 'invalid_element') {
+    return issue.issues.flatMap((i) => closestBranch({ ...i, path: [...issue.path, ...i.path] } as Issue));
+  }
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
   const best = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
   if (best.length === 0) return [issue];
