@@ -16,7 +16,8 @@ export interface LorawanUplink {
   snrDb: number | undefined;
 }
 
-export type AdapterResult = { ok: true; uplink: LorawanUplink } | { ok: false; error: string };
+/** A refusal names the devEui when the uplink gave a well-formed one, so it is counted under its device. */
+export type AdapterResult = { ok: true; uplink: LorawanUplink } | { ok: false; error: string; devEui?: string };
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

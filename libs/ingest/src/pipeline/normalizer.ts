@@ -1,5 +1,6 @@
 import {
   clip,
+  decodeWithProfile,
   DEVICE_TYPES,
   describeIssues,
   flatIssues,
@@ -99,14 +100,28 @@ export class Normalizer {
       return new Rejection('malformed_json', clip((error as Error).message, 120));
     }
     const adapted = adapt(topic, body);
-    if (!adapted.ok) return new Rejection('schema', adapted.error);
+    if (!adapted.ok) {
+      // A refusal for a well-formed devEui is counted under its device when registered.
+      const error = adapted.error;
+      if (adapted.devEui === undefined) return new Rejection('schema', error);
+      const found = this.devices.byDevEui(adapted.devEui);
+      const refuse = (d: DeviceInfo | undefined) => new Rejection('schema', error, d?.tenant, d?.id);
+      return found instanceof Promise ? found.then(refuse) : refuse(found);
+    }
     const up = adapted.uplink;
     const toReading = (device: DeviceInfo | undefined): Normalized => {
       if (!device) return new Rejection('unknown_dev_eui', `devEui ${up.devEui} is not registered`);
-      const reading: Record<string, unknown> = { ...up.object, ts: up.timeMs ?? receivedAtMs, seq: up.fCnt };
       // An uplink on the ack port answers a command (DEVICE-CONTRACT.md): it is stored as
-      // a device_ack like a native ack, whose strict schema has no radio fields.
-      if (up.fPort === LORAWAN_FPORTS.ack) return this.validate(device, 'ack', reading, receivedAtMs);
+      // a device_ack like a native ack, whose strict schema has no radio fields. Acks are
+      // the simulated JSON codec's, in the contract's names: the model's profile is for telemetry.
+      if (up.fPort === LORAWAN_FPORTS.ack) return this.validate(device, 'ack', { ...up.object, ts: up.timeMs ?? receivedAtMs, seq: up.fCnt }, receivedAtMs);
+      let fields = up.object;
+      if (device.codec) {
+        const decoded = decodeWithProfile(device.codec, up.object);
+        if (!decoded.ok) return new Rejection('schema', `codec of model ${device.model ?? '?'}: ${decoded.error}`, device.tenant, device.id);
+        fields = decoded.reading;
+      }
+      const reading: Record<string, unknown> = { ...fields, ts: up.timeMs ?? receivedAtMs, seq: up.fCnt };
       if (up.rssiDbm !== undefined) reading.rssi_dbm = up.rssiDbm;
       if (up.snrDb !== undefined) reading.snr_db = up.snrDb;
       return this.validate(device, 'telemetry', reading, receivedAtMs);
