@@ -15,6 +15,8 @@ export function newGatewaySecret(): string {
 }
 
 const gatewayParams = z.object({ gateway: deviceIdSchema });
+/** The MQTT username of a gateway or bridge: the broker's GATEWAY_USERNAME_PREFIX (libs/broker) and its id. */
+export const gatewayUsername = (id: string): string => `gateway:${id}`;
 const NOTICE = 'the secret is shown only in this answer: configure the gateway or the network server integration with it now';
 
 export const registerGateway = defineRoute({
@@ -73,7 +75,7 @@ export class GatewaysController {
     const tenant = await requirePathTenant(this.tenants, caller, input.params.tenant);
     const secret = newGatewaySecret();
     const gateway = await this.gateways.create({ ...input.body, tenant, secret });
-    return { gateway, secret, notice: NOTICE };
+    return { gateway, username: gatewayUsername(gateway.id), secret, notice: NOTICE };
   }
 
   @ApiRoute(listGateways)
@@ -100,6 +102,6 @@ export class GatewaysController {
     const gateway = caller.scope.requireVisible(await this.gateways.findById(input.params.gateway), what);
     const secret = newGatewaySecret();
     if (!(await this.gateways.rotateSecret(gateway.id, secret))) throw new NotFoundError(what);
-    return { gateway, secret, notice: NOTICE };
+    return { gateway, username: gatewayUsername(gateway.id), secret, notice: NOTICE };
   }
 }
