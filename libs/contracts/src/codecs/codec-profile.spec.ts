@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeIssues } from '../contract';
 import { DEVICE_TYPE_NAMES, type DeviceType } from '../domains';
@@ -78,5 +80,14 @@ describe('codec profile validation', () => {
   it('names the codec of a model whose profile does not fit its type', () => {
     const r = validDeviceModelSchema.safeParse({ id: 'x', type: 'parking-spot', name: 'X', codec: { fields: { co2: { to: 'co2_ppm' } } } });
     expect(r.success ? '' : describeIssues(r.error)).toMatch(/codec\.fields\.co2\.to: co2_ppm is not a parking-spot telemetry field/);
+  });
+});
+
+describe('docs/DEVICE-CONTRACT.md', () => {
+  it('shows a codec profile that is valid for a co2-sensor and is the shipped Elsys one', () => {
+    const doc = readFileSync(join(__dirname, '../../../../docs/DEVICE-CONTRACT.md'), 'utf8');
+    const block = /A profile, checked against[\s\S]*?```json\n([\s\S]*?)```/.exec(doc)?.[1];
+    const profile = codecProfileSchemaFor('co2-sensor').parse(JSON.parse(block!));
+    expect(profile).toEqual(SHIPPED_DEVICE_MODELS.find((m) => m.id === 'elsys-ers-co2')!.codec);
   });
 });
