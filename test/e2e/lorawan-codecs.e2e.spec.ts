@@ -161,6 +161,17 @@ describe('LoRaWAN uplinks of real decoders through registered bridges', () => {
     expect((await api('PUT', `devices/${elsysSensor.id}/model`, soissonsKey, { model: null })).status).toBe(404);
   });
 
+  it('provisions a LoRaWAN device with its model through the API; a model of another type is refused naming body.model', async () => {
+    const ok = await api('POST', `tenants/${LAON}/devices`, operatorKey, { id: 'co2-laon-api', type: 'co2-sensor', devEui: 'a81758fffe00a001', model: 'elsys-ers-co2' });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
+    expect(ok.body.device).toMatchObject({ model: 'elsys-ers-co2', hasSecret: false });
+    const wrong = await api('POST', `tenants/${LAON}/devices`, operatorKey, { id: 'spot-laon-api', type: 'parking-spot', devEui: 'a81758fffe00a002', model: 'elsys-ers-co2' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.issues).toEqual([{ field: 'body.model', message: expect.stringMatching(/elsys-ers-co2 is not a registered model of type parking-spot/) }]);
+    const set = await api('PUT', `devices/${plainSensor.id}/model`, operatorKey, { model: 'hv-sim-parking-spot' });
+    expect([set.status, set.body.issues?.[0]?.field]).toEqual([400, 'body.model']);
+  });
+
   it('refuses through the API a profile that does not fit its type, naming the field', async () => {
     const res = await api('POST', 'device-models', operatorKey, { id: 'bad-spot', type: 'parking-spot', name: 'Bad', codec: { fields: { temperature: { to: 'temp_c' } } } });
     expect(res.status).toBe(400);
