@@ -107,4 +107,13 @@ describe('RegistryDeviceDirectory, device models', () => {
     expect(found?.codec).toEqual(am103.codec);
     expect(source.modelLists).toBe(2);
   });
+
+  it('refuses, rather than crashing on, the uplinks of a model whose stored profile was broken by hand', async () => {
+    const source = new ModelSource([sensor]);
+    source.models = [{ id: 'milesight-am103', codec: { fields: 'not an object' } as never }];
+    const directory = new RegistryDeviceDirectory(source);
+    await directory.load();
+    const device = directory.byId('co2-02408-1') as DeviceInfo;
+    expect(device.codec).toEqual({ fields: {}, ignore: [] });
+  });
 });

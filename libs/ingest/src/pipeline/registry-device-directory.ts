@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { CodecProfile, DeviceInfo, DeviceSource } from '@hv/contracts';
+import { codecProfileSchema, describeIssues, type CodecProfile, type DeviceInfo, type DeviceSource } from '@hv/contracts';
 import { StaticDeviceDirectory, type DeviceDirectory } from './device-directory';
 
 export type { DeviceSource } from '@hv/contracts';
@@ -45,7 +45,19 @@ export class RegistryDeviceDirectory implements DeviceDirectory, OnModuleDestroy
 
   private async loadCodecs(): Promise<void> {
     const models = (await this.source.listModelCodecs?.()) ?? [];
-    this.codecs = new Map(models.map((m) => [m.id, m.codec]));
+    this.codecs = new Map(models.map((m) => [m.id, this.checked(m.id, m.codec)]));
+  }
+
+  /**
+   * A stored profile is validated when written; one changed behind the API's back (psql)
+   * and now malformed maps nothing, so each uplink of its devices is refused naming its
+   * fields, rather than breaking the normaliser.
+   */
+  private checked(model: string, codec: unknown): CodecProfile {
+    const parsed = codecProfileSchema.safeParse(codec);
+    if (parsed.success) return parsed.data;
+    this.logger.warn(`device model ${model}: its codec profile is invalid (${describeIssues(parsed.error)}); its devices' uplinks will be refused`);
+    return { fields: {}, ignore: [] };
   }
 
   /** The device with its model's profile attached (the row carries only the model id). */
