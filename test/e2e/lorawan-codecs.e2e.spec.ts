@@ -5,6 +5,8 @@
  * model's codec profile and InfluxDB holds them under the contract's fields. Refusals of
  * a registered devEui are counted under its tenant and device.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { influxQuery } from '@hv/devkit';
@@ -53,6 +55,7 @@ describe('LoRaWAN uplinks of real decoders through registered bridges', () => {
       (s) => (s?.values?.length ?? 0) >= minCount,
       20_000,
     );
+  const series0 = (series: { columns: string[] }, column: string) => series.columns.indexOf(column);
   const row = (series: { columns: string[]; values?: unknown[][] }) => Object.fromEntries(series.columns.map((c, j) => [c, series.values!.at(-1)![j]]));
   const readingOf = (device: SimDevice, ts: number) => {
     const m = new DeviceSim(device, { seed: SEED }).telemetry(ts);
@@ -101,6 +104,19 @@ describe('LoRaWAN uplinks of real decoders through registered bridges', () => {
     expect(point.rh_pct).toBeCloseTo(reading.rh_pct as number, 9);
     expect(point.tenant).toBe(LAON);
     expect(series!.columns.filter((c: string) => ['co2', 'temperature', 'humidity', 'motion', 'vdd', 'battery'].includes(c))).toEqual([]);
+  });
+
+  it('a bridge registered with npm run registry (dist/) logs in and its uplink is stored', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['dist/apps/api/src/registry-cli.js', 'gateways', 'add', '--tenant', LAON, '--id', 'cs-laon-cli', '--network', 'chirpstack'], {
+      env: { ...process.env, HV_PG_URL: tp.pgUrl },
+    });
+    const secret = /shown once:\n(\S+)/.exec(stdout)![1]!;
+    const client = await login('gateway:cs-laon-cli', secret, 'e2e-cli-bridge');
+    const { m, reading } = readingOf(elsysSensor, Date.now() - 500);
+    const up = lorawanUplink(m, 'chirpstack', { model: elsys });
+    await client.publishAsync(up.topic, up.payload, { qos: 1 });
+    const series = await waitFor(() => stored(elsysSensor.id), (s) => s!.values!.some((v) => v[series0(s!, 'co2_ppm')] === reading.co2_ppm && v[series0(s!, 'seq')] === m.seq), 20_000);
+    expect(series).toBeDefined();
   });
 
   it('an uplink refused for a registered devEui is dead-lettered and counted under its tenant and device', async () => {
