@@ -9,6 +9,7 @@ describe('parseCliArgs()', () => {
   it('reads every option', () => {
     const o = parseCliArgs(['--url', 'mqtt://h:1884', '--fleet', 'mixed', '--rate', '0', '--count', '500', '--seed', 's', '--username', 'gw', '--password', 'pw', '--qos', '0', '--window', '64', '--events', '--lorawan', 'tts']);
     expect(o).toMatchObject({ url: 'mqtt://h:1884', fleet: 'mixed', rate: 0, count: 500, seed: 's', username: 'gw', password: 'pw', qos: 0, window: 64, events: true, lorawan: 'tts' });
+    expect(parseCliArgs(['--lorawan', 'chirpstack', '--lorawan-model', 'elsys-ers-co2'])).toMatchObject({ lorawan: 'chirpstack', lorawanModel: 'elsys-ers-co2' });
   });
 
   it.each([
@@ -19,6 +20,8 @@ describe('parseCliArgs()', () => {
     [['--qos', '2']],
     [['--window', '0']],
     [['--lorawan', 'helium']],
+    [['--lorawan-model', 'milesight-am103']],
+    [['--lorawan', 'chirpstack', '--lorawan-model', 'acme-x1']],
     [['--nope']],
     [['--transport', 'pigeon']],
     [['--scenario', 'a.json', '--replay', 'b.jsonl.gz']],

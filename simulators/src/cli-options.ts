@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { SHIPPED_DEVICE_MODELS, shippedDeviceModel } from '@hv/contracts';
 import type { LorawanFormat } from './lorawan';
 
 export interface CliOptions {
@@ -19,6 +20,8 @@ export interface CliOptions {
   events: boolean;
   /** Publish the LoRaWAN devices' telemetry as this network server would. */
   lorawan: LorawanFormat | undefined;
+  /** With --lorawan: a shipped device model whose decoder the devices of its type emulate. */
+  lorawanModel: string | undefined;
   /** Print the fleet (with each device's secret) as JSON lines and exit. */
   list: boolean;
   /** Play this scenario file (its fleet, start, duration, speed, faults, command behaviour). */
@@ -57,6 +60,9 @@ Publishes a simulated fleet's uplinks to an MQTT broker, stamped with the curren
   --events             also publish events (about 5 % of messages)
   --lorawan chirpstack|tts
                        send LoRaWAN devices' telemetry in that network server's format
+  --lorawan-model ID   with --lorawan: devices of the model's type speak its real decoder's
+                       field names (milesight-am103, elsys-ers-co2; the registry's devices
+                       must name that model)
   --list               print the fleet with each device's secret (JSON lines) and exit
 
 Scenarios (simulators/scenarios/*.json: fleet, start, duration, speed, faults, commands):
@@ -103,6 +109,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         controllers: { type: 'string', default: '120' },
         events: { type: 'boolean', default: false },
         lorawan: { type: 'string' },
+        'lorawan-model': { type: 'string' },
         list: { type: 'boolean', default: false },
         scenario: { type: 'string' },
         replay: { type: 'string' },
@@ -124,6 +131,11 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (qos === undefined) throw new CliUsageError(`--qos must be 0 or 1, got "${values.qos}"`);
   const lorawan = values.lorawan;
   if (lorawan !== undefined && lorawan !== 'chirpstack' && lorawan !== 'tts') throw new CliUsageError(`--lorawan must be chirpstack or tts, got "${lorawan}"`);
+  const lorawanModel = values['lorawan-model'];
+  if (lorawanModel !== undefined) {
+    if (lorawan === undefined) throw new CliUsageError('--lorawan-model goes with --lorawan');
+    if (!shippedDeviceModel(lorawanModel)) throw new CliUsageError(`--lorawan-model must be one of ${SHIPPED_DEVICE_MODELS.map((m) => m.id).join(', ')}, got "${lorawanModel}"`);
+  }
   const transport = values.transport;
   if (transport !== 'gateway' && transport !== 'device') throw new CliUsageError(`--transport must be gateway or device, got "${transport}"`);
   if (values.scenario !== undefined && values.replay !== undefined) throw new CliUsageError('--scenario and --replay go separately');
@@ -143,6 +155,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     controllers: integer('--controllers', values.controllers, 1),
     events: values.events,
     lorawan,
+    lorawanModel,
     list: values.list,
     scenario: values.scenario,
     replay: values.replay,

@@ -6,7 +6,7 @@
  * - `--replay FILE`: publishes a recording, paced by its timestamps.
  */
 import type { MqttClient } from 'mqtt';
-import { GATEWAY_USERNAME_PREFIX, serviceClientId } from '@hv/contracts';
+import { GATEWAY_USERNAME_PREFIX, serviceClientId, shippedDeviceModel } from '@hv/contracts';
 import { CLI_USAGE, CliUsageError, parseCliArgs, type CliOptions } from './cli-options';
 import { ProgressPrinter, progressLine, scenarioSummary } from './cli-progress';
 import { connectDevice, connectGateway, connectMqtt } from './connect';
@@ -52,7 +52,8 @@ function* uplinks(fleet: Fleet, o: CliOptions): Generator<Publishable> {
     clock: Date.now, // live: the simulators never read the clock unless told to
     channels: o.events ? ['telemetry', 'event'] : ['telemetry'],
   });
-  for (const m of stream) yield o.lorawan && m.device.devEui && m.channel === 'telemetry' ? lorawanUplink(m, o.lorawan) : m;
+  const model = o.lorawanModel === undefined ? undefined : shippedDeviceModel(o.lorawanModel);
+  for (const m of stream) yield o.lorawan && m.device.devEui && m.channel === 'telemetry' ? lorawanUplink(m, o.lorawan, { model }) : m;
 }
 
 async function connect(o: CliOptions): Promise<MqttClient> {

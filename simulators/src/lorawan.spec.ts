@@ -1,4 +1,4 @@
-import { DEVICE_TYPES, type Point } from '@hv/contracts';
+import { DEVICE_TYPES, shippedDeviceModel, type DeviceModel, type Point } from '@hv/contracts';
 import { describe, expect, it } from 'vitest';
 // Read-only use of ingest, to prove the uplinks are what its adapters parse.
 import { adaptChirpstackUplink, isChirpstackTopic } from '../../libs/ingest/src/adapters/chirpstack.adapter';
@@ -48,6 +48,46 @@ describe.each(['chirpstack', 'tts'] as const)('lorawanUplink(%s)', (format) => {
       expect(rest).toEqual(n.fields);
       expect(typeof rssi_dbm).toBe('number');
       expect(typeof snr_db).toBe('number');
+    }
+  });
+});
+
+describe.each(['chirpstack', 'tts'] as const)('lorawanUplink(%s) emulating a real decoder', (format) => {
+  const elsys = shippedDeviceModel('elsys-ers-co2')!;
+  const am103 = shippedDeviceModel('milesight-am103')!;
+  const withModel = (model: DeviceModel) =>
+    new Normalizer(
+      new StaticDeviceDirectory(devicesOf(fleet).map((d) => (d.type === model.type ? { ...d, model: model.id, codec: model.codec } : d))),
+      { maxPayloadBytes: 16_384, maxFutureMs: 300_000, maxPastMs: 31 * 86_400_000 },
+    );
+  const co2 = uplinks.filter((m) => m.device.type === 'co2-sensor');
+
+  it('writes the decoder\'s field names, not the contract\'s, for devices of the model\'s type only', () => {
+    expect(co2.length).toBeGreaterThan(10);
+    for (const m of uplinks) {
+      const body = JSON.parse(lorawanUplink(m, format, { model: elsys }).payload.toString('utf8'));
+      const object = format === 'chirpstack' ? body.object : body.uplink_message.decoded_payload;
+      if (m.device.type === 'co2-sensor') {
+        expect(Object.keys(object)).toContain('co2');
+        expect(Object.keys(object).filter((k) => k.endsWith('_ppm') || k.endsWith('_c') || k.endsWith('_pct'))).toEqual([]);
+      } else {
+        expect(object).not.toHaveProperty('co2');
+      }
+    }
+  });
+
+  it('is stored by ingest, through the model\'s profile, as the point the native message makes (Elsys) or less what the decoder lacks (AM103: occupancy)', () => {
+    for (const [model, missing] of [[elsys, []], [am103, ['occupied']]] as const) {
+      const normalizer = withModel(model);
+      for (const m of co2) {
+        const viaRadio = normalizer.normalize(lorawanUplink(m, format, { model }).topic, lorawanUplink(m, format, { model }).payload, m.ts + 2_000) as Point | Rejection;
+        expect(viaRadio, viaRadio instanceof Rejection ? viaRadio.detail : '').not.toBeInstanceOf(Rejection);
+        const native = normalizer.normalize(m.topic, m.payload, m.ts + 2_000) as Point;
+        const { rssi_dbm: _r, snr_db: _s, ...fields } = (viaRadio as Point).fields;
+        const expected = Object.fromEntries(Object.entries(native.fields).filter(([k]) => !(missing as readonly string[]).includes(k)));
+        expect(Object.keys(fields).sort()).toEqual(Object.keys(expected).sort());
+        for (const [k, v] of Object.entries(expected)) typeof v === 'number' ? expect(fields[k]).toBeCloseTo(v, 9) : expect(fields[k]).toBe(v);
+      }
     }
   });
 });

@@ -1,4 +1,4 @@
-import { LORAWAN_FPORTS, type LorawanFormat } from '@hv/contracts';
+import { encodeWithProfile, LORAWAN_FPORTS, type DeviceModel, type LorawanFormat } from '@hv/contracts';
 import type { SimMessage } from './device-sim';
 import type { SimDevice } from './fleet';
 import { Random, seedFrom } from './random';
@@ -26,6 +26,12 @@ export interface LorawanOptions {
   applicationId?: string;
   /** ChirpStack tenant id (a UUID) or TTS tenant id (`{app}@{tenant}`); default derived / `useda`. */
   tenantId?: string;
+  /**
+   * Emulate this device model's decoder (a real one, e.g. Milesight AM103): telemetry of
+   * devices of the model's type carries the decoder's field names and units, obtained by
+   * running the model's codec profile backwards. Acks keep the JSON codec.
+   */
+  model?: DeviceModel;
 }
 
 /** Port of the simulated devices' telemetry uplinks (any port but the ack's would do). */
@@ -52,7 +58,9 @@ export function lorawanUplink(message: SimMessage, format: LorawanFormat, option
     throw new RangeError(`only telemetry and acks go through a network server, not ${message.channel}`);
   }
   const fPort = message.channel === 'ack' ? LORAWAN_FPORTS.ack : TELEMETRY_FPORT;
-  const { ts: _ts, seq: _seq, ...decoded } = JSON.parse(message.payload.toString('utf8')) as Record<string, unknown>;
+  const { ts: _ts, seq: _seq, ...fields } = JSON.parse(message.payload.toString('utf8')) as Record<string, unknown>;
+  const model = options.model;
+  const decoded = model && model.type === device.type && fPort !== LORAWAN_FPORTS.ack ? encodeWithProfile(model.codec, fields) : fields;
   const radio = new Radio(device.tenant, device.devEui, message.seq);
   const time = new Date(message.ts).toISOString();
   const frm = Buffer.from(JSON.stringify(decoded)).toString('base64');

@@ -10,6 +10,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ScopeResolver } from './auth/scope.resolver';
 import { CommandsController } from './commands/commands.controller';
 import { TelegestionLink } from './commands/telegestion-link';
+import { DeviceModelsController, ShippedDeviceModels } from './device-models/device-models.controller';
 import { DeviceProvisioningService } from './devices/device-provisioning.service';
 import { DeviceSeriesService } from './devices/device-series.service';
 import { DevicesController } from './devices/devices.controller';
@@ -17,6 +18,7 @@ import { ApiExceptionFilter } from './http/api-exception.filter';
 import { CsvBodyParser } from './http/csv-body.parser';
 import { OpenApiController } from './http/openapi.controller';
 import { OpenApiService } from './http/openapi';
+import { GatewaysController } from './gateways/gateways.controller';
 import { KeysController } from './keys/keys.controller';
 import { CdnReportController } from './kpis/cdn-report.controller';
 import { KpisController } from './kpis/kpis.controller';
@@ -33,7 +35,7 @@ import { TenantsController } from './tenants/tenants.controller';
  */
 @Module({
   imports: [DiscoveryModule, OpenDataModule],
-  controllers: [OpenApiController, TenantsController, KeysController, DevicesController, AlarmsController, CommandsController, ProgramsController, KpisController, CdnReportController, SubscriptionsController],
+  controllers: [OpenApiController, TenantsController, KeysController, DevicesController, AlarmsController, CommandsController, ProgramsController, KpisController, CdnReportController, SubscriptionsController, GatewaysController, DeviceModelsController],
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
@@ -48,6 +50,7 @@ import { TenantsController } from './tenants/tenants.controller';
     AlarmQueryRepository,
     ProgramCatalogueRepository,
     SubscriptionRepository,
+    ShippedDeviceModels,
   ],
   exports: [OpenApiService],
 })

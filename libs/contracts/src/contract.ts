@@ -77,7 +77,31 @@ export function telemetryFields(type: DeviceType): string[] {
 
 /** Formats zod issues as one line naming each bad field: `level_pct: Too big: expected number to be <=100`. */
 export function describeIssues(error: z.ZodError, max = 3): string {
-  const parts = error.issues.slice(0, max).map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
-  if (error.issues.length > max) parts.push(`+${error.issues.length - max} more`);
+  const issues = flatIssues(error);
+  const parts = issues.slice(0, max).map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+  if (issues.length > max) parts.push(`+${issues.length - max} more`);
   return parts.join('; ');
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** The issues of a failed parse, a union's replaced by those of its closest branch. */
+export function flatIssues(error: z.ZodError): Issue[] {
+  return error.issues.flatMap(closestBranch);
+}
+
+/**
+ * A union's failure said through the branch that came closest (fewest issues), and a
+ * record's bad key or value through its own issues, so that the message names the bad
+ * field (`ts: ...`) rather than `(root): Invalid input`.
+ */
+function closestBranch(issue: Issue): Issue[] {
+  // A record's bad key: its own message (`a source field is…`) rather than "Invalid key in record".
+  if (issue.code === 'invalid_key' || issue.code === 'invalid_element') {
+    return issue.issues.flatMap((i) => closestBranch({ ...i, path: [...issue.path, ...i.path] } as Issue));
+  }
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+  const best = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
+  if (best.length === 0) return [issue];
+  return best.flatMap((i) => closestBranch({ ...i, path: [...issue.path, ...i.path] } as Issue));
 }

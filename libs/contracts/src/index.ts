@@ -13,3 +13,4 @@ export * from './issue-path';
 export * from './lorawan';
 export * from './catalogue';
 export * from './geohash';
+export * from './codecs';

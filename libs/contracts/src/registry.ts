@@ -1,3 +1,4 @@
+import type { CodecProfile } from './codecs/codec-profile.schema';
 import type { DeviceType } from './domains';
 
 /**
@@ -32,6 +33,19 @@ export interface DeviceInfo {
   devEui: string | null;
   /** Static attributes (rated power, coordinates, policy…): what telegestion's rules read. */
   attributes?: Record<string, unknown>;
+  /** The device model (registry `devices.model`), null or absent when none is declared. */
+  model?: string | null;
+  /**
+   * The model's codec profile: how its network server's decoder output becomes telemetry.
+   * Absent: the decoded object must already carry the contract's fields.
+   */
+  codec?: CodecProfile;
+}
+
+/** A registered device model as ingest needs it: its codec profile. */
+export interface DeviceModelCodec {
+  id: string;
+  codec: CodecProfile;
 }
 
 /** The part of the registry ingest reads (implemented by @hv/state's DeviceRepository). */
@@ -39,4 +53,6 @@ export interface DeviceSource {
   listActiveDevices(): Promise<DeviceInfo[]>;
   /** The active devices among these ids and DevEUIs (lower case), in one query. */
   findActiveDevices(by: { ids: readonly string[]; devEuis: readonly string[] }): Promise<DeviceInfo[]>;
+  /** Every device model's codec profile (tens of rows): read with the devices. */
+  listModelCodecs?(): Promise<DeviceModelCodec[]>;
 }

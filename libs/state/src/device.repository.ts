@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DEVICE_TYPES, isDeviceId, type DeviceInfo, type DeviceSource, type DeviceType, type Domain } from '@hv/contracts';
+import { DEVICE_TYPES, isDeviceId, type DeviceInfo, type DeviceModelCodec, type DeviceSource, type DeviceType, type Domain } from '@hv/contracts';
 import { Database, type Queryable } from './database';
 import { parseDeviceInput, parseDeviceInputs, type DeviceAttributes, type DeviceInput, type ValidDeviceInput } from './device.schema';
 import { hashSecrets, rejectUnknownTenants, toRegistryError, verifyOrBurn } from './registry.helpers';
@@ -11,6 +11,8 @@ export interface Device {
   domain: Domain;
   type: DeviceType;
   devEui: string | null;
+  /** The device model (its codec profile's), null when none is declared. */
+  model: string | null;
   attributes: DeviceAttributes;
   /** Whether it logs in itself (devices behind a gateway or network server do not). */
   hasSecret: boolean;
@@ -24,10 +26,10 @@ export type { DeviceInfo, DeviceSource } from '@hv/contracts';
 const INSERT_CHUNK_ROWS = 5_000;
 
 /** A `Device` row's columns (shared with DeviceAdminRepository). */
-export const DEVICE_COLUMNS = `id, tenant_id AS tenant, domain, type, dev_eui AS "devEui", attributes,
+export const DEVICE_COLUMNS = `id, tenant_id AS tenant, domain, type, dev_eui AS "devEui", model, attributes,
   secret_hash IS NOT NULL AS "hasSecret", created_at AS "createdAt", retired_at AS "retiredAt"`;
 
-const DEVICE_INFO_SELECT = `SELECT d.id, d.tenant_id AS tenant, d.type, d.dev_eui AS "devEui",
+const DEVICE_INFO_SELECT = `SELECT d.id, d.tenant_id AS tenant, d.type, d.dev_eui AS "devEui", d.model,
     d.attributes->>'cabinet' AS cabinet, d.attributes,
     CASE WHEN t.kind = 'commune' AND p.kind = 'epci' THEN p.id END AS epci
   FROM devices d
@@ -42,6 +44,7 @@ interface DeviceRow {
   type: DeviceType;
   secretHash: string | null;
   devEui: string | null;
+  model: string | null;
   attributes: string;
 }
 
@@ -156,6 +159,12 @@ export class DeviceRepository implements DeviceSource {
     return rows[0];
   }
 
+  /** Every device model's codec profile: ingest attaches them to the devices of each model. */
+  async listModelCodecs(): Promise<DeviceModelCodec[]> {
+    const { rows } = await this.db.query<DeviceModelCodec>('SELECT id, codec FROM device_models');
+    return rows;
+  }
+
   async findActiveDevices(by: { ids: readonly string[]; devEuis: readonly string[] }): Promise<DeviceInfo[]> {
     if (by.ids.length === 0 && by.devEuis.length === 0) return [];
     const { rows } = await this.db.query<DeviceInfo>(`${DEVICE_INFO_SELECT} AND (d.id = ANY($1::text[]) OR d.dev_eui = ANY($2::text[]))`, [
@@ -176,6 +185,7 @@ async function toRows(inputs: ValidDeviceInput[]): Promise<DeviceRow[]> {
     domain: DEVICE_TYPES[d.type].domain,
     secretHash: hashes[i],
     devEui: d.devEui ?? null,
+    model: d.model ?? null,
     attributes: JSON.stringify(d.attributes ?? {}),
   }));
 }
@@ -183,10 +193,10 @@ async function toRows(inputs: ValidDeviceInput[]): Promise<DeviceRow[]> {
 async function insert(tx: Queryable, rows: DeviceRow[], returning = ''): Promise<{ rows: Device[] }> {
   try {
     return await tx.query<Device>(
-      `INSERT INTO devices (id, tenant_id, domain, type, secret_hash, dev_eui, attributes)
-       SELECT id, tenant_id, domain, type, secret_hash, dev_eui, attributes::jsonb
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-           AS d (id, tenant_id, domain, type, secret_hash, dev_eui, attributes)
+      `INSERT INTO devices (id, tenant_id, domain, type, secret_hash, dev_eui, attributes, model)
+       SELECT id, tenant_id, domain, type, secret_hash, dev_eui, attributes::jsonb, model
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+           AS d (id, tenant_id, domain, type, secret_hash, dev_eui, attributes, model)
        ${returning}`,
       [
         rows.map((r) => r.id),
@@ -196,6 +206,7 @@ async function insert(tx: Queryable, rows: DeviceRow[], returning = ''): Promise
         rows.map((r) => r.secretHash),
         rows.map((r) => r.devEui),
         rows.map((r) => r.attributes),
+        rows.map((r) => r.model),
       ],
     );
   } catch (error) {

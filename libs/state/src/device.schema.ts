@@ -35,6 +35,8 @@ export const deviceInputSchema = z.strictObject({
   secretCost: scryptCostSchema.optional(),
   /** LoRaWAN DevEUI, any case (stored in lower case). */
   devEui: devEuiSchema.optional(),
+  /** Its device model (a registered one of the same type): the codec profile ingest applies to its LoRaWAN uplinks. */
+  model: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'model id must match [a-z0-9][a-z0-9._-]{0,63}').optional(),
   attributes: deviceAttributesSchema.optional(),
 });
 

@@ -80,6 +80,27 @@ export class GatewayRepository {
     return { id: row.id, tenant: row.tenant, network: row.network };
   }
 
+  /** Gateways of these tenants (every tenant when null), by id; retired ones only when asked. */
+  async list(options: { tenants: readonly string[] | null; includeRetired?: boolean }): Promise<Gateway[]> {
+    const { rows } = await this.db.query<Gateway>(
+      `SELECT ${COLUMNS} FROM gateways
+        WHERE ($1::text[] IS NULL OR tenant_id = ANY($1::text[])) AND ($2 OR retired_at IS NULL) ORDER BY id`,
+      [options.tenants, options.includeRetired ?? false],
+    );
+    return rows;
+  }
+
+  /**
+   * Replace an active gateway's secret: the old one stops working (the broker hears of
+   * the change through the gateways row). False when there is no such active gateway.
+   */
+  async rotateSecret(id: string, secret: string, cost?: z.input<typeof scryptCostSchema>): Promise<boolean> {
+    const s = parseOrThrow(secretSchema, secret, 'gateway secret', 'secret');
+    const [hash] = await hashSecrets([{ secret: s, cost: cost && parseOrThrow(scryptCostSchema, cost, 'scrypt cost') }]);
+    const { rowCount } = await this.db.query('UPDATE gateways SET secret_hash = $2 WHERE id = $1 AND retired_at IS NULL', [id, hash]);
+    return (rowCount ?? 0) > 0;
+  }
+
   /** Retire a gateway: its credentials stop working; the row stays. */
   async retire(id: string): Promise<boolean> {
     const { rowCount } = await this.db.query(

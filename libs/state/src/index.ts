@@ -9,6 +9,7 @@ export * from './tenant.repository';
 export * from './device.schema';
 export * from './device.repository';
 export * from './gateway.repository';
+export * from './device-model.repository';
 export * from './state.module';
 export * from './api-key.repository';
 export * from './device-admin.repository';

@@ -1,6 +1,6 @@
 import { DEFAULT_SCRYPT_COST, hashSecret, verifySecret, type ScryptCost } from './credentials';
 import type { Queryable } from './database';
-import { DuplicateError, UnknownTenantError } from './state.errors';
+import { DuplicateError, InvalidInputError, UnknownTenantError } from './state.errors';
 
 /**
  * Secrets hashed at once. scrypt runs on libuv's thread pool (4 threads by default), which
@@ -61,5 +61,9 @@ export function toRegistryError(error: unknown, entity: 'device' | 'gateway'): u
     return new DuplicateError(entity, e.constraint?.includes('dev_eui') ? 'devEui' : 'id', value);
   }
   if (e.code === '23503' && e.constraint?.endsWith('tenant_id_fkey')) return new UnknownTenantError([value]);
+  // detail reads `Key (model, type)=(elsys-ers-co2, parking-spot) is not present in table "device_models".`
+  if (e.code === '23503' && e.constraint === 'devices_model_fkey') {
+    return new InvalidInputError(entity, [`model: ${value.replace(/, /, ' is not a registered model of type ')}`]);
+  }
   return error;
 }

@@ -29,7 +29,7 @@ export class DuplicateError extends Error {
   override readonly name = 'DuplicateError';
 
   constructor(
-    readonly entity: 'device' | 'gateway',
+    readonly entity: 'device' | 'gateway' | 'device model',
     readonly field: 'id' | 'devEui',
     readonly value: string,
   ) {

@@ -1,6 +1,7 @@
 import { Global, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Database, type DatabaseOptions } from './database';
 import { DeviceRepository } from './device.repository';
+import { DeviceModelRepository } from './device-model.repository';
 import { GatewayRepository } from './gateway.repository';
 import { migrate } from './migrations';
 import { TenantRepository } from './tenant.repository';
@@ -62,8 +63,9 @@ export class StateModule {
         TenantRepository,
         DeviceRepository,
         GatewayRepository,
+        DeviceModelRepository,
       ],
-      exports: [Database, TenantRepository, DeviceRepository, GatewayRepository],
+      exports: [Database, TenantRepository, DeviceRepository, GatewayRepository, DeviceModelRepository],
     };
   }
 }

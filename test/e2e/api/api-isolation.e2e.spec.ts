@@ -8,7 +8,7 @@
  * declaration: a route whose declaration was widened by mistake fails too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeviceRepository } from '@hv/state';
+import { DeviceModelRepository, DeviceRepository, GatewayRepository, TEST_SCRYPT_COST } from '@hv/state';
 import { SubscriptionRepository } from '@hv/notifier';
 import { ProgramRepository } from '@hv/telegestion';
 import { insertAlarm, startApiPlatform, type ApiPlatform, type CallOptions, type KeyName, type TenantFixture } from '../../support/api-platform';
@@ -178,7 +178,40 @@ const CASES: Record<string, RouteCase> = {
     status: 200,
     request: (t) => ({ path: `/api/v1/tenants/${t.tenant}/programs/preview`, body: { programId: t.program, from: '2026-12-01T12:00:00Z', to: '2026-12-02T12:00:00Z' } }),
   },
+  // Gateways and LoRaWAN bridges are a tenant's, like its devices.
+  'GET /api/v1/gateways': { access: 'tenant', status: 200, request: (t) => ({ path: `/api/v1/gateways?tenant=${t.tenant}` }) },
+  'POST /api/v1/tenants/{tenant}/gateways': { access: 'tenant', status: 201, request: (t) => ({ path: `/api/v1/tenants/${t.tenant}/gateways`, body: { id: fresh('cs-bridge'), network: 'chirpstack' } }) },
+  'GET /api/v1/gateways/{gateway}': { access: 'tenant', status: 200, request: async (t, p) => ({ path: `/api/v1/gateways/${await freshGateway(t, p)}` }) },
+  'POST /api/v1/gateways/{gateway}/retire': { access: 'tenant', status: 200, request: async (t, p) => ({ path: `/api/v1/gateways/${await freshGateway(t, p)}/retire` }) },
+  'POST /api/v1/gateways/{gateway}/rotate-secret': { access: 'tenant', status: 200, request: async (t, p) => ({ path: `/api/v1/gateways/${await freshGateway(t, p)}/rotate-secret` }) },
+  // Device models are a hardware catalogue, nobody's data: every tenant key reads it, operators write it.
+  'GET /api/v1/device-models': { access: 'tenant', status: 200, tenantBound: false, request: () => ({ path: '/api/v1/device-models?type=co2-sensor' }) },
+  'GET /api/v1/device-models/{model}': { access: 'tenant', status: 200, tenantBound: false, request: () => ({ path: '/api/v1/device-models/milesight-am103' }) },
+  'POST /api/v1/device-models': {
+    access: 'operator',
+    status: 201,
+    tenantBound: false,
+    request: () => ({ path: '/api/v1/device-models', body: { id: fresh('model'), type: 'parking-spot', name: 'Spot sensor', codec: { fields: { status: { to: 'occupied', values: { occupied: true, free: false } } } } } }),
+  },
+  'PATCH /api/v1/device-models/{model}': {
+    access: 'operator',
+    status: 200,
+    tenantBound: false,
+    request: async (_t, p) => {
+      const id = fresh('model');
+      await new DeviceModelRepository(p.db).create({ id, type: 'parking-spot', name: 'Spot sensor', codec: { fields: { occ: { to: 'occupied' } } } });
+      return { path: `/api/v1/device-models/${id}`, body: { name: 'Spot sensor v2' } };
+    },
+  },
+  'PUT /api/v1/devices/{device}/model': { access: 'tenant', status: 200, request: (t) => ({ path: `/api/v1/devices/${t.device}/model`, body: { model: 'hv-sim-lighting-controller' } }) },
 };
+
+/** A gateway of the tenant, registered for one request (the request may retire it). */
+async function freshGateway(t: TenantFixture, p: ApiPlatform): Promise<string> {
+  const id = fresh('gw');
+  await new GatewayRepository(p.db).create({ id, tenant: t.tenant, network: 'native', secret: 'gateway secret', secretCost: TEST_SCRYPT_COST });
+  return id;
+}
 
 const KEYS: ReadonlyArray<KeyName | 'none'> = ['none', 'operator', 'epciA', 'communeA', 'communeB', 'cdn', 'public'];
 

@@ -86,6 +86,7 @@ describe('DeviceRepository', () => {
       epci: CA_PAYS_DE_LAON,
       cabinet: 'laon-cab-1',
       devEui: '70b3d57ed0000001',
+      model: null,
       attributes: expect.objectContaining({ cabinet: 'laon-cab-1' }),
     });
     expect(byId.get('laon-lora-1')).toMatchObject({ epci: CA_PAYS_DE_LAON, cabinet: null, devEui: '70b3d57ed0000002' });

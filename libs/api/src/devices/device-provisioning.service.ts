@@ -20,7 +20,7 @@ export interface ProvisionedDevice {
 export class DeviceProvisioningService {
   constructor(private readonly devices: DeviceRepository) {}
 
-  async provision(tenant: string, body: { id: string; type: DeviceInput['type']; devEui?: string; credential?: boolean; attributes?: Record<string, unknown> }): Promise<ProvisionedDevice> {
+  async provision(tenant: string, body: { id: string; type: DeviceInput['type']; devEui?: string; model?: string; credential?: boolean; attributes?: Record<string, unknown> }): Promise<ProvisionedDevice> {
     const credential = body.credential ?? body.devEui === undefined;
     const secret = credential ? newDeviceSecret() : undefined;
     const device = await this.devices.create({
@@ -28,6 +28,7 @@ export class DeviceProvisioningService {
       tenant,
       type: body.type,
       ...(body.devEui !== undefined ? { devEui: body.devEui } : {}),
+      ...(body.model !== undefined ? { model: body.model } : {}),
       ...(body.attributes ? { attributes: body.attributes } : {}),
       ...(secret ? { secret } : {}),
     });

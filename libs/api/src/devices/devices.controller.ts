@@ -40,6 +40,8 @@ export const provisionDevice = defineRoute({
     id: deviceIdSchema,
     type: z.enum(DEVICE_TYPE_NAMES as [DeviceType, ...DeviceType[]]),
     devEui: devEuiSchema.optional(),
+    /** Its device model (GET /device-models): the codec profile ingest applies to its LoRaWAN uplinks. */
+    model: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'model id must match [a-z0-9][a-z0-9._-]{0,63}').optional(),
     /** Issue an MQTT password (default: yes without a DevEUI, no with one: LoRaWAN devices never log in). */
     credential: z.boolean().optional(),
     attributes: deviceAttributesSchema.optional(),

@@ -27,12 +27,12 @@ export function adaptChirpstackUplink(topic: string, body: unknown): AdapterResu
   if (!DEV_EUI_PATTERN.test(devEui)) return { ok: false, error: 'deviceInfo.devEui: not 16 hex digits' };
   if (parts[3]!.toLowerCase() !== devEui) return { ok: false, error: 'deviceInfo.devEui differs from the topic' };
   const timeMs = parseTime(body.time);
-  if (timeMs === null) return { ok: false, error: 'time: not an RFC 3339 timestamp' };
+  if (timeMs === null) return { ok: false, error: 'time: not an RFC 3339 timestamp', devEui };
   const fCnt = body.fCnt ?? 0;
-  if (typeof fCnt !== 'number' || !Number.isInteger(fCnt) || fCnt < 0) return { ok: false, error: 'fCnt: not a counter' };
+  if (typeof fCnt !== 'number' || !Number.isInteger(fCnt) || fCnt < 0) return { ok: false, error: 'fCnt: not a counter', devEui };
   const fPort = parseFPort(body.fPort);
-  if (fPort === null) return { ok: false, error: 'fPort: not a port (0..255)' };
-  if (!isRecord(body.object)) return { ok: false, error: 'object: missing (no codec on the device profile?)' };
+  if (fPort === null) return { ok: false, error: 'fPort: not a port (0..255)', devEui };
+  if (!isRecord(body.object)) return { ok: false, error: 'object: missing (no codec on the device profile?)', devEui };
   const rx = bestReception(body.rxInfo);
   return { ok: true, uplink: { devEui, timeMs, fCnt, fPort, object: body.object, rssiDbm: rx.rssi, snrDb: rx.snr } };
 }

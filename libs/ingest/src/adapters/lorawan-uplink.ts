@@ -16,7 +16,8 @@ export interface LorawanUplink {
   snrDb: number | undefined;
 }
 
-export type AdapterResult = { ok: true; uplink: LorawanUplink } | { ok: false; error: string };
+/** A refusal names the devEui when the uplink gave a well-formed one, so it is counted under its device. */
+export type AdapterResult = { ok: true; uplink: LorawanUplink } | { ok: false; error: string; devEui?: string };
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -35,9 +36,17 @@ export function bestReception(list: unknown, rssiKey = 'rssi', snrKey = 'snr'): 
   return best;
 }
 
+/**
+ * RFC 3339 §5.6 date-time, as both network servers write it (`2025-12-21T12:00:01.5Z`,
+ * `...+01:00`). Date.parse alone also takes "Dec 21 2025" or a bare year; a well-formed
+ * time far ahead or far back is parsed here and judged by the timestamp window later.
+ */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+
+/** Epoch ms of an RFC 3339 time; undefined when absent, null when not one. */
 export function parseTime(value: unknown): number | undefined | null {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') return null;
+  if (typeof value !== 'string' || !RFC3339.test(value)) return null;
   const ms = Date.parse(value);
   return Number.isFinite(ms) ? ms : null;
 }

@@ -21,14 +21,14 @@ export function adaptTtsUplink(topic: string, body: unknown): AdapterResult {
   const devEui = ids.dev_eui.toLowerCase();
   if (!DEV_EUI_PATTERN.test(devEui)) return { ok: false, error: 'end_device_ids.dev_eui: not 16 hex digits' };
   const up = body.uplink_message;
-  if (!isRecord(up)) return { ok: false, error: 'uplink_message: missing' };
+  if (!isRecord(up)) return { ok: false, error: 'uplink_message: missing', devEui };
   const timeMs = parseTime(body.received_at ?? up.received_at);
-  if (timeMs === null) return { ok: false, error: 'received_at: not an RFC 3339 timestamp' };
+  if (timeMs === null) return { ok: false, error: 'received_at: not an RFC 3339 timestamp', devEui };
   const fCnt = up.f_cnt ?? 0;
-  if (typeof fCnt !== 'number' || !Number.isInteger(fCnt) || fCnt < 0) return { ok: false, error: 'uplink_message.f_cnt: not a counter' };
+  if (typeof fCnt !== 'number' || !Number.isInteger(fCnt) || fCnt < 0) return { ok: false, error: 'uplink_message.f_cnt: not a counter', devEui };
   const fPort = parseFPort(up.f_port);
-  if (fPort === null) return { ok: false, error: 'uplink_message.f_port: not a port (0..255)' };
-  if (!isRecord(up.decoded_payload)) return { ok: false, error: 'uplink_message.decoded_payload: missing (no payload formatter?)' };
+  if (fPort === null) return { ok: false, error: 'uplink_message.f_port: not a port (0..255)', devEui };
+  if (!isRecord(up.decoded_payload)) return { ok: false, error: 'uplink_message.decoded_payload: missing (no payload formatter?)', devEui };
   const rx = bestReception(up.rx_metadata);
   return { ok: true, uplink: { devEui, timeMs, fCnt, fPort, object: up.decoded_payload, rssiDbm: rx.rssi, snrDb: rx.snr } };
 }

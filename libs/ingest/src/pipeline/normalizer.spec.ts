@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Point } from '@hv/contracts';
 import { Normalizer, type Normalized } from './normalizer';
 import { StaticDeviceDirectory, type DeviceInfo } from './device-directory';
 import { Rejection } from './rejection';
@@ -122,5 +123,129 @@ describe('Normalizer, LoRaWAN network servers', () => {
     ['schema', 'v3/app@t/devices/x/up', json({ end_device_ids: { dev_eui: 'zz' } })],
   ])('rejects with %s', (reason, topic, payload) => {
     expect(reasonOf(run(topic, payload))).toBe(reason);
+  });
+});
+
+describe('Normalizer, timestamps: one reason per kind of fault, on every channel and network', () => {
+  const huge = [9e15, 8.64e15 + 1, 1e21, Number.MAX_VALUE];
+  const eui = '70b3d57ed0000007';
+  const native: Array<[string, string, (ts: number) => Record<string, unknown>]> = [
+    ['telemetry', 'hv/v1/02408/lighting/lc-02408-1/telemetry', (ts) => ({ ...lampTelemetry, ts })],
+    ['event', 'hv/v1/02408/lighting/lc-02408-1/event', (ts) => ({ ts, seq: 3, event: 'presence' })],
+    ['status', 'hv/v1/02408/lighting/lc-02408-1/status', (ts) => ({ ts, online: true })],
+    ['ack', 'hv/v1/02408/lighting/lc-02408-1/ack', (ts) => ({ ts, seq: 4, cmd_id: 'c-1', status: 'ok', on: true, level_pct: 30 })],
+  ];
+
+  it.each(native)('native %s: a ts too large for a date is timestamp_future, not schema, and the dead letter says why', (_channel, topic, body) => {
+    for (const ts of huge) {
+      const out = run(topic, json(body(ts))) as Rejection;
+      expect([out.reason, out.tenant, out.device], String(ts)).toEqual(['timestamp_future', '02408', 'lc-02408-1']);
+      expect(out.detail).toContain('not a representable date');
+    }
+    // 1e400 is read by JSON.parse as Infinity
+    expect(reasonOf(run(topic, Buffer.from(JSON.stringify(body(1)).replace(/"ts":1\b/, '"ts":1e400'))))).toBe('timestamp_future');
+  });
+
+  it.each(native)('native %s: far back or before 1970 is timestamp_past, not schema', (_channel, topic, body) => {
+    for (const ts of [1, 0, -1, -9e15, NOW - 86_401_000]) expect(reasonOf(run(topic, json(body(ts)))), String(ts)).toBe('timestamp_past');
+    expect(reasonOf(run(topic, Buffer.from(JSON.stringify(body(1)).replace(/"ts":1\b/, '"ts":-1e400'))))).toBe('timestamp_past');
+  });
+
+  it.each(native)('native %s: a ts that is not a number is schema, naming ts', (_channel, topic, body) => {
+    for (const ts of ['soon', null, NOW + 0.5]) {
+      const out = run(topic, json({ ...body(NOW), ts })) as Rejection;
+      expect(out.reason).toBe('schema');
+      expect(out.detail).toMatch(/^ts: /);
+    }
+  });
+
+  const chirpstackAt = (time: string, fPort = 2) =>
+    json({ deviceInfo: { devEui: eui }, time, fCnt: 5, fPort, object: fPort === 11 ? { cmd_id: 'c-1', status: 'ok' } : { occupied: true } });
+  const ttsAt = (receivedAt: string, fPort = 2) =>
+    json({ end_device_ids: { dev_eui: eui }, received_at: receivedAt, uplink_message: { f_cnt: 5, f_port: fPort, decoded_payload: fPort === 11 ? { cmd_id: 'c-1', status: 'ok' } : { occupied: true } } });
+  const lorawan: Array<[string, (t: string, fPort?: number) => Buffer, string]> = [
+    ['ChirpStack time', chirpstackAt, `application/a/device/${eui}/event/up`],
+    ['TTS received_at', ttsAt, 'v3/app@t/devices/spot-7/up'],
+  ];
+
+  it.each(lorawan)('%s: far future or far back gets its timestamp reason under the device, on telemetry and ack ports', (_what, build, topic) => {
+    for (const fPort of [2, 11]) {
+      for (const [time, reason] of [
+        ['9999-12-31T23:59:59Z', 'timestamp_future'],
+        ['2262-04-12T00:00:00.000+02:00', 'timestamp_future'],
+        ['0001-01-01T00:00:00Z', 'timestamp_past'],
+        ['1677-09-21T00:12:43Z', 'timestamp_past'],
+        ['1970-01-01T00:00:00Z', 'timestamp_past'],
+      ] as const) {
+        const out = run(topic, build(time, fPort)) as Rejection;
+        expect([out.reason, out.tenant, out.device], `${time} fPort ${fPort}`).toEqual([reason, '02691', 'ps-02691-7']);
+      }
+    }
+  });
+
+  it.each(lorawan)('%s: a time that is not RFC 3339 is schema, naming the field', (_what, build, topic) => {
+    for (const time of ['yesterday', 'Dec 21 2025', '2025', '+275760-09-13T00:00:00.001Z', '2025-13-45T99:99:99Z']) {
+      const out = run(topic, build(time)) as Rejection;
+      expect(out.reason, time).toBe('schema');
+      expect(out.detail).toMatch(/time|received_at/);
+    }
+  });
+});
+
+describe('Normalizer, LoRaWAN devices of a model with a codec profile', () => {
+  const elsysProfile = { fields: { co2: { to: 'co2_ppm' }, temperature: { to: 'temp_c' }, humidity: { to: 'rh_pct' }, motion: { to: 'occupied', convert: 'nonzero_is_true' } }, ignore: ['light', 'vdd'] } as const;
+  const kelvin = { fields: { co2: { to: 'co2_ppm' }, tK: { to: 'temp_c', convert: 'kelvin_to_celsius' } }, ignore: [] } as const;
+  const room: DeviceInfo = { id: 'co2-02408-1', tenant: '02408', type: 'co2-sensor', epci: null, cabinet: null, devEui: 'a81758fffe000001', model: 'elsys-ers-co2', codec: elsysProfile as never };
+  const other: DeviceInfo = { id: 'co2-02408-2', tenant: '02408', type: 'co2-sensor', epci: null, cabinet: null, devEui: 'a81758fffe000002', model: 'lab-kelvin', codec: kelvin as never };
+  const bare: DeviceInfo = { id: 'co2-02691-3', tenant: '02691', type: 'co2-sensor', epci: null, cabinet: null, devEui: 'a81758fffe000003' };
+  const n = new Normalizer(new StaticDeviceDirectory([room, other, bare]), { maxPayloadBytes: 4096, maxFutureMs: 300_000, maxPastMs: 86_400_000 });
+  const go = (topic: string, body: unknown) => n.normalize(topic, json(body), NOW) as Normalized;
+  const goP = ([topic, body]: readonly [string, unknown]) => go(topic, body);
+  const time = new Date(NOW - 1000).toISOString();
+  const cs = (eui: string, object: unknown, extra: Record<string, unknown> = {}) =>
+    [`application/app/device/${eui}/event/up`, { deviceInfo: { devEui: eui }, time, fCnt: 7, fPort: 5, object, rxInfo: [{ rssi: -90, snr: 5 }], ...extra }] as const;
+  const tts = (eui: string, decoded: unknown) =>
+    [`v3/app@t/devices/dev/up`, { end_device_ids: { dev_eui: eui.toUpperCase() }, received_at: time, uplink_message: { f_port: 5, f_cnt: 7, decoded_payload: decoded } }] as const;
+  const elsysOut = { temperature: 21.4, humidity: 38, light: 120, motion: 3, co2: 812, vdd: 3612 };
+
+  it.each([['ChirpStack v4', cs], ['The Things Stack v3', tts]] as const)('%s: stores a real decoder\'s fields under the contract\'s names and units', (_ns, build) => {
+    const point = goP(build(room.devEui!, elsysOut)) as Point;
+    expect(point.measurement).toBe('co2_sensor');
+    expect(point.tags).toMatchObject({ tenant: '02408', device: 'co2-02408-1' });
+    expect(point.fields).toMatchObject({ co2_ppm: 812, temp_c: 21.4, rh_pct: 38, occupied: true, seq: 7 });
+    expect(Object.keys(point.fields)).not.toContain('vdd');
+    const k = goP(build(other.devEui!, { co2: 500, tK: 294.15 })) as Point;
+    expect(k.fields.temp_c).toBeCloseTo(21, 9);
+  });
+
+  it.each([['ChirpStack v4', cs], ['The Things Stack v3', tts]] as const)('%s: refuses a decoded field the profile does not declare, counted under the device, naming the field', (_ns, build) => {
+    const out = goP(build(room.devEui!, { ...elsysOut, pressure: 1013 })) as Rejection;
+    expect([out.reason, out.tenant, out.device]).toEqual(['schema', '02408', 'co2-02408-1']);
+    expect(out.detail).toMatch(/codec of model elsys-ers-co2: pressure: not in the model's codec profile/);
+    const wrong = goP(build(room.devEui!, { ...elsysOut, co2: 'high' })) as Rejection;
+    expect([wrong.reason, wrong.device]).toEqual(['schema', 'co2-02408-1']);
+    expect(wrong.detail).toMatch(/co2_ppm/);
+  });
+
+  it('keeps taking contract names from a device of no model, and refuses real names from it under the device', () => {
+    expect(goP(cs(bare.devEui!, { co2_ppm: 640 }))).toMatchObject({ fields: { co2_ppm: 640 } });
+    const out = goP(cs(bare.devEui!, { co2: 640 })) as Rejection;
+    expect([out.reason, out.tenant, out.device]).toEqual(['schema', '02691', 'co2-02691-3']);
+  });
+
+  it.each([
+    ['ChirpStack without object', ...cs(room.devEui!, undefined)],
+    ['ChirpStack with a bad fCnt', ...cs(room.devEui!, elsysOut, { fCnt: -1 })],
+    ['ChirpStack with a bad fPort', ...cs(room.devEui!, elsysOut, { fPort: 300 })],
+    ['ChirpStack with a bad time', ...cs(room.devEui!, elsysOut, { time: 'now' })],
+    ['TTS without decoded_payload', ...tts(room.devEui!, undefined)],
+  ])('counts an adapter refusal (%s) of a registered devEui under its tenant and device', (_what, topic, body) => {
+    const out = go(topic, body) as Rejection;
+    expect([out.reason, out.tenant, out.device]).toEqual(['schema', '02408', 'co2-02408-1']);
+  });
+
+  it('leaves an adapter refusal of an unregistered devEui unattributed', () => {
+    const out = goP(cs('a81758fffe0000ff', undefined)) as Rejection;
+    expect([out.reason, out.tenant, out.device]).toEqual(['schema', undefined, undefined]);
   });
 });

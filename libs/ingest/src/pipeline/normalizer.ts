@@ -1,7 +1,9 @@
 import {
   clip,
+  decodeWithProfile,
   DEVICE_TYPES,
   describeIssues,
+  flatIssues,
   geohashOf,
   LORAWAN_FPORTS,
   parseDeviceTopic,
@@ -12,10 +14,11 @@ import {
   type UplinkChannel,
 } from '@hv/contracts';
 import { adaptChirpstackUplink, isChirpstackTopic } from '../adapters/chirpstack.adapter';
-import type { AdapterResult } from '../adapters/lorawan-uplink';
+import { isRecord, type AdapterResult } from '../adapters/lorawan-uplink';
 import { adaptTtsUplink, isTtsTopic } from '../adapters/tts.adapter';
 import type { DeviceDirectory, DeviceInfo } from './device-directory';
 import { Rejection } from './rejection';
+import { judgeTimestamp } from './timestamp';
 
 export interface NormalizerLimits {
   maxPayloadBytes: number;
@@ -97,14 +100,28 @@ export class Normalizer {
       return new Rejection('malformed_json', clip((error as Error).message, 120));
     }
     const adapted = adapt(topic, body);
-    if (!adapted.ok) return new Rejection('schema', adapted.error);
+    if (!adapted.ok) {
+      // A refusal for a well-formed devEui is counted under its device when registered.
+      const error = adapted.error;
+      if (adapted.devEui === undefined) return new Rejection('schema', error);
+      const found = this.devices.byDevEui(adapted.devEui);
+      const refuse = (d: DeviceInfo | undefined) => new Rejection('schema', error, d?.tenant, d?.id);
+      return found instanceof Promise ? found.then(refuse) : refuse(found);
+    }
     const up = adapted.uplink;
     const toReading = (device: DeviceInfo | undefined): Normalized => {
       if (!device) return new Rejection('unknown_dev_eui', `devEui ${up.devEui} is not registered`);
-      const reading: Record<string, unknown> = { ...up.object, ts: up.timeMs ?? receivedAtMs, seq: up.fCnt };
       // An uplink on the ack port answers a command (DEVICE-CONTRACT.md): it is stored as
-      // a device_ack like a native ack, whose strict schema has no radio fields.
-      if (up.fPort === LORAWAN_FPORTS.ack) return this.validate(device, 'ack', reading, receivedAtMs);
+      // a device_ack like a native ack, whose strict schema has no radio fields. Acks are
+      // the simulated JSON codec's, in the contract's names: the model's profile is for telemetry.
+      if (up.fPort === LORAWAN_FPORTS.ack) return this.validate(device, 'ack', { ...up.object, ts: up.timeMs ?? receivedAtMs, seq: up.fCnt }, receivedAtMs);
+      let fields = up.object;
+      if (device.codec) {
+        const decoded = decodeWithProfile(device.codec, up.object);
+        if (!decoded.ok) return new Rejection('schema', `codec of model ${device.model ?? '?'}: ${decoded.error}`, device.tenant, device.id);
+        fields = decoded.reading;
+      }
+      const reading: Record<string, unknown> = { ...fields, ts: up.timeMs ?? receivedAtMs, seq: up.fCnt };
       if (up.rssiDbm !== undefined) reading.rssi_dbm = up.rssiDbm;
       if (up.snrDb !== undefined) reading.snr_db = up.snrDb;
       return this.validate(device, 'telemetry', reading, receivedAtMs);
@@ -115,17 +132,14 @@ export class Normalizer {
 
   private validate(device: DeviceInfo, channel: UplinkChannel, body: unknown, receivedAtMs: number): Normalized {
     const result = uplinkSchema(device.type, channel).safeParse(body);
+    // A ts out of the window is a fault of time whether or not the schema also refuses the
+    // number (negative, Infinity from `1e400`); only when ts is the schema's one complaint,
+    // so a message with other faults still says schema.
+    const onlyTs = result.success || flatIssues(result.error).every((i) => i.path.length === 1 && i.path[0] === 'ts');
+    const late = onlyTs ? judgeTimestamp(isRecord(body) ? body.ts : undefined, receivedAtMs, this.limits) : undefined;
+    if (late) return new Rejection(late.reason, late.detail, device.tenant, device.id);
     if (!result.success) return new Rejection('schema', describeIssues(result.error), device.tenant, device.id);
     const reading = result.data as Record<string, unknown>;
-    const ts = reading.ts;
-    if (typeof ts === 'number') {
-      if (ts > receivedAtMs + this.limits.maxFutureMs) {
-        return new Rejection('timestamp_future', `ts ${new Date(ts).toISOString()} is ahead of the platform clock`, device.tenant, device.id);
-      }
-      if (ts < receivedAtMs - this.limits.maxPastMs) {
-        return new Rejection('timestamp_past', `ts ${new Date(ts).toISOString()} is older than the accepted window`, device.tenant, device.id);
-      }
-    }
     return toPoint({ tenant: device.tenant, device: device.id, type: device.type, epci: device.epci, cabinet: device.cabinet, geohash: this.geohashOf(device) }, channel, reading, receivedAtMs);
   }
 }

@@ -73,3 +73,47 @@ describe('RegistryDeviceDirectory', () => {
     expect(await directory.byId('lc-02408-1')).toMatchObject({ id: 'lc-02408-1' });
   });
 });
+
+describe('RegistryDeviceDirectory, device models', () => {
+  const am103 = { id: 'milesight-am103', codec: { fields: { co2: { to: 'co2_ppm' } }, ignore: ['battery'] } };
+  const sensor: DeviceInfo = { id: 'co2-02408-1', tenant: '02408', type: 'co2-sensor', epci: null, cabinet: null, devEui: '24e124707c000001', model: 'milesight-am103' };
+
+  class ModelSource extends CountingSource {
+    models: Array<typeof am103> = [];
+    modelLists = 0;
+    async listModelCodecs() {
+      this.modelLists++;
+      return [...this.models];
+    }
+  }
+
+  it('attaches the model\'s profile to its devices at load, one object shared by all', async () => {
+    const source = new ModelSource([sensor, { ...sensor, id: 'co2-02408-2', devEui: '24e124707c000002' }]);
+    source.models = [am103];
+    const directory = new RegistryDeviceDirectory(source);
+    await directory.load();
+    const [a, b] = [directory.byId('co2-02408-1') as DeviceInfo, directory.byId('co2-02408-2') as DeviceInfo];
+    expect(a.codec).toEqual(am103.codec);
+    expect(a.codec).toBe(b.codec);
+  });
+
+  it('reads the profile of a model registered after the load before answering for its device', async () => {
+    const source = new ModelSource([]);
+    const directory = new RegistryDeviceDirectory(source);
+    await directory.load();
+    source.models = [am103];
+    source.devices = [sensor];
+    const found = await directory.byDevEui('24E124707C000001');
+    expect(found?.codec).toEqual(am103.codec);
+    expect(source.modelLists).toBe(2);
+  });
+
+  it('refuses, rather than crashing on, the uplinks of a model whose stored profile was broken by hand', async () => {
+    const source = new ModelSource([sensor]);
+    source.models = [{ id: 'milesight-am103', codec: { fields: 'not an object' } as never }];
+    const directory = new RegistryDeviceDirectory(source);
+    await directory.load();
+    const device = directory.byId('co2-02408-1') as DeviceInfo;
+    expect(device.codec).toEqual({ fields: {}, ignore: [] });
+  });
+});

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { DeviceInfo, DeviceSource } from '@hv/contracts';
+import { codecProfileSchema, describeIssues, type CodecProfile, type DeviceInfo, type DeviceSource } from '@hv/contracts';
 import { StaticDeviceDirectory, type DeviceDirectory } from './device-directory';
 
 export type { DeviceSource } from '@hv/contracts';
@@ -31,14 +31,39 @@ export class RegistryDeviceDirectory implements DeviceDirectory, OnModuleDestroy
   private queued = new Map<Key, Waiter[]>();
   private looking = false;
   private timer: NodeJS.Timeout | undefined;
+  /** Model id → codec profile: one object shared by every device of the model. */
+  private codecs = new Map<string, CodecProfile>();
 
   constructor(private readonly source: DeviceSource) {}
 
   async load(): Promise<number> {
-    const devices = await this.source.listActiveDevices();
-    this.cache = new StaticDeviceDirectory(devices);
+    const [devices] = await Promise.all([this.source.listActiveDevices(), this.loadCodecs()]);
+    this.cache = new StaticDeviceDirectory(devices.map((d) => this.withCodec(d)));
     this.missing.clear();
     return devices.length;
+  }
+
+  private async loadCodecs(): Promise<void> {
+    const models = (await this.source.listModelCodecs?.()) ?? [];
+    this.codecs = new Map(models.map((m) => [m.id, this.checked(m.id, m.codec)]));
+  }
+
+  /**
+   * A stored profile is validated when written; one changed behind the API's back (psql)
+   * and now malformed maps nothing, so each uplink of its devices is refused naming its
+   * fields, rather than breaking the normaliser.
+   */
+  private checked(model: string, codec: unknown): CodecProfile {
+    const parsed = codecProfileSchema.safeParse(codec);
+    if (parsed.success) return parsed.data;
+    this.logger.warn(`device model ${model}: its codec profile is invalid (${describeIssues(parsed.error)}); its devices' uplinks will be refused`);
+    return { fields: {}, ignore: [] };
+  }
+
+  /** The device with its model's profile attached (the row carries only the model id). */
+  private withCodec(d: DeviceInfo): DeviceInfo {
+    const codec = d.model ? this.codecs.get(d.model) : undefined;
+    return codec ? { ...d, codec } : d;
   }
 
   startRefresh(): void {
@@ -101,7 +126,9 @@ export class RegistryDeviceDirectory implements DeviceDirectory, OnModuleDestroy
       for (const key of batch.keys()) (key.startsWith('id:') ? ids : devEuis).push(key.slice(key.indexOf(':') + 1));
       try {
         const found = await this.source.findActiveDevices({ ids, devEuis });
-        for (const device of found) this.cache.add(device);
+        // A model registered since the last load: its profile is read before the device is used.
+        if (found.some((d) => d.model && !this.codecs.has(d.model))) await this.loadCodecs();
+        for (const device of found) this.cache.add(this.withCodec(device));
         const now = Date.now();
         for (const [key, waiters] of batch) {
           const device = key.startsWith('id:') ? this.cache.byId(key.slice(3)) : this.cache.byDevEui(key.slice(4));
