@@ -33,6 +33,18 @@ describe('parseInput', () => {
     }
   });
 
+  it('a field that breaks two rules is named once, with both messages', () => {
+    const twice = defineRoute({ method: 'GET', path: 'x', summary: 't', tag: 't', access: 'tenant', query: z.object({ n: z.string().min(5, 'too short').regex(/^[a-z]+$/, 'lower-case letters only') }) });
+    try {
+      parseInput(twice, { query: { n: 'A1' } });
+      expect.unreachable();
+    } catch (error) {
+      const issues = (error as RequestValidationError).issues;
+      expect(issues.map((i) => i.field)).toEqual(['query.n']);
+      expect(issues[0]!.message).toBe('too short; lower-case letters only');
+    }
+  });
+
   it('a missing body is named as the body', () => {
     expect(() => parseInput(route, { params: { thing: 'a' }, query: {} })).toThrow(/body: /);
   });

@@ -100,7 +100,13 @@ export function parseInput(definition: RouteDefinition, request: { params?: unkn
     if (!schema) return undefined;
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
-    for (const issue of parsed.error.issues) issues.push({ field: fieldOf(where, issue.path), message: issue.message });
+    for (const issue of parsed.error.issues) {
+      const field = fieldOf(where, issue.path);
+      // One issue per field, its messages joined (a day both out of range and in the future).
+      const same = issues.find((i) => i.field === field);
+      if (!same) issues.push({ field, message: issue.message });
+      else if (!same.message.includes(issue.message)) same.message = `${same.message}; ${issue.message}`;
+    }
     return undefined;
   });
   if (issues.length) throw new RequestValidationError(issues);
