@@ -58,13 +58,23 @@ function baselines(t: TenantFixture, alarm: number, key: string, subscription: n
   };
 }
 
+const RAW_BODIES: ReadonlyArray<readonly [string, string, string]> = [
+  ['malformed JSON', 'application/json', '{"id": "lamp-'],
+  ['a __proto__ key', 'application/json', '{"__proto__": {"admin": true}}'],
+  ['a constructor.prototype key', 'application/json', '{"constructor": {"prototype": {"admin": true}}}'],
+  ['an empty JSON body', 'application/json', ''],
+  ['JSON nested 100,000 deep', 'application/json', `${'['.repeat(100_000)}${']'.repeat(100_000)}`],
+  ['text/plain', 'text/plain', 'hello'],
+  ['application/xml', 'application/xml', '<device/>'],
+];
+
 interface Mutation {
   label: string;
   expected: string;
   refused: boolean;
   /** Not UTF-8 in the path: the router refuses it before any route, naming the path. */
   badUrl: boolean;
-  request: () => { path: string; body?: unknown; csv?: string };
+  request: () => { path: string; body?: unknown; raw?: { contentType: string; text: string } };
 }
 
 /** Every (field, hostile value) pair of an operation, each as an otherwise valid request. */
@@ -89,7 +99,7 @@ function mutationsOf(o: Operation, known: Record<string, Baseline>): Mutation[] 
   for (const q of o.query) for (const h of hostileFor(q.schema, 'query')) add('query', [q.name], h, () => ({ path: url(encoded(params), { ...encoded(query), [q.name]: inUrl(h) }), body: body() }));
   if (o.body?.csv) {
     for (const h of hostileFor({ type: 'string' }, 'body').filter((x) => typeof x.value === 'string' && x.value.length < 10_000)) {
-      add('body', [], h, () => ({ path: url(encoded(params), encoded(query)), csv: `id,type,credential,name\n${fresh('lamp-csv')},lighting-controller,no,${h.value}\n` }), true);
+      add('body', [], h, () => ({ path: url(encoded(params), encoded(query)), raw: { contentType: 'text/csv', text: `id,type,credential,name\n${fresh('lamp-csv')},lighting-controller,no,${h.value}\n` } }), true);
     }
   } else if (o.body) {
     for (const field of fieldsOf(o.body.schema)) {
@@ -97,6 +107,16 @@ function mutationsOf(o: Operation, known: Record<string, Baseline>): Mutation[] 
       // A hostile name inside an object: refused, named under that object.
       if (field.object) add('body', field.path, { name: 'key with NUL', value: null, refused: true }, () => ({ path: url(encoded(params), encoded(query)), body: setAt(body(), [...field.path, 'na\u0000me'], 'x') }));
     }
+  }
+  // Bodies that are not JSON the route can read: Fastify's parser refuses them, naming the body (or its media type).
+  if (o.body && !o.body.csv) {
+    for (const [name, contentType, text] of RAW_BODIES) {
+      out.push({ label: `body = ${name}`, expected: contentType === 'application/xml' ? 'headers.content-type' : 'body', refused: true, badUrl: false, request: () => ({ path: url(encoded(params), encoded(query)), raw: { contentType, text } }) });
+    }
+  }
+  // A query parameter given twice arrives as an array.
+  for (const q of o.query) {
+    out.push({ label: `query.${q.name} twice`, expected: `query.${q.name}`, refused: false, badUrl: false, request: () => ({ path: `${url(encoded(params), encoded(query))}${Object.keys(query).length ? '&' : '?'}${q.name}=a&${q.name}=b` }) });
   }
   return out;
 }
@@ -131,14 +151,15 @@ describe('hostile input on every route of the OpenAPI document', () => {
     for (const o of operations) {
       for (const m of mutationsOf(o, known)) {
         const r = m.request();
-        const res = await p.call(o.method, r.path, { key: p.keys.operator, ...(r.csv !== undefined ? { raw: { contentType: 'text/csv', text: r.csv } } : r.body !== undefined ? { body: r.body } : {}) });
+        const res = await p.call(o.method, r.path, { key: p.keys.operator, ...(r.raw ? { raw: r.raw } : r.body !== undefined ? { body: r.body } : {}) });
         sent++;
         const fields = ((res.body?.issues ?? []) as Array<{ field: string }>).map((i) => i.field);
+        const refusal = [400, 413, 415].includes(res.status);
         const problem =
           res.status >= 500 ? `answered ${res.status}` :
-          m.refused && res.status !== 400 ? `answered ${res.status}, not 400` :
-          res.status === 400 && o.body?.csv && m.expected === 'body' ? (fields.length ? null : 'a 400 naming no field') :
-          res.status === 400 && !namesField(fields, m.expected) && !(m.badUrl && fields.includes('path')) ? `a 400 naming ${JSON.stringify(fields)}, not ${m.expected}` :
+          m.refused && res.status !== (m.expected === 'headers.content-type' ? 415 : 400) ? `answered ${res.status}, not a refusal` :
+          refusal && o.body?.csv && m.expected === 'body' ? (fields.length ? null : 'a refusal naming no field') :
+          refusal && !namesField(fields, m.expected) && !(m.badUrl && fields.includes('path')) ? `a ${res.status} naming ${JSON.stringify(fields)}, not ${m.expected}` :
           null;
         if (problem) wrong.push(`${o.op} ${m.label}: ${problem} ${JSON.stringify(res.body).slice(0, 200)}`);
       }

@@ -64,6 +64,10 @@ function storeUnavailable(exception: unknown): boolean {
   return code === '53300' || code === '57P01' || code === '57P02' || code === '57P03';
 }
 
+/** Statuses of a body that cannot be read: not JSON, too large, of a media type the route does not take. */
+const BODY_REFUSALS = new Set([400, 413, 415]);
+const bodyIssue = (status: number, message: string): FieldIssue => ({ field: status === 415 ? 'headers.content-type' : 'body', message });
+
 export function toBody(exception: unknown): ErrorBody {
   const make = (statusCode: number, message: string, issues?: FieldIssue[]): ErrorBody => ({
     statusCode,
@@ -79,11 +83,16 @@ export function toBody(exception: unknown): ErrorBody {
   if (exception instanceof DuplicateError) return make(409, exception.message, [{ field: `body.${exception.field}`, message: `${exception.value} is already registered` }]);
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
+    // Nest's Fastify adapter wraps the body parser's refusals (malformed JSON, a __proto__ key, an empty body) in a 400.
+    if (BODY_REFUSALS.has(status)) return make(status, exception.message, [bodyIssue(status, exception.message)]);
     return make(status, status >= 500 ? 'internal error' : exception.message);
   }
   if (storeUnavailable(exception)) return make(503, 'a data store is unavailable or too busy to answer in time; retry later');
-  // Fastify's own refusals (malformed JSON, unsupported media type, body too large) carry a 4xx.
+  // Fastify's own refusals carry a 4xx: about the body (malformed, empty, oversized), or its media type.
   const statusCode = (exception as { statusCode?: unknown } | null)?.statusCode;
-  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return make(statusCode, (exception as Error).message);
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    const message = (exception as Error).message;
+    return make(statusCode, message, [bodyIssue(statusCode, message)]);
+  }
   return make(500, 'internal error');
 }
