@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiPlatform, type ApiPlatform } from '../../support/api-platform';
+import { scrape } from '../../support/wait';
 
 /** Ranges of a day that InfluxDB cannot hold (int64 ns: 1677-09-21 … 2262-04-11), or at its very edge. */
 const OUT_OF_RANGE: Array<[string, string]> = [
@@ -108,6 +109,22 @@ describe('hostile samples, widened to their class', () => {
     expect(await count()).toBe(before);
     const ok = await p.call('POST', '/api/v1/commands', { key: op(), body: { target: { device: p.tenants.A.device }, command: { level_pct: 30 }, expires_at: new Date(Date.now() + 600_000).toISOString() } });
     expect(ok.status).toBe(202);
+  });
+
+  it('each refusal is counted in /metrics by route pattern and status (never by raw URL)', async () => {
+    const refusals = async (route: string, status: number) => {
+      const line = (await scrape(p.url)).split('\n').find((l) => l.startsWith(`hv_api_refusals_total{route="${route}",status="${status}"}`));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    };
+    const route = 'PATCH /api/v1/devices/:device';
+    const before = await refusals(route, 400);
+    for (const name of ['Lampe\u0000', '\ud800', 'ok\u001b']) {
+      expect((await p.call('PATCH', `/api/v1/devices/${p.tenants.A.device}`, { key: op(), body: { attributes: { name } } })).status).toBe(400);
+    }
+    expect(await refusals(route, 400)).toBe(before + 3);
+    const xml = await p.call('POST', '/api/v1/keys', { key: op(), raw: { contentType: 'application/xml', text: '<key/>' } });
+    expect(xml.status).toBe(415);
+    expect(await refusals('POST /api/v1/keys', 415)).toBeGreaterThanOrEqual(1);
   });
 
   it('webhook addresses that reach the platform itself, however spelt, are refused naming body.url, and none is stored', async () => {

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Logger, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { throwError, type Observable } from 'rxjs';
 import { ProgramError } from '@hv/lighting';
 import { DuplicateError, InvalidInputError, UnknownTenantError } from '@hv/state';
 import { CommandError } from '@hv/telegestion';
+import { MetricsRegistry } from '@hv/observability';
 import { InfluxUnavailableError } from '@hv/timeseries';
+import { ApiRefusalCounter, INPUT_REFUSALS } from './api-refusals.metrics';
 import { ApiError, issueOf, type FieldIssue } from './api.errors';
 
 interface ErrorBody {
@@ -32,6 +34,11 @@ const REASONS: Record<number, string> = {
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Api');
+  private readonly refusals: ApiRefusalCounter | undefined;
+
+  constructor(@Optional() registry?: MetricsRegistry) {
+    this.refusals = registry ? new ApiRefusalCounter(registry) : undefined;
+  }
 
   catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
     // Global filters also apply to the MQTT transport's handlers: those keep their own handling.
@@ -45,6 +52,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const cause = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
       this.logger.error(`error ${body.errorId} on ${request.method} ${request.url.split('?')[0]}: ${cause}`);
     }
+    if (INPUT_REFUSALS.has(body.statusCode)) this.refusals?.count(request.method, request.routeOptions?.url, body.statusCode);
     if (body.statusCode === 503) void reply.header('retry-after', String(RETRY_AFTER_S));
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
   }
@@ -65,7 +73,7 @@ function storeUnavailable(exception: unknown): boolean {
 }
 
 /** Statuses of a body that cannot be read: not JSON, too large, of a media type the route does not take. */
-const BODY_REFUSALS = new Set([400, 413, 415]);
+const BODY_REFUSALS = INPUT_REFUSALS;
 const bodyIssue = (status: number, message: string): FieldIssue => ({ field: status === 415 ? 'headers.content-type' : 'body', message });
 
 export function toBody(exception: unknown): ErrorBody {
