@@ -94,6 +94,17 @@ describe('webhook delivery to the platform itself is refused at connection time'
     }
   });
 
+  it('a name the guard lets through is connected to at the address it resolved (the lookup hands on what it checked)', async () => {
+    const allowed = await listen('127.0.0.2', (res) => res.writeHead(204).end());
+    try {
+      const guard = new WebhookAddressGuard({ allowPrivate: false, classify: (a) => (a === '127.0.0.2' ? null : addressProblem(a)), resolve: resolverOf({ 'hooks.example.test': () => ['127.0.0.2'] }) });
+      expect(await send(new WebhookSender({ timeoutMs: 2_000, allowPrivate: false }, guard), `http://hooks.example.test:${allowed.port}/hook`)).toEqual({ ok: true });
+      expect(allowed.hits).toBe(1);
+    } finally {
+      await new Promise((r) => allowed.server.close(r));
+    }
+  });
+
   it('HV_WEBHOOK_ALLOW_PRIVATE=true delivers to loopback (tests, a syndicate\'s own network)', async () => {
     const before = victim.hits;
     expect(await send(new WebhookSender({ timeoutMs: 2_000, allowPrivate: true }), `http://localhost:${victim.port}/hook`)).toEqual({ ok: true });
