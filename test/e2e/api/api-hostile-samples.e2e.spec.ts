@@ -98,6 +98,14 @@ describe('hostile samples, widened to their class', () => {
     });
   });
 
+  it('a preview place with lat but no lon (or the reverse) is refused, not silently moved to the Aisne', async () => {
+    for (const place of [{ lat: 70 }, { lon: 19 }]) {
+      const res = await p.call('POST', `/api/v1/tenants/${p.tenants.A.tenant}/programs/preview`, { key: op(), body: { programId: p.tenants.A.program, from: '2026-06-18T12:00:00Z', to: '2026-06-19T12:00:00Z', ...place } });
+      expect(res.status, JSON.stringify(place)).toBe(400);
+      expect(fields(res)).toEqual(['body.lon']);
+    }
+  });
+
   it('a command whose expiry is past, now, or more than a year ahead is refused naming expires_at, and nothing is queued', async () => {
     const count = async () => (await p.db.query<{ n: number }>('SELECT count(*)::int AS n FROM commands')).rows[0]!.n;
     const before = await count();
