@@ -1,6 +1,7 @@
 import type { DynamicModule, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { apiFrameworkErrors } from '@hv/api';
 import type { HvConfig } from '@hv/config';
 import { HealthRegistry } from '@hv/observability';
 import { DurableMqttServer, IngestMetrics, type DurableMqttOptions } from '@hv/ingest';
@@ -14,7 +15,7 @@ export function logLevels(level: HvConfig['HV_LOG_LEVEL']): LogLevel[] {
 
 /** A Nest application on Fastify (serves /metrics and /health; the API later). */
 export async function createHttpApp(module: DynamicModule, config: HvConfig): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: 1_048_576 }), {
+  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: 1_048_576, frameworkErrors: apiFrameworkErrors }), {
     logger: logLevels(config.HV_LOG_LEVEL),
     abortOnError: false,
   });

@@ -9,6 +9,7 @@ export * from './auth/caller';
 export * from './auth/tenant-scope';
 export * from './http/api.errors';
 export * from './http/api-exception.filter';
+export * from './http/framework-errors';
 export * from './http/openapi';
 export * from './http/route';
 export * from './devices/device-csv';

@@ -14,3 +14,4 @@ export * from './quiet-hours';
 export * from './subscription.repository';
 export * from './webhook.sender';
 export * from './webhook-address.guard';
+export * from './special-addresses';

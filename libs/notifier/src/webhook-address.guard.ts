@@ -1,52 +1,102 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
+import { addressProblem } from './special-addresses';
 
-/**
- * Addresses a webhook may not reach unless the operator allows it (HV_WEBHOOK_ALLOW_PRIVATE):
- * loopback, private, link-local, carrier-grade NAT, unspecified, multicast and reserved
- * ranges (RFC 1918, 6598, 3927, 4193, 4291). Otherwise a collectivité's key could aim the
- * notifier's POST at the platform's own services (InfluxDB's /query takes a statement in
- * its URL).
- */
-const PRIVATE = new BlockList();
-for (const [net, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3]] as const) {
-  PRIVATE.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) PRIVATE.addSubnet(net, prefix, 'ipv6');
+/** Why an address may not be reached, or null when it may (special-addresses.ts; tests inject their own). */
+export type AddressClassifier = (address: string) => string | null;
+/** Every address a name resolves to (dns.lookup with `all`, by default). */
+export type Resolver = (hostname: string, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
 
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return PRIVATE.check(address, 'ipv4');
-  if (family === 6) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-    return mapped ? PRIVATE.check(mapped, 'ipv4') : PRIVATE.check(address, 'ipv6');
-  }
-  return true; // not an address: refuse
+export interface WebhookAddressGuardOptions {
+  /** HV_WEBHOOK_ALLOW_PRIVATE: every address may be reached (tests, a syndicate's own network). */
+  allowPrivate: boolean;
+  classify?: AddressClassifier;
+  resolve?: Resolver;
 }
 
-/** A host a subscriber names that is plainly private (a literal address, localhost); names are checked again when resolved. */
-export function isPrivateHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  if (/^localhost$|\.localhost$/i.test(host)) return true;
-  return isIP(host) !== 0 && isPrivateAddress(host);
-}
+/** How long the subscription-time check waits for DNS, ms; past it the name is accepted and checked at delivery. */
+const SUBSCRIPTION_LOOKUP_TIMEOUT_MS = 2_000;
+
+const systemResolver: Resolver = (hostname, callback) => dnsLookup(hostname, { all: true, verbatim: true }, callback);
 
 export class PrivateAddressError extends Error {
   override readonly name = 'PrivateAddressError';
 }
 
 /**
- * A DNS lookup for the HTTP request that refuses private answers: the check happens on the
- * address actually connected to, so a name that resolves elsewhere later (DNS rebinding)
- * gains nothing.
+ * Which webhook destinations the notifier may connect to. The decision is made on the
+ * addresses a name resolves to, in the socket's own DNS lookup (so the address checked is
+ * the address connected to: a name that resolves elsewhere a second later, DNS rebinding,
+ * gains nothing), and on the URL's host itself when it is an IP literal (Node connects to
+ * those without a lookup). The subscription-time check is early feedback only.
  */
-export const guardedLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-    if (error) return callback(error, '', 4);
-    const list = addresses as unknown as LookupAddress[];
-    const bad = list.find((a) => isPrivateAddress(a.address));
-    if (bad || list.length === 0) return callback(new PrivateAddressError(`${hostname} resolves to ${bad?.address ?? 'nothing'}, a private address`), '', 4);
-    if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
-    return callback(null, list[0]!.address, list[0]!.family);
-  });
-};
+export class WebhookAddressGuard {
+  private readonly classify: AddressClassifier;
+  private readonly resolve: Resolver;
+
+  constructor(readonly options: WebhookAddressGuardOptions) {
+    this.classify = options.allowPrivate ? () => null : (options.classify ?? addressProblem);
+    this.resolve = options.resolve ?? systemResolver;
+  }
+
+  /**
+   * Why the URL's host, as written, may not be reached: an IP literal judged now, or a
+   * localhost name (RFC 6761: `localhost`, `*.localhost`, with or without the final dot,
+   * any case). Null for any other name, which is judged once resolved.
+   */
+  hostProblem(hostname: string): string | null {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (isIP(host)) return this.classify(host);
+    if (this.options.allowPrivate) return null;
+    const name = host.replace(/\.+$/, '');
+    if (name === 'localhost' || name.endsWith('.localhost')) return `${hostname} names the local host`;
+    return null;
+  }
+
+  /**
+   * For `http.request({ lookup })`: resolves the name, refuses the connection with a
+   * PrivateAddressError when any address it resolves to may not be reached (all of them
+   * are checked, since the socket may try each: Happy Eyeballs), and hands the rest on.
+   */
+  readonly lookup: LookupFunction = (hostname, options, callback) => {
+    this.resolve(hostname, (error, addresses) => {
+      if (error) return callback(error, '', 4);
+      const problem = addresses.length === 0 ? `${hostname} resolves to no address` : addresses.map((a) => this.classify(a.address)).find((p) => p !== null);
+      if (problem) return callback(new PrivateAddressError(`${hostname}: ${problem}`), '', 4);
+      const family = (options as { family?: number }).family;
+      const usable = family === 4 || family === 6 ? addresses.filter((a) => a.family === family) : addresses;
+      if (usable.length === 0) return callback(Object.assign(new Error(`${hostname} has no IPv${family} address`), { code: 'ENOTFOUND' }), '', 4);
+      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, usable);
+      return callback(null, usable[0]!.address, usable[0]!.family);
+    });
+  };
+
+  /**
+   * Early feedback when a subscription is made: why `url` may not be reached, or null. The
+   * name is resolved too; a name that does not resolve (yet) is accepted, since delivery
+   * checks again at every connection.
+   */
+  async urlProblem(url: string): Promise<string | null> {
+    const { hostname } = new URL(url);
+    const problem = this.hostProblem(hostname);
+    if (problem || this.options.allowPrivate || isIP(hostname.replace(/^\[|\]$/g, ''))) return problem;
+    const addresses = await new Promise<LookupAddress[]>((done) => {
+      const timer = setTimeout(() => done([]), SUBSCRIPTION_LOOKUP_TIMEOUT_MS);
+      this.resolve(hostname, (error, found) => {
+        clearTimeout(timer);
+        done(error ? [] : found);
+      });
+    });
+    return addresses.map((a) => this.classify(a.address)).find((p) => p !== null) ?? null;
+  }
+}
+
+/** Why a webhook may not connect to `address`, or null; a boolean for callers that need no reason. */
+export function isPrivateAddress(address: string): boolean {
+  return addressProblem(address) !== null;
+}
+
+/** A host a subscriber names that is plainly private (a literal address, a localhost name); names are checked again when resolved. */
+export function isPrivateHost(hostname: string): boolean {
+  return new WebhookAddressGuard({ allowPrivate: false }).hostProblem(hostname) !== null;
+}

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Injectable } from '@nestjs/common';
-import { guardedLookup, PrivateAddressError } from './webhook-address.guard';
+import { PrivateAddressError, WebhookAddressGuard } from './webhook-address.guard';
 
 /** The outcome of one attempt: delivered, to be retried, or refused for good. */
 export type SendOutcome = { ok: true } | { ok: false; retry: boolean; error: string };
@@ -35,12 +35,17 @@ export interface WebhookSenderOptions {
 /** HTTP out to the subscribers' webhooks (the one door to them). */
 @Injectable()
 export class WebhookSender {
-  constructor(private readonly options: WebhookSenderOptions = { timeoutMs: 5_000, allowPrivate: false }) {}
+  constructor(
+    private readonly options: WebhookSenderOptions = { timeoutMs: 5_000, allowPrivate: false },
+    /** Decides each address connected to; tests inject one with their own classifier or resolver. */
+    private readonly guard = new WebhookAddressGuard({ allowPrivate: options.allowPrivate }),
+  ) {}
 
   /**
    * POSTs the body, signed, with its idempotency key. 2xx: delivered. 408, 429, 5xx, a
-   * timeout or a network error: retried. Any other answer (redirects included: they are not
-   * followed), or a private destination: refused for good, sending again would change nothing.
+   * timeout or a network error: retried. Any other answer, or a destination the guard
+   * refuses: refused for good, sending again would change nothing. Redirects are not
+   * followed: the next hop's address would escape the guard's check.
    */
   send(url: string, secret: string, idempotencyKey: string, body: string): Promise<SendOutcome> {
     return new Promise((resolve) => {
@@ -50,6 +55,9 @@ export class WebhookSender {
       } catch {
         return resolve({ ok: false, retry: false, error: `not a URL: ${url}` });
       }
+      // An IP literal is connected to without a lookup: judged here.
+      const literal = this.guard.hostProblem(target.hostname);
+      if (literal) return resolve({ ok: false, retry: false, error: `refused destination: ${literal}` });
       const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
       const req = request(
         target,
@@ -63,12 +71,13 @@ export class WebhookSender {
             'x-hv-signature': signWebhook(secret, body, Math.floor(Date.now() / 1000)),
           },
           timeout: this.options.timeoutMs,
-          ...(this.options.allowPrivate ? {} : { lookup: guardedLookup }),
+          lookup: this.guard.lookup,
         },
         (res: IncomingMessage) => {
           res.resume();
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) return resolve({ ok: true });
+          if (status >= 300 && status < 400) return resolve({ ok: false, retry: false, error: `HTTP ${status}: redirects are not followed` });
           resolve({ ok: false, retry: status === 408 || status === 429 || status >= 500, error: `HTTP ${status}` });
         },
       );

@@ -95,7 +95,7 @@ describe('API requests against the real stack', () => {
       for (const url of ['http://127.0.0.1:28086/query?q=DROP%20DATABASE%20x', 'http://localhost/hook', 'http://[::1]/hook', 'http://169.254.169.254/latest']) {
         const res = await p.call('POST', `/api/v1/tenants/${p.tenants.A.tenant}/subscriptions`, { key: p.keys.communeA, body: { channel: 'webhook', url } });
         expect(res.status, url).toBe(400);
-        expect(res.body.issues, url).toEqual([{ field: 'body.url', message: 'must not name a loopback or private address' }]);
+        expect(res.body.issues, url).toEqual([{ field: 'body.url', message: expect.stringMatching(/^must not reach a loopback, private or reserved address: /) }]);
       }
       const ok = await p.call('POST', `/api/v1/tenants/${p.tenants.A.tenant}/subscriptions`, { key: p.keys.communeA, body: { channel: 'webhook', url: 'https://hooks.laon.example/hv', minSeverity: 'critical', domains: ['parking'] } });
       expect(ok.status).toBe(201);

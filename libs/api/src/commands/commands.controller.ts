@@ -12,6 +12,8 @@ import { TelegestionLink } from './telegestion-link';
 
 /** Devices one request may list by id (a group or a tenant addresses more). */
 const MAX_LISTED_DEVICES = 1_000;
+/** Furthest expiry of a command, ms ahead (a year and a day). */
+const MAX_EXPIRY_MS = 366 * 86_400_000;
 const groupId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'group id must match [a-z0-9][a-z0-9._-]{0,63}');
 
 export const sendCommand = defineRoute({
@@ -36,8 +38,11 @@ export const sendCommand = defineRoute({
       }),
       z.strictObject({ action: z.enum(['reboot', 'sync_time', 'set_interval']), interval_s: z.number().int().min(10).max(86_400).optional() }),
     ]),
-    /** An override ends here: the device returns to its program. */
-    expires_at: instant.optional(),
+    /** An override ends here: the device returns to its program. Already past, it would never apply. */
+    expires_at: instant
+      .refine((s) => !(Date.parse(s) <= Date.now()), 'must be in the future')
+      .refine((s) => !(Date.parse(s) > Date.now() + MAX_EXPIRY_MS), 'must be within 366 days: a longer override is a program')
+      .optional(),
   }),
 });
 

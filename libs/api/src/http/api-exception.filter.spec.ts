@@ -1,4 +1,4 @@
-import { NotFoundException } from '@nestjs/common';
+import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
 import { ProgramError } from '@hv/lighting';
 import { DuplicateError, InvalidInputError, UnknownTenantError } from '@hv/state';
@@ -30,6 +30,14 @@ describe('toBody: errors become answers', () => {
     expect(toBody(new NotFoundException('Cannot GET /api/v1/nope')).statusCode).toBe(404);
     expect(toBody(Object.assign(new SyntaxError('Unexpected token } in JSON'), { statusCode: 400 })).statusCode).toBe(400);
     expect(toBody(Object.assign(new Error('Unsupported Media Type: text/xml'), { statusCode: 415 })).error).toBe('Unsupported Media Type');
+  });
+
+  it('Fastify\'s refusals name what they refuse: the body, or its content type', () => {
+    expect(toBody(Object.assign(new SyntaxError('Object contains forbidden prototype property'), { statusCode: 400 })).issues).toEqual([{ field: 'body', message: 'Object contains forbidden prototype property' }]);
+    expect(toBody(Object.assign(new Error('Request body is too large'), { statusCode: 413 })).issues?.[0]?.field).toBe('body');
+    expect(toBody(Object.assign(new Error('Unsupported Media Type: text/xml'), { statusCode: 415 })).issues?.[0]?.field).toBe('headers.content-type');
+    expect(toBody(new BadRequestException("Body is not valid JSON but content-type is set to 'application/json'")).issues).toEqual([{ field: 'body', message: "Body is not valid JSON but content-type is set to 'application/json'" }]);
+    expect(toBody(new NotFoundException('Cannot GET /api/v1/nope')).issues).toBeUndefined();
   });
 
   it('a data store down or too busy is a 503 to retry, saying nothing of which (the filter adds the logged error id)', () => {

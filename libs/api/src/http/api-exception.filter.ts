@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Logger, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { throwError, type Observable } from 'rxjs';
 import { ProgramError } from '@hv/lighting';
 import { DuplicateError, InvalidInputError, UnknownTenantError } from '@hv/state';
 import { CommandError } from '@hv/telegestion';
+import { MetricsRegistry } from '@hv/observability';
 import { InfluxUnavailableError } from '@hv/timeseries';
+import { ApiRefusalCounter, INPUT_REFUSALS } from './api-refusals.metrics';
 import { ApiError, issueOf, type FieldIssue } from './api.errors';
 
 interface ErrorBody {
@@ -32,6 +34,11 @@ const REASONS: Record<number, string> = {
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Api');
+  private readonly refusals: ApiRefusalCounter | undefined;
+
+  constructor(@Optional() registry?: MetricsRegistry) {
+    this.refusals = registry ? new ApiRefusalCounter(registry) : undefined;
+  }
 
   catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
     // Global filters also apply to the MQTT transport's handlers: those keep their own handling.
@@ -45,6 +52,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const cause = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
       this.logger.error(`error ${body.errorId} on ${request.method} ${request.url.split('?')[0]}: ${cause}`);
     }
+    if (INPUT_REFUSALS.has(body.statusCode)) this.refusals?.count(request.method, request.routeOptions?.url, body.statusCode);
     if (body.statusCode === 503) void reply.header('retry-after', String(RETRY_AFTER_S));
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
   }
@@ -64,6 +72,10 @@ function storeUnavailable(exception: unknown): boolean {
   return code === '53300' || code === '57P01' || code === '57P02' || code === '57P03';
 }
 
+/** Statuses of a body that cannot be read: not JSON, too large, of a media type the route does not take. */
+const BODY_REFUSALS = INPUT_REFUSALS;
+const bodyIssue = (status: number, message: string): FieldIssue => ({ field: status === 415 ? 'headers.content-type' : 'body', message });
+
 export function toBody(exception: unknown): ErrorBody {
   const make = (statusCode: number, message: string, issues?: FieldIssue[]): ErrorBody => ({
     statusCode,
@@ -79,11 +91,16 @@ export function toBody(exception: unknown): ErrorBody {
   if (exception instanceof DuplicateError) return make(409, exception.message, [{ field: `body.${exception.field}`, message: `${exception.value} is already registered` }]);
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
+    // Nest's Fastify adapter wraps the body parser's refusals (malformed JSON, a __proto__ key, an empty body) in a 400.
+    if (BODY_REFUSALS.has(status)) return make(status, exception.message, [bodyIssue(status, exception.message)]);
     return make(status, status >= 500 ? 'internal error' : exception.message);
   }
   if (storeUnavailable(exception)) return make(503, 'a data store is unavailable or too busy to answer in time; retry later');
-  // Fastify's own refusals (malformed JSON, unsupported media type, body too large) carry a 4xx.
+  // Fastify's own refusals carry a 4xx: about the body (malformed, empty, oversized), or its media type.
   const statusCode = (exception as { statusCode?: unknown } | null)?.statusCode;
-  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return make(statusCode, (exception as Error).message);
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    const message = (exception as Error).message;
+    return make(statusCode, message, [bodyIssue(statusCode, message)]);
+  }
   return make(500, 'internal error');
 }

@@ -1,8 +1,8 @@
 import { applyDecorators, createParamDecorator, Delete, Get, HttpCode, Patch, Post, Put, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import { formatIssuePath, } from '@hv/contracts';
 import type { ApiRole } from '@hv/state';
 import type { z } from 'zod';
 import { RequestValidationError, type FieldIssue } from './api.errors';
+import { fieldOf, hostileInputIssues } from './input-guard';
 
 /** Every API route lives under this prefix; the OpenAPI document is beside it. */
 export const API_PREFIX = 'api/v1';
@@ -82,23 +82,33 @@ export const Input = createParamDecorator((_: unknown, ctx: ExecutionContext) =>
   return parseInput(definition, request);
 });
 
+/**
+ * Every route's input goes through here: first what no route can serve (control characters,
+ * lone surrogates, deep nesting: input-guard.ts), then the route's schemas. Either way a 400
+ * names each bad field, so that a route added later gets the same refusals for free.
+ */
 export function parseInput(definition: RouteDefinition, request: { params?: unknown; query?: unknown; body?: unknown }): RouteInput<RouteDefinition> {
+  const parts = [
+    ['params', definition.params, request.params === undefined ? {} : { ...(request.params as object) }],
+    ['query', definition.query, request.query === undefined ? {} : { ...(request.query as object) }],
+    ['body', definition.body, request.body],
+  ] as const;
+  const hostile = parts.flatMap(([where, schema, value]) => (schema ? hostileInputIssues(where, value) : []));
+  if (hostile.length) throw new RequestValidationError(hostile);
   const issues: FieldIssue[] = [];
-  const part = (where: 'params' | 'query' | 'body', schema: z.ZodType | undefined, value: unknown): unknown => {
+  const [params, query, body] = parts.map(([where, schema, value]) => {
     if (!schema) return undefined;
-    const parsed = schema.safeParse(where === 'body' ? value : { ...(value as object) });
+    const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
     for (const issue of parsed.error.issues) {
-      const path = issue.path.length ? `${where}.${formatIssuePath(issue.path)}` : where;
-      issues.push({ field: path.replace('.[', '['), message: issue.message });
+      const field = fieldOf(where, issue.path);
+      // One issue per field, its messages joined (a day both out of range and in the future).
+      const same = issues.find((i) => i.field === field);
+      if (!same) issues.push({ field, message: issue.message });
+      else if (!same.message.includes(issue.message)) same.message = `${same.message}; ${issue.message}`;
     }
     return undefined;
-  };
-  const input = {
-    params: part('params', definition.params, request.params),
-    query: part('query', definition.query, request.query),
-    body: part('body', definition.body, request.body),
-  };
+  });
   if (issues.length) throw new RequestValidationError(issues);
-  return input as RouteInput<RouteDefinition>;
+  return { params, query, body } as RouteInput<RouteDefinition>;
 }

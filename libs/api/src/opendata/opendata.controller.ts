@@ -5,6 +5,7 @@ import { TenantRepository } from '@hv/state';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { NotFoundError } from '../http/api.errors';
+import { calendarDay } from '../http/common.schema';
 import { ApiRoute, defineRoute, Input, type RouteInput } from '../http/route';
 import { toCsv } from './opendata-csv';
 import { airQualityRowSchema, carParkRowSchema, datasetEnvelope, OPEN_DATA_LICENCE, streetlightRowSchema } from './opendata.schema';
@@ -25,7 +26,8 @@ const datasetQuery = z.object({
 const keyValuesOnlyInNgsiLd = (q: { format: string; options?: string | undefined }) => q.options === undefined || q.format === 'ngsi-ld';
 const refineOptions = { message: 'keyValues applies to format=ngsi-ld only', path: ['options'] };
 
-const parisDay = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
+/** A Paris day, within the stores' range (year 0001 was a 500). */
+const parisDay = calendarDay;
 
 export const openStreetlights = defineRoute({
   method: 'GET',

@@ -56,7 +56,7 @@ export const previewProgram = defineRoute({
     /** Where the sun is computed; the centre of the Aisne by default. */
     lat: z.number().min(-90).max(90).optional(),
     lon: z.number().min(-180).max(180).optional(),
-  }),
+  }).refine((b) => (b.lat === undefined) === (b.lon === undefined), { path: ['lon'], message: 'lat and lon go together (one alone was ignored)' }),
 });
 
 @Controller()

@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { DOMAINS } from '@hv/contracts';
-import { DIGEST_PERIODS, isPrivateHost, SubscriptionRepository } from '@hv/notifier';
+import { DIGEST_PERIODS, SubscriptionRepository, WebhookAddressGuard } from '@hv/notifier';
 import { TenantRepository } from '@hv/state';
 import { z } from 'zod';
 import { CurrentCaller, type Caller } from '../auth/caller';
@@ -58,11 +58,15 @@ export const disableSubscription = defineRoute({
 
 @Controller()
 export class SubscriptionsController {
+  private readonly addresses: WebhookAddressGuard;
+
   constructor(
     private readonly subscriptions: SubscriptionRepository,
     private readonly tenants: TenantRepository,
-    @Inject(API_OPTIONS) private readonly options: ApiOptions,
-  ) {}
+    @Inject(API_OPTIONS) options: ApiOptions,
+  ) {
+    this.addresses = new WebhookAddressGuard({ allowPrivate: options.webhookAllowPrivate });
+  }
 
   @ApiRoute(listSubscriptions)
   async list(@Input() input: RouteInput<typeof listSubscriptions>, @CurrentCaller() caller: Caller) {
@@ -74,10 +78,9 @@ export class SubscriptionsController {
   async create(@Input() input: RouteInput<typeof createSubscription>, @CurrentCaller() caller: Caller) {
     await requirePathTenant(this.tenants, caller, input.params.tenant);
     const b = input.body;
-    // The notifier checks every address it connects to as well; this names the field early.
-    if (b.channel === 'webhook' && !this.options.webhookAllowPrivate && isPrivateHost(new URL(b.url).hostname)) {
-      throw new RequestValidationError([{ field: 'body.url', message: 'must not name a loopback or private address' }]);
-    }
+    // Early feedback only (the name resolved now): the notifier judges every address it connects to.
+    const problem = b.channel === 'webhook' ? await this.addresses.urlProblem(b.url) : null;
+    if (problem) throw new RequestValidationError([{ field: 'body.url', message: `must not reach a loopback, private or reserved address: ${problem}` }]);
     const created = await this.subscriptions.create({
       tenant: input.params.tenant,
       channel: b.channel,

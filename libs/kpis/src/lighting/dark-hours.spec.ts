@@ -24,6 +24,12 @@ describe('hours of darkness', () => {
     expect(darkHours(from, to, LAON) * 60).toBeCloseTo(minutes, -0.5);
   });
 
+  it('counts a polar night as dark around the clock and a polar day as no darkness, where it used to throw', () => {
+    const tromso = { lat: 70, lon: 19 };
+    expect(darkHours(at('2026-12-15T00:00:00Z'), at('2026-12-18T00:00:00Z'), tromso)).toBeCloseTo(72, 6);
+    expect(darkHours(at('2026-06-15T00:00:00Z'), at('2026-06-18T00:00:00Z'), tromso)).toBe(0);
+  });
+
   it('is zero for a period in daylight and additive over consecutive periods', () => {
     expect(darkHours(at('2026-01-10T10:00:00Z'), at('2026-01-10T14:00:00Z'), LAON)).toBe(0);
     const whole = darkHours(at('2026-01-01T00:00:00Z'), at('2026-01-31T00:00:00Z'), LAON);

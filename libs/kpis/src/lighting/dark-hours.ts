@@ -3,18 +3,31 @@ import { DAY_MS, HOUR_MS, overlapMs } from '../period';
 
 /** Sun times kept per place and UTC day; past this many the cache starts again (≈ 800 communes × a year ≈ 290,000 in the worst case). */
 const MAX_CACHED_DAYS = 300_000;
-const cache = new Map<string, { sunriseMs: number; sunsetMs: number }>();
+const cache = new Map<string, SunEdges>();
 
-/** Sunrise and sunset of the UTC day that starts at `dayMs`, at `place` (NOAA, sun at −0.833°). */
-function sunOf(dayMs: number, place: Place): { sunriseMs: number; sunsetMs: number } {
+/** When the night next to a day's noon starts and ends, epoch ms; null for an edge a polar day removes. */
+interface SunEdges {
+  sunsetMs: number | null;
+  sunriseMs: number | null;
+}
+
+/**
+ * Sunset and sunrise of the UTC day that starts at `dayMs`, at `place` (NOAA, sun at −0.833°).
+ * A place's latitude is the mean of its luminaires', which a registry may put anywhere: a
+ * polar night is dark from local noon to local noon (nights join), a polar day not at all.
+ */
+function sunOf(dayMs: number, place: Place): SunEdges {
   const key = `${place.lat}|${place.lon}|${dayMs}`;
   let times = cache.get(key);
   if (!times) {
     const t = sunTimes(dayMs, place.lat, place.lon);
-    // Polar day or night never happens at the latitudes of French communes.
-    if (t.sunriseMs === null || t.sunsetMs === null) throw new RangeError(`no sunrise or sunset at ${place.lat}, ${place.lon} on ${new Date(dayMs).toISOString().slice(0, 10)}`);
+    const noon = dayMs + DAY_MS / 2 - (place.lon / 15) * HOUR_MS;
     if (cache.size >= MAX_CACHED_DAYS) cache.clear();
-    cache.set(key, (times = { sunriseMs: t.sunriseMs, sunsetMs: t.sunsetMs }));
+    times = {
+      sunsetMs: t.sunsetMs ?? (t.darkAfternoon ? noon : null),
+      sunriseMs: t.sunriseMs ?? (t.darkMorning ? noon : null),
+    };
+    cache.set(key, times);
   }
   return times;
 }
@@ -28,7 +41,9 @@ export function darkHours(fromMs: number, toMs: number, place: Place): number {
   let dark = 0;
   // The night that ends on the first day began the day before.
   for (let day = Math.floor(fromMs / DAY_MS) * DAY_MS - DAY_MS; day < toMs; day += DAY_MS) {
-    dark += overlapMs(sunOf(day, place).sunsetMs, sunOf(day + DAY_MS, place).sunriseMs, fromMs, toMs);
+    const { sunsetMs } = sunOf(day, place);
+    const { sunriseMs } = sunOf(day + DAY_MS, place);
+    if (sunsetMs !== null && sunriseMs !== null) dark += overlapMs(sunsetMs, sunriseMs, fromMs, toMs);
   }
   return dark / HOUR_MS;
 }

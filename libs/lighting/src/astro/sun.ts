@@ -33,6 +33,9 @@ export interface SunTimes {
   /** UTC epoch ms; null during polar day or night (never at the Aisne's latitude). */
   sunriseMs: number | null;
   sunsetMs: number | null;
+  /** Where a time is null, whether the sun stays below the horizon for that half-day (polar night) rather than above it (polar day). */
+  darkMorning: boolean;
+  darkAfternoon: boolean;
 }
 
 /** Sunrise and sunset of the UTC day that contains `dayMs`, to the second. */
@@ -44,6 +47,9 @@ export function sunTimes(dayMs: number, latDeg: number, lonDeg: number): SunTime
   return {
     sunriseMs: crossing(above, noon - DAY_MS / 2, noon),
     sunsetMs: crossing(above, noon, noon + DAY_MS / 2),
+    // Without a crossing the sign holds over the whole half-day: its middle tells which.
+    darkMorning: above(noon - DAY_MS / 4) < 0,
+    darkAfternoon: above(noon + DAY_MS / 4) < 0,
   };
 }
 

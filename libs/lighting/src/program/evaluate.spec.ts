@@ -162,6 +162,30 @@ describe('presence boost', () => {
   });
 });
 
+describe('polar day and night (the schema takes any latitude)', () => {
+  const TROMSO: Place = { lat: 70, lon: 19 };
+  const program = parseProgram({ ...base, steps: [{ at: '23:00', level_pct: 40 }] });
+
+  it('a polar day is an answer: the luminaire stays off all week, where the preview used to throw', () => {
+    const changes = preview(program, at('2026-06-15T00:00:00Z'), at('2026-06-22T00:00:00Z'), { place: TROMSO });
+    expect(changes).toEqual([{ at: at('2026-06-15T00:00:00Z'), levelPct: 0, source: 'day' }]);
+  });
+
+  it('a polar night keeps it lit around the clock, its dimming steps still applied each night', () => {
+    const changes = preview(program, at('2026-12-15T00:00:00Z'), at('2026-12-18T00:00:00Z'), { place: TROMSO });
+    expect(changes.every((c) => c.source !== 'day')).toBe(true);
+    expect(changes.map((c) => c.levelPct)).toEqual([40, 100, 40, 100, 40, 100, 40]);
+    expect(levelAt(program, at('2026-12-16T11:00:00Z'), { place: TROMSO }).levelPct).toBe(100);
+  });
+
+  it('the nights on the edge of the polar day end at sunrise or begin at sunset as anywhere else', () => {
+    // 70° N: the midnight sun runs from about 19 May to 25 July.
+    const spring = resolveNight(program, '2026-05-10', TROMSO);
+    expect(spring.off - spring.on).toBeGreaterThan(0);
+    expect(spring.off - spring.on).toBeLessThan(4 * HOUR);
+  });
+});
+
 describe('nextChange()', () => {
   it('gives the next instant the level changes', () => {
     const program = parseProgram({ ...base, steps: [{ at: '22:00', level_pct: 50 }] });

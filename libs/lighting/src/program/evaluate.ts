@@ -78,11 +78,21 @@ export function exceptionFor(program: LightingProgram, date: CivilDate): Program
   });
 }
 
-/** The night that begins on `date`, for a luminaire at `place`: sun times, offsets, plan. */
+/**
+ * The night that begins on `date`, for a luminaire at `place`: sun times, offsets, plan.
+ * Above the polar circles (the schema takes any latitude) a day may have no sunset or no
+ * sunrise. An astronomical clock then does what the twilight switch it stands for would:
+ * through a polar night the luminaire stays lit (the night runs noon to noon, so nights
+ * join), through a polar day it stays off (an empty night). Steps and extinction still
+ * apply inside a lit night.
+ */
 export function resolveNight(program: LightingProgram, date: CivilDate, place: Place): Night {
-  const sunset = sunTimes(Date.parse(`${date}T12:00:00Z`), place.lat, place.lon).sunsetMs;
-  const sunrise = sunTimes(Date.parse(`${addDays(date, 1)}T12:00:00Z`), place.lat, place.lon).sunriseMs;
-  if (sunset === null || sunrise === null) throw new RangeError(`no sunset or sunrise at ${place.lat}, ${place.lon} on ${date}`);
+  const evening = sunTimes(Date.parse(`${date}T12:00:00Z`), place.lat, place.lon);
+  const morning = sunTimes(Date.parse(`${addDays(date, 1)}T12:00:00Z`), place.lat, place.lon);
+  const start = parisInstant(date, 12 * 60);
+  const end = parisInstant(addDays(date, 1), 12 * 60);
+  const on = evening.sunsetMs === null ? (evening.darkAfternoon ? start : end) : evening.sunsetMs + program.sunset_offset_min * MIN_MS;
+  const off = morning.sunriseMs === null ? (morning.darkMorning ? end : start) : morning.sunriseMs + program.sunrise_offset_min * MIN_MS;
   const exception = exceptionFor(program, date);
   const plan: NightPlan = {
     steps: exception?.steps ?? program.steps ?? [],
@@ -90,8 +100,8 @@ export function resolveNight(program: LightingProgram, date: CivilDate, place: P
   };
   return {
     date,
-    on: sunset + program.sunset_offset_min * MIN_MS,
-    off: sunrise + program.sunrise_offset_min * MIN_MS,
+    on,
+    off,
     steps: plan.steps.map((s) => ({ at: nightInstant(date, s.at), levelPct: s.level_pct })),
     extinction: plan.extinction ? { from: nightInstant(date, plan.extinction.from), to: nightInstant(date, plan.extinction.to) } : null,
     ...(exception ? { exception: exception.name } : {}),

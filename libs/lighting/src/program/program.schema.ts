@@ -10,7 +10,12 @@ import { formatIssues } from '@hv/contracts';
  */
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a Paris time HH:MM');
-const civilDate = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
+/** Years a program's dates may name: those the API takes for any date (its common.schema.ts: InfluxDB's range, with a margin). */
+const FIRST_YEAR = 1680;
+const LAST_YEAR = 2259;
+const civilDate = z.iso
+  .date({ error: 'must be a date YYYY-MM-DD' })
+  .refine((s) => !/^\d{4}/.test(s) || (Number(s.slice(0, 4)) >= FIRST_YEAR && Number(s.slice(0, 4)) <= LAST_YEAR), `must be a date between ${FIRST_YEAR} and ${LAST_YEAR}`);
 const levelPct = z.number().int().min(0).max(100);
 
 /** Minutes after noon: the order of times through a night (12:00 → 11:59 the next day). */
