@@ -81,6 +81,8 @@ describe('npm start twice (the demo restarted)', () => {
     expect(revoked.status).toBe(401);
 
     expect(await interrupt(second.proc, 30_000)).toMatchObject({ code: 0 });
+    // Each run's operator key is of that run only: revoked when it stops.
+    expect(await withPg(pg.url, async (c) => (await c.query(`SELECT id FROM api_keys WHERE created_by = 'demo' AND revoked_at IS NULL`)).rowCount)).toBe(0);
   });
 });
 

@@ -100,6 +100,8 @@ async function run(config: HvConfig, shutdown: Shutdown): Promise<void> {
   shutdown.add('the hypervisor (HTTP, broker, ingest, telegestion)', () => platform.close(), PLATFORM_CLOSE_TIMEOUT_MS);
   goOn();
   const apiKey = await demoApiKey(platform);
+  // The key is of this run: a live operator credential must not outlive it.
+  shutdown.add("the run's API key", () => platform.app.get(ApiKeyRepository).revoke(apiKey.id));
 
   // 4. The fleet: every device connects with its own credentials and publishes.
   const sims = new DemoFleet(DEMO_SEED, fleet.devices.filter((d) => !retired.includes(d.id)), say);
@@ -108,15 +110,15 @@ async function run(config: HvConfig, shutdown: Shutdown): Promise<void> {
   goOn();
   sims.publish();
 
-  banner(config, platform, connected, apiKey);
+  banner(config, platform, connected, apiKey.key);
   const status = setInterval(() => void statusLine(config, platform, sims.sent(), sims.online()).then(say), STATUS_EVERY_MS);
   shutdown.add('the status line', async () => clearInterval(status));
 }
 
 /** An operator key of this run, so the banner's API calls work as printed (issued through the running app's own repository). */
-async function demoApiKey(platform: RunningPlatform): Promise<string> {
-  const key = await platform.app.get(ApiKeyRepository).create({ name: `demo ${new Date().toISOString()}`, role: 'operator', tenant: null, createdBy: 'demo' });
-  return key.key;
+async function demoApiKey(platform: RunningPlatform): Promise<{ id: string; key: string }> {
+  const issued = await platform.app.get(ApiKeyRepository).create({ name: `demo ${new Date().toISOString()}`, role: 'operator', tenant: null, createdBy: 'demo' });
+  return { id: issued.id, key: issued.key };
 }
 
 void main();
