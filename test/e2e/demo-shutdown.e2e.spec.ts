@@ -103,6 +103,8 @@ describe('Ctrl-C on npm start (the demo)', () => {
       'apps/all-in-one/src/demo.js',
       { HV_RUN_DIR: own.runDir, HV_INFLUX_URL: own.influxUrl, HV_PG_URL: own.pgUrl.replace(/\/postgres$/, '/hyperviseur'), HV_HTTP_PORT: String(await freePort()), HV_BROKER_PORT: String(await freePort()) },
       'demo',
+      [],
+      { processGroup: true },
     );
     await demo.waitFor(/\[demo\] starting influxdb and postgres/, 30_000);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -115,5 +117,16 @@ describe('Ctrl-C on npm start (the demo)', () => {
       for (const port of [own.influxPort, own.pgPort]) expect(await listening(port), `port ${port} open after the demo exited:\n${demo.output().slice(-2_000)}`).toBe(false);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
+  });
+
+  it('a second Ctrl-C forces the exit (non-zero, said) and still stops its InfluxDB and PostgreSQL', async () => {
+    const own = await ownServices('demo-shutdown-twice');
+    const { demo, pids } = await startOwnDemo(own);
+
+    const stopped = await interrupt(demo.proc, SHUTDOWN_BOUND_MS, 2, 100);
+    expect(stopped, `still running ${SHUTDOWN_BOUND_MS} ms after SIGINT:\n${demo.proc.output().slice(-3_000)}`).not.toBeNull();
+    await expectAllStopped(own, demo, pids);
+    expect(demo.proc.output()).toContain('second signal: forcing exit');
+    expect(stopped!.code).toBe(1);
   });
 });

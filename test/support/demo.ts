@@ -22,7 +22,7 @@ export interface RunningDemo {
 
 /** Starts the demo with `env` added to fresh HTTP and broker ports, and waits for its banner. */
 export async function startDemo(env: Record<string, string>, timeoutMs = 120_000): Promise<RunningDemo> {
-  const proc = startNodeApp('apps/all-in-one/src/demo.js', { HV_BROKER_PORT: String(await freePort()), HV_HTTP_PORT: String(await freePort()), ...env }, 'demo');
+  const proc = startNodeApp('apps/all-in-one/src/demo.js', { HV_BROKER_PORT: String(await freePort()), HV_HTTP_PORT: String(await freePort()), ...env }, 'demo', [], { processGroup: true });
   await proc.waitFor(/Hyperviseur is running/, timeoutMs);
   const out = proc.output();
   const call = /curl -H "Authorization: Bearer (hv_\S+)" "(http:\/\/[^/]+)\/api\/v1\/devices/.exec(out);
@@ -46,14 +46,28 @@ export async function startDemo(env: Record<string, string>, timeoutMs = 120_000
   };
 }
 
-/** Sends SIGINT (Ctrl-C) and resolves with the exit code and the time the process took to exit, or null when it did not within `boundMs`. */
-export async function interrupt(proc: AppProcess, boundMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number } | null> {
+/**
+ * A Ctrl-C: SIGINT to the process's group when it leads one (startNodeApp's processGroup,
+ * as a terminal signals its whole foreground group), else to the process; `times` Ctrl-Cs
+ * `gapMs` apart. Resolves with the exit code and the time the process took to exit after
+ * the first, or null when it did not exit within `boundMs`.
+ */
+export async function interrupt(proc: AppProcess, boundMs: number, times = 1, gapMs = 200): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number } | null> {
   const t0 = Date.now();
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) resolve({ code: proc.child.exitCode, signal: proc.child.signalCode });
     else proc.child.once('exit', (code, signal) => resolve({ code, signal }));
   });
-  proc.child.kill('SIGINT');
+  const ctrlC = () => {
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+    try {
+      process.kill(-proc.child.pid!, 'SIGINT');
+    } catch {
+      proc.child.kill('SIGINT');
+    }
+  };
+  ctrlC();
+  for (let i = 1; i < times; i++) setTimeout(ctrlC, i * gapMs);
   const outcome = await Promise.race([exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), boundMs))]);
   return outcome && { ...outcome, ms: Date.now() - t0 };
 }

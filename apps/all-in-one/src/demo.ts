@@ -11,7 +11,7 @@
  */
 import { join } from 'node:path';
 import { ConfigError, loadConfig, type HvConfig } from '@hv/config';
-import { ensurePgDatabase, ensureServices, provisionFleet, provisionPrograms, repoRoot, serviceEnv, Shutdown, stopServices, type ServiceName } from '@hv/devkit';
+import { ensurePgDatabase, ensureServices, isRunning, provisionFleet, provisionPrograms, repoRoot, serviceEnv, Shutdown, stopServices, type ServiceName } from '@hv/devkit';
 import { demoFleet } from '@hv/simulators';
 import { ApiKeyRepository, Database } from '@hv/state';
 import { startAllInOne, type RunningPlatform } from './all-in-one';
@@ -28,6 +28,7 @@ const SHUTDOWN_DEADLINE_MS = 12_000;
 
 const say = (s: string) => console.log(`[demo] ${s}`);
 
+/** Thrown by a start-up step that sees a Ctrl-C came: what started so far is the shutdown's. */
 class Interrupted extends Error {}
 
 function isLocal(url: string): boolean {
@@ -51,7 +52,11 @@ async function main(): Promise<void> {
   try {
     await run(loadConfig(), shutdown);
   } catch (error) {
-    if (error instanceof Interrupted) return;
+    // A start-up step cut short by a Ctrl-C fails as a consequence: said, not a second signal.
+    if (shutdown.stopping) {
+      if (!(error instanceof Interrupted)) say(`start-up interrupted: ${(error as Error).message}`);
+      return;
+    }
     console.error(`[demo] ${error instanceof ConfigError ? error.message : (error as Error).stack}`);
     stop(1);
     return;
@@ -74,12 +79,15 @@ async function run(config: HvConfig, shutdown: Shutdown): Promise<void> {
   );
   const wanted = [isLocal(config.HV_INFLUX_URL) && 'influxdb', isLocal(config.HV_PG_URL) && 'postgres'].filter(Boolean) as ServiceName[];
   say(`starting ${wanted.join(' and ')} (data in ${env.runDir}; the first run installs them with apt-get)`);
-  const starting = ensureServices(wanted, env);
-  // Registered before they start, so that a Ctrl-C during their start still stops them.
+  const runningBefore = await Promise.all(wanted.map((name) => isRunning(name, env)));
+  const ours = wanted.filter((_, i) => !runningBefore[i]);
+  const starting = ensureServices(ours, env);
+  // Registered before they start, so that a Ctrl-C during their start still stops them,
+  // all of them even when their start failed or was cut short (stopping one that is not running is a no-op).
   shutdown.addFinal('the local services', async () => {
-    const started = await starting.catch((): ServiceName[] => []);
-    say(started.length ? `stopping ${started.join(' and ')}` : 'leaving the services running (they were running before)');
-    await stopServices(started, env);
+    await starting.catch(() => undefined);
+    say(ours.length ? `stopping ${ours.join(' and ')}` : 'leaving the services running (they were running before)');
+    await stopServices(ours, env);
   });
   await starting;
   goOn();
