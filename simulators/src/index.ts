@@ -26,3 +26,4 @@ export * from './scenario';
 export * from './scenario-run';
 export * from './faults';
 export * from './fleet-file';
+export * from './close-client';

@@ -1,4 +1,5 @@
 import type { MqttClient } from 'mqtt';
+import { closeClient } from './close-client';
 import { CommandResponder, type CommandStats } from './command-responder';
 import type { DeviceSim, SimMessage } from './device-sim';
 
@@ -46,9 +47,9 @@ export class LiveDevice {
     return message;
   }
 
-  /** Cancels unanswered commands and closes the connection. */
+  /** Cancels unanswered commands and closes the connection, within closeClient's bound even when it was lost. */
   async stop(): Promise<void> {
     this.responder.stop();
-    await this.client.endAsync();
+    await closeClient(this.client);
   }
 }

@@ -28,11 +28,14 @@ export const APP_NODE_FLAGS = ['--max-old-space-size=256'];
  * `npm run build` (npm test runs it first). Every process is tracked so that `stopAll()`
  * in an afterAll stops what a failing test left. Used by the tests and the benchmarks.
  */
-export function startNodeApp(script: string, env: Record<string, string>, name = script, args: string[] = []): AppProcess {
+export function startNodeApp(script: string, env: Record<string, string>, name = script, args: string[] = [], options: { processGroup?: boolean } = {}): AppProcess {
   const child = spawn(process.execPath, [...APP_NODE_FLAGS, join(repoRoot(), 'dist', script), ...args], {
     cwd: repoRoot(),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // processGroup: the app leads a group of its own, so that a test can signal it as a
+    // terminal's Ctrl-C does (the whole group: the app and the children it did not detach).
+    detached: options.processGroup ?? false,
   });
   const lines: string[] = [];
   const waiters = new Set<() => void>();

@@ -2,3 +2,5 @@ export * from './local-services';
 export * from './provision';
 export * from './app-process';
 export * from './metrics-text';
+export * from './provisioning.repository';
+export * from './shutdown';

@@ -115,6 +115,10 @@ export function services(
       cwd: root,
       env: serviceScriptEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A process group of its own: a Ctrl-C in a terminal signals the whole foreground
+      // group, and a start or stop cut midway leaves a service running that nobody stops
+      // (the caller decides what to stop, with its own bound).
+      detached: true,
     });
     const output: string[] = [];
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
@@ -198,7 +202,7 @@ export async function influxCount(url: string, db: string, measurement: string, 
 /** True when `infra/services.sh status` says the service of `env` runs. */
 export function isRunning(name: ServiceName, env: ServiceEnv): Promise<boolean> {
   return new Promise((resolvePromise) => {
-    const child = spawn('bash', [join(repoRoot(), 'infra', 'services.sh'), 'status', name], { env: serviceScriptEnv(env), stdio: 'ignore' });
+    const child = spawn('bash', [join(repoRoot(), 'infra', 'services.sh'), 'status', name], { env: serviceScriptEnv(env), stdio: 'ignore', detached: true });
     child.on('error', () => resolvePromise(false));
     child.on('close', (code) => resolvePromise(code === 0));
   });

@@ -1,6 +1,6 @@
 import { deviceSecret, policyOf, programOfPolicy, type SimDevice } from '@hv/simulators';
-import { ProgramRepository } from '@hv/telegestion';
-import { Database, DeviceRepository, GatewayRepository, migrate, seedTerritory, TEST_SCRYPT_COST } from '@hv/state';
+import { Database, DeviceRepository, GatewayRepository, migrate, TEST_SCRYPT_COST } from '@hv/state';
+import { ProvisioningRepository } from './provisioning.repository';
 
 export interface ProvisionOptions {
   /** The simulated fleet's seed: device secrets derive from it (simulators/secrets.ts). */
@@ -20,23 +20,38 @@ export interface GatewayCredentials {
   tenant: string;
   username: string;
   password: string;
+  /** False when the registered gateway predates this run and no longer holds the seed's secret (rotated or retired since). */
+  seedSecret: boolean;
+}
+
+export interface ProvisionedFleet {
+  /** Devices registered by this run. */
+  created: number;
+  /** Fleet devices found retired in the registry (retired through the API): provisioning leaves them retired. */
+  retired: string[];
+  gateways: GatewayCredentials[];
 }
 
 /**
  * Registers a simulated fleet for the demo, the benchmarks and the end-to-end tests:
  * migrations, the Aisne's tenants, then every device not yet registered, each with its
  * deterministic secret at the cheap test scrypt cost (never for real devices), or without
- * one (`credentials: false`). Idempotent, so a second `npm start` reuses what the first
- * registered.
+ * one (`credentials: false`). Creates what is missing and never overwrites: a second
+ * `npm start` keeps the attributes, secrets and retirements a user changed in between.
  */
-export async function provisionFleet(db: Database, devices: readonly SimDevice[], options: ProvisionOptions): Promise<{ created: number; gateways: GatewayCredentials[] }> {
+export async function provisionFleet(db: Database, devices: readonly SimDevice[], options: ProvisionOptions): Promise<ProvisionedFleet> {
   await migrate(db);
-  await seedTerritory(db, '02');
+  await new ProvisioningRepository(db).insertMissingTenants('02');
   const deviceRepo = new DeviceRepository(db);
-  const gatewayRepo = new GatewayRepository(db);
   const tenants = [...new Set(devices.map((d) => d.tenant))];
   const existing = new Set<string>();
-  for (const tenant of tenants) for (const d of await deviceRepo.listByTenant(tenant, { includeRetired: true })) existing.add(d.id);
+  const retiredIds = new Set<string>();
+  for (const tenant of tenants) {
+    for (const d of await deviceRepo.listByTenant(tenant, { includeRetired: true })) {
+      existing.add(d.id);
+      if (d.retiredAt) retiredIds.add(d.id);
+    }
+  }
   const fresh = devices.filter((d) => !existing.has(d.id));
   const withSecret = options.credentials ?? true;
   const created = fresh.length
@@ -51,28 +66,35 @@ export async function provisionFleet(db: Database, devices: readonly SimDevice[]
         })),
       )
     : 0;
+  const gateways = options.gateways ? await provisionGateways(db, tenants, options.seed) : [];
+  return { created, retired: devices.filter((d) => retiredIds.has(d.id)).map((d) => d.id), gateways };
+}
+
+/** One native gateway per tenant, registered when missing; an existing one keeps its secret. */
+async function provisionGateways(db: Database, tenants: readonly string[], seed: string | number): Promise<GatewayCredentials[]> {
+  const repo = new GatewayRepository(db);
   const gateways: GatewayCredentials[] = [];
-  if (options.gateways) {
-    for (const tenant of tenants) {
-      const id = `gw-${tenant}`;
-      const password = deviceSecret(options.seed, id);
-      if (!(await gatewayRepo.verifyCredentials(id, password))) {
-        await gatewayRepo.create({ id, tenant, network: 'native', secret: password, secretCost: TEST_SCRYPT_COST });
-      }
-      gateways.push({ tenant, username: `gateway:${id}`, password });
-    }
+  for (const tenant of tenants) {
+    const id = `gw-${tenant}`;
+    const password = deviceSecret(seed, id);
+    let seedSecret = true;
+    if (!(await repo.findById(id))) await repo.create({ id, tenant, network: 'native', secret: password, secretCost: TEST_SCRYPT_COST });
+    else seedSecret = (await repo.verifyCredentials(id, password)) !== null;
+    gateways.push({ tenant, username: `gateway:${id}`, password, seedSecret });
   }
-  return { created, gateways };
+  return gateways;
 }
 
 /**
  * Gives telegestion the programs the simulated luminaires hold: each commune's night
  * policy (the devices' attributes) becomes a lighting program assigned to the tenant, and
  * to a device whose policy differs from its tenant's. Without this, telegestion would
- * expect the default (full night) and command the dimmed communes back up.
+ * expect the default (full night) and command the dimmed communes back up. Programs and
+ * assignments are inserted only when missing: one a user edited or reassigned through the
+ * API stays as the user left it. Returns the assignments inserted.
  */
 export async function provisionPrograms(db: Database, devices: readonly SimDevice[]): Promise<number> {
-  const repo = new ProgramRepository(db);
+  const repo = new ProvisioningRepository(db);
   const lighting = devices.filter((d) => d.type === 'lighting-controller');
   const byTenant = new Map<string, SimDevice[]>();
   for (const d of lighting) (byTenant.get(d.tenant) ?? byTenant.set(d.tenant, []).get(d.tenant)!).push(d);
@@ -82,13 +104,11 @@ export async function provisionPrograms(db: Database, devices: readonly SimDevic
     const counts = new Map<string, number>();
     for (const p of programs) counts.set(p.id, (counts.get(p.id) ?? 0) + 1);
     const main = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]![0];
-    for (const p of new Map(programs.map((x) => [x.id, x])).values()) await repo.saveProgram(tenant, p);
-    await repo.assign({ tenant, scope: 'tenant', scopeId: tenant, programId: main });
-    assigned++;
+    for (const p of new Map(programs.map((x) => [x.id, x])).values()) await repo.insertProgramIfMissing(tenant, p);
+    if (await repo.insertAssignmentIfMissing({ tenant, scope: 'tenant', scopeId: tenant, programId: main })) assigned++;
     for (let i = 0; i < list.length; i++) {
       if (programs[i]!.id === main) continue;
-      await repo.assign({ tenant, scope: 'device', scopeId: list[i]!.id, programId: programs[i]!.id });
-      assigned++;
+      if (await repo.insertAssignmentIfMissing({ tenant, scope: 'device', scopeId: list[i]!.id, programId: programs[i]!.id })) assigned++;
     }
   }
   return assigned;
