@@ -9,6 +9,7 @@ import type { MqttClient } from 'mqtt';
 import { GATEWAY_USERNAME_PREFIX, serviceClientId, shippedDeviceModel } from '@hv/contracts';
 import { CLI_USAGE, CliUsageError, parseCliArgs, type CliOptions } from './cli-options';
 import { ProgressPrinter, progressLine, scenarioSummary } from './cli-progress';
+import { closeClient } from './close-client';
 import { connectDevice, connectGateway, connectMqtt } from './connect';
 import { demoFleet, mixedFleet, type Fleet } from './fleet';
 import { lorawanUplink } from './lorawan';
@@ -119,7 +120,7 @@ async function live(o: CliOptions): Promise<number> {
   } finally {
     clearInterval(progress);
     stop.release();
-    await client.endAsync();
+    await closeClient(client);
   }
 }
 
@@ -210,7 +211,7 @@ async function scenarioRun(o: CliOptions): Promise<number> {
   } finally {
     printer.end();
     stop.release();
-    await Promise.all(opened.map((c) => c.endAsync()));
+    await Promise.all(opened.map((c) => closeClient(c)));
   }
 }
 
@@ -236,7 +237,7 @@ async function replay(o: CliOptions): Promise<number> {
   } finally {
     clearInterval(progress);
     stop.release();
-    await client.endAsync();
+    await closeClient(client);
   }
 }
 
