@@ -46,6 +46,8 @@ function baselines(t: TenantFixture, alarm: number, key: string, subscription: n
     'PUT /api/v1/tenants/{tenant}/programs/{program}': { body: (params) => ({ ...program(), id: params.program }) },
     'PUT /api/v1/tenants/{tenant}/program-assignments': { body: () => ({ scope: 'group', scopeId: t.group, programId: t.program }) },
     'POST /api/v1/tenants/{tenant}/programs/preview': { body: () => ({ program: program(), from: '2026-12-01T12:00:00Z', to: '2026-12-02T12:00:00Z', lat: 49.56, lon: 3.62 }) },
+    // A profile whose decoder names its level field `name`: the generator's entry of a record (hostile-requests.ts).
+    'POST /api/v1/device-models': { body: () => ({ id: fresh('model-hostile'), type: 'lighting-controller', name: 'Contrôleur', codec: { decoder: 'e2e', fields: { on: { to: 'on' }, name: { to: 'level_pct', scale: 0.1, offset: 0 }, power: { to: 'power_w' }, energy: { to: 'energy_wh', convert: 'kwh_to_wh' } }, ignore: ['rssi_dbm'] } }) },
     'GET /api/v1/devices/{device}/history': { query: { from: daysAgo(2), to: daysAgo(1) } },
     'GET /api/v1/alarms': { query: { from: daysAgo(30), to: daysAgo(0) } },
     'GET /api/v1/kpis/energy': { query: { ...week, reference_from: daysAgo(373), reference_to: daysAgo(366) } },
