@@ -68,8 +68,8 @@ describe('retired and rotated credentials, all-in-one', () => {
   it.each([m.LAON, m.SOISSONS])('closes the open connection of a device whose secret the API rotated; the old secret is refused, the new one works (%s)', async (tenant) => {
     const id = m.lampsOf(SEED, tenant)[1]!.id;
     const client = await openLamp(id);
-    const rotated = await api('POST', `/devices/${id}/secret`);
-    expect(rotated.status).toBe(201);
+    const rotated = await api('POST', `/devices/${id}/rotate-secret`);
+    expect(rotated.status).toBe(200);
     const secret = rotated.body.secret as string;
     expect(secret.length).toBeGreaterThanOrEqual(32);
     expect(await m.closedWithin(client, CLOSE_WITHIN_MS)).toBe(true);

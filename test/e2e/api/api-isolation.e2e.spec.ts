@@ -141,13 +141,13 @@ const CASES: Record<string, RouteCase> = {
       return { path: `/api/v1/devices/${id}/retire` };
     },
   },
-  'POST /api/v1/devices/{device}/secret': {
+  'POST /api/v1/devices/{device}/rotate-secret': {
     access: 'tenant',
-    status: 201,
+    status: 200,
     request: async (t, p) => {
       const id = fresh('lamp-rotate');
       await new DeviceRepository(p.db).create({ id, tenant: t.tenant, type: 'lighting-controller' });
-      return { path: `/api/v1/devices/${id}/secret` };
+      return { path: `/api/v1/devices/${id}/rotate-secret` };
     },
     check: (body) => typeof body.secret === 'string' && body.secret.length >= 32,
   },

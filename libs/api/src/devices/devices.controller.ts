@@ -83,11 +83,10 @@ export const retireDevice = defineRoute({
 
 export const rotateDeviceSecret = defineRoute({
   method: 'POST',
-  path: 'devices/:device/secret',
+  path: 'devices/:device/rotate-secret',
   summary: 'Gives an active device a new MQTT password, in this answer only: the old one stops working at once and its open connections are closed',
   tag: 'devices',
   access: 'tenant',
-  status: 201,
   params: deviceParams,
 });
 
