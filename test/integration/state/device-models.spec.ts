@@ -1,5 +1,5 @@
 import { REAL_DEVICE_MODELS, SHIPPED_DEVICE_MODELS } from '@hv/contracts';
-import { Database, DeviceModelRepository, DeviceRepository, DuplicateError, GatewayRepository, InvalidInputError, migrate, seedTerritory, TEST_SCRYPT_COST } from '@hv/state';
+import { Database, DeviceModelRepository, DeviceRepository, DuplicateError, InvalidInputError, migrate, seedTerritory } from '@hv/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../support/services';
 
@@ -58,38 +58,5 @@ describe('DeviceModelRepository and device models in the registry', () => {
     expect((await devices.findById('laon-co2-1'))?.model).toBe('elsys-ers-co2');
     const codecs = new Map((await devices.listModelCodecs()).map((m) => [m.id, m.codec]));
     expect(codecs.get('elsys-ers-co2')).toEqual(REAL_DEVICE_MODELS[1]!.codec);
-  });
-});
-
-describe('GatewayRepository, listing and rotating', () => {
-  let testDb: Awaited<ReturnType<typeof createTestDatabase>>;
-  let db: Database;
-  let gateways: GatewayRepository;
-
-  beforeAll(async () => {
-    testDb = await createTestDatabase('state_gateway_rotate');
-    db = new Database(testDb.url, { max: 2 });
-    await migrate(db);
-    await seedTerritory(db, '02');
-    gateways = new GatewayRepository(db);
-  });
-
-  afterAll(async () => {
-    await db?.close();
-    await testDb?.drop();
-  });
-
-  it('lists by tenant and rotates a secret: the old one stops working at once, the new one works', async () => {
-    await gateways.create({ id: 'cs-laon', tenant: LAON, network: 'chirpstack', secret: 'old secret 1', secretCost: TEST_SCRYPT_COST });
-    await gateways.create({ id: 'tts-soissons', tenant: '02722', network: 'tts', secret: 'old secret 2', secretCost: TEST_SCRYPT_COST });
-    expect((await gateways.list({ tenants: [LAON] })).map((g) => g.id)).toEqual(['cs-laon']);
-    expect((await gateways.list({ tenants: null })).map((g) => g.id)).toEqual(['cs-laon', 'tts-soissons']);
-    expect(await gateways.rotateSecret('cs-laon', 'new secret 1', TEST_SCRYPT_COST)).toBe(true);
-    expect(await gateways.verifyCredentials('cs-laon', 'old secret 1')).toBeNull();
-    expect(await gateways.verifyCredentials('cs-laon', 'new secret 1')).toMatchObject({ id: 'cs-laon' });
-    expect(await gateways.retire('cs-laon')).toBe(true);
-    expect(await gateways.rotateSecret('cs-laon', 'newer secret 1', TEST_SCRYPT_COST)).toBe(false);
-    expect((await gateways.list({ tenants: [LAON] })).map((g) => g.id)).toEqual([]);
-    expect((await gateways.list({ tenants: [LAON], includeRetired: true })).map((g) => g.id)).toEqual(['cs-laon']);
   });
 });

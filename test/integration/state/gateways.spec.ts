@@ -46,4 +46,20 @@ describe('GatewayRepository', () => {
     expect((await gateways.findById('gw-retired'))?.retiredAt).toBeInstanceOf(Date);
     expect(await gateways.retire('gw-retired')).toBe(false);
   });
+
+  it('lists by tenant and rotates a secret: the old one stops working at once, the new one works', async () => {
+    const others = async (tenants: string[] | null) => (await gateways.list({ tenants })).map((g) => g.id).filter((id) => !['cs-laon', 'tts-soissons'].includes(id));
+    const [laonBefore, allBefore] = [await others([LAON]), await others(null)];
+    await gateways.create({ id: 'cs-laon', tenant: LAON, network: 'chirpstack', secret: 'old secret 1', secretCost: TEST_SCRYPT_COST });
+    await gateways.create({ id: 'tts-soissons', tenant: '02722', network: 'tts', secret: 'old secret 2', secretCost: TEST_SCRYPT_COST });
+    expect((await gateways.list({ tenants: [LAON] })).map((g) => g.id)).toEqual([...laonBefore, 'cs-laon'].sort());
+    expect((await gateways.list({ tenants: null })).map((g) => g.id)).toEqual([...allBefore, 'cs-laon', 'tts-soissons'].sort());
+    expect(await gateways.rotateSecret('cs-laon', 'new secret 1', TEST_SCRYPT_COST)).toBe(true);
+    expect(await gateways.verifyCredentials('cs-laon', 'old secret 1')).toBeNull();
+    expect(await gateways.verifyCredentials('cs-laon', 'new secret 1')).toMatchObject({ id: 'cs-laon' });
+    expect(await gateways.retire('cs-laon')).toBe(true);
+    expect(await gateways.rotateSecret('cs-laon', 'newer secret 1', TEST_SCRYPT_COST)).toBe(false);
+    expect((await gateways.list({ tenants: [LAON] })).map((g) => g.id)).toEqual(laonBefore);
+    expect((await gateways.list({ tenants: [LAON], includeRetired: true })).map((g) => g.id)).toContain('cs-laon');
+  });
 });
