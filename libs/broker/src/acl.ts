@@ -57,7 +57,7 @@ export async function mayPublish(who: Identity, topic: string, registry: BrokerA
 }
 
 /** The devEui of a The Things Stack uplink body, lower-cased, or undefined. */
-function ttsDevEui(payload: Buffer): string | undefined {
+export function ttsDevEui(payload: Buffer): string | undefined {
   try {
     const body = JSON.parse(payload.toString('utf8')) as { end_device_ids?: { dev_eui?: unknown } };
     const eui = body?.end_device_ids?.dev_eui;

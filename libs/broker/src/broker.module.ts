@@ -36,9 +36,13 @@ export class BrokerLifecycle implements OnModuleInit, OnApplicationShutdown {
     await this.events.start({
       changed: (event) => {
         this.authority.forgetIdentity(event);
+        this.broker.downlinks.forgetDevEuis(event.devEuis);
         this.broker.closeConnectionsOf(event.kind, event.id);
       },
-      reset: () => this.authority.forget(),
+      reset: () => {
+        this.authority.forget();
+        this.broker.downlinks.clear();
+      },
     });
     await this.broker.start();
     const broker = this.broker;

@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { createServer, type Server } from 'node:net';
-import { mayPublish, maySubscribe } from './acl';
+import { mayPublish, maySubscribe, ttsDevEui } from './acl';
 import { clientIdBelongsTo, ownClientIds } from './client-id';
+import { DownlinkOwners, downlinkOf, ttsDownlinkTopic } from './downlink-owners';
 import type { BrokerAuthority, Identity } from './identity';
 import { keepResumedSessionInOrder } from './session-order';
 
@@ -38,9 +39,12 @@ export class EmbeddedBroker {
   port = 0;
   /**
    * Refusals by kind, for tests and metrics: `client_id`, a CONNECT with a client id that
-   * is not the identity's; `revoked`, an open connection closed by a retirement or rotation.
+   * is not the identity's; `revoked`, an open connection closed by a retirement or rotation;
+   * `forward`, a LoRaWAN downlink withheld from a bridge of another tenant (downlink-owners.ts).
    */
-  readonly refused = { auth: 0, client_id: 0, publish: 0, subscribe: 0, oversized: 0, topic: 0, revoked: 0 };
+  readonly refused = { auth: 0, client_id: 0, publish: 0, subscribe: 0, oversized: 0, topic: 0, revoked: 0, forward: 0 };
+  /** Whose tenant each LoRaWAN downlink topic is: bridges are forwarded their own only. */
+  readonly downlinks = new DownlinkOwners();
   /** Open connections of each device and gateway, to close them when their credentials change. */
   private readonly holders = new Map<string, Set<Client>>();
 
@@ -102,13 +106,25 @@ export class EmbeddedBroker {
         return done(new Error(`topic "${packet.topic.slice(0, 80)}" has an empty level`));
       }
       mayPublish(who, packet.topic, this.authority, packet.payload as Buffer).then(
-        (decision) => {
-          if (decision.allow) return done(null);
-          this.refused.publish++;
-          done(new Error(decision.why));
+        async (decision) => {
+          if (!decision.allow) {
+            this.refused.publish++;
+            return done(new Error(decision.why));
+          }
+          await this.learnDownlinkOwner(who, packet.topic, packet.payload as Buffer);
+          done(null);
         },
-        (error: Error) => done(error),
-      );
+      ).catch((error: Error) => done(error));
+    };
+    // Called synchronously for each subscriber a message is about to be sent to.
+    aedes.authorizeForward = (client, packet) => {
+      const who = identities.get(client);
+      if (!who) return null; // its credentials were revoked: it is being closed
+      if (who.kind !== 'gateway' || who.network === 'native') return packet;
+      const downlink = downlinkOf(packet.topic);
+      if (!downlink || this.downlinks.ownerOf(packet.topic) === who.tenant) return packet;
+      this.refused.forward++;
+      return null;
     };
     aedes.authorizeSubscribe = (client, subscription, done) => {
       const who = identities.get(client);
@@ -130,6 +146,26 @@ export class EmbeddedBroker {
     const address = this.server.address();
     this.port = typeof address === 'object' && address ? address.port : this.options.port;
     this.logger.log(`embedded MQTT broker on ${this.options.host}:${this.port}`);
+  }
+
+  /**
+   * Before a LoRaWAN downlink or a The Things Stack uplink goes on, notes whose tenant its
+   * downlink topic is (downlink-owners.ts): a ChirpStack downlink's devEui is looked up in
+   * the registry (cached); a TTS uplink the ACL accepted binds its device's downlink topic
+   * to the bridge's tenant.
+   */
+  private async learnDownlinkOwner(who: Identity, topic: string, payload: Buffer): Promise<void> {
+    if (who.kind === 'service') {
+      const downlink = downlinkOf(topic);
+      if (downlink?.network !== 'chirpstack') return;
+      const tenant = await this.authority.devEuiTenant(downlink.devEui);
+      if (tenant) this.downlinks.set(topic, tenant, downlink.devEui);
+      return;
+    }
+    if (who.kind !== 'gateway' || who.network !== 'tts') return;
+    const downlinkTopic = ttsDownlinkTopic(topic);
+    const devEui = ttsDevEui(payload);
+    if (downlinkTopic && devEui) this.downlinks.set(downlinkTopic, who.tenant, devEui);
   }
 
   /** Tracks a device's or gateway's connection until it closes. */
