@@ -44,6 +44,14 @@ describe('parseDeviceInput', () => {
     expect(issues.map((i) => i.split(':')[0]).sort()).toEqual(['attributes.cabinet', 'attributes.lat', 'attributes.rated_power_w']);
   });
 
+  it('refuses rated powers and loss factors whose sums the energy KPI could not hold, naming each', () => {
+    for (const [rated, loss] of [[1e308, 1e308], [10_000_001, 0.5], [Number.MAX_VALUE, 3.01]]) {
+      const issues = issuesOf(() => parseDeviceInput({ ...lamp, attributes: { rated_power_w: rated, loss_factor: loss } }));
+      expect(issues.map((i) => i.split(':')[0]).sort()).toEqual(['attributes.loss_factor', 'attributes.rated_power_w']);
+    }
+    expect(parseDeviceInput({ ...lamp, attributes: { rated_power_w: 10_000_000, loss_factor: 1.12 } }).attributes).toMatchObject({ loss_factor: 1.12 });
+  });
+
   it('refuses attributes that jsonb could not store as given', () => {
     const issues = issuesOf(() => parseDeviceInput({ ...lamp, attributes: { installed: new Date(), ratio: Number.NaN, ok: [1, 'a', null, { b: true }] } }));
     expect(issues.map((i) => i.split(':')[0]).sort()).toEqual(['attributes.installed', 'attributes.ratio']);

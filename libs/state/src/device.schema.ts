@@ -16,8 +16,14 @@ export const deviceAttributesSchema = z
     /** Id of the lighting cabinet (armoire) feeding the device. */
     cabinet: deviceIdSchema.optional(),
     building: z.string().min(1).max(200).optional(),
-    /** Rated power of the luminaire or equipment, W. */
-    rated_power_w: z.number().positive().finite().optional(),
+    /**
+     * Rated power of the luminaire or equipment, W. Bounded: the energy KPI sums rated
+     * power × loss factor in PostgreSQL, where two of 1e308 overflow float8 ("value out of
+     * range: overflow", an error instead of a figure).
+     */
+    rated_power_w: z.number().positive().max(10_000_000, 'at most 10 MW (10,000,000 W)').optional(),
+    /** Drawn over rated power (driver or ballast losses, DOMAIN.md: ≈ 1.04–1.15). */
+    loss_factor: z.number().min(1, 'at least 1 (drawn power over rated power)').max(3, 'at most 3').optional(),
     /** WGS 84, degrees. */
     lat: z.number().min(-90).max(90).optional(),
     lon: z.number().min(-180).max(180).optional(),
