@@ -58,7 +58,7 @@ describe('Ctrl-C on npm start (the demo)', () => {
 
   async function expectAllStopped(own: ServiceEnv, demo: Awaited<ReturnType<typeof startDemo>>, pids: Record<string, number>) {
     const ports = [own.influxPort, own.pgPort, Number(new URL(demo.httpUrl).port), Number(new URL(demo.brokerUrl).port)];
-    for (const port of ports) expect(await listening(port), `port ${port} still open`).toBe(false);
+    for (const port of ports) expect(await listening(port), `port ${port} still open; the demo said:\n${demo.proc.output().slice(-3_000)}`).toBe(false);
     for (const [name, pid] of Object.entries(pids)) expect(alive(pid), `${name} (pid ${pid}) still running`).toBe(false);
   }
 

@@ -231,7 +231,11 @@ export async function ensureServices(names: ServiceName[], env: ServiceEnv): Pro
 }
 
 export async function stopServices(names: ServiceName[], env: ServiceEnv): Promise<void> {
-  for (const name of [...names].reverse()) await services('stop', name, env);
+  // Each one is stopped even when stopping another failed (PostgreSQL first: its failure
+  // left InfluxDB running after a forced demo exit); then every failure is thrown together.
+  const failures: string[] = [];
+  for (const name of [...names].reverse()) await services('stop', name, env).catch((error: Error) => failures.push(error.message));
+  if (failures.length) throw new Error(failures.join('\n'));
 }
 
 /** Creates the database named in a PostgreSQL URL when it does not exist (the demo's first run). */
