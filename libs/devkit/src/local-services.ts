@@ -111,13 +111,16 @@ export function services(
 ): Promise<void> {
   const root = repoRoot();
   return new Promise<void>((resolvePromise, reject) => {
-    const child = spawn('bash', [join(root, 'infra', 'services.sh'), action, which], {
+    // SIGINT ignored (inherited through exec; a non-interactive shell cannot trap it back),
+    // and a process group of its own: a Ctrl-C signals the whole foreground group, and a
+    // start or stop cut midway leaves a service running that nobody stops (the caller
+    // decides what to stop, with its own bound). Seen with the group alone: the demo's
+    // forced exit (second Ctrl-C) killed `services.sh stop postgres` with SIGINT, and
+    // InfluxDB was left running. The daemons install their own SIGINT handlers.
+    const child = spawn('bash', ['-c', 'trap "" INT; exec bash "$@"', 'services', join(root, 'infra', 'services.sh'), action, which], {
       cwd: root,
       env: serviceScriptEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
-      // A process group of its own: a Ctrl-C in a terminal signals the whole foreground
-      // group, and a start or stop cut midway leaves a service running that nobody stops
-      // (the caller decides what to stop, with its own bound).
       detached: true,
     });
     const output: string[] = [];
