@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exposedListeners, isLoopbackHost } from './demo-guard';
+import { isLoopbackHost } from '@hv/config';
+import { exposedListeners } from './demo-guard';
 
 describe('the demo listens on loopback only', () => {
   it.each(['127.0.0.1', '127.0.0.2', '127.255.255.254', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', 'localhost', 'LOCALHOST', 'localhost.'])(
