@@ -1,7 +1,8 @@
 import { isDeviceId, isDomain, UPLINK_CHANNELS, DEV_EUI_PATTERN, TOPIC_ROOT } from '@hv/contracts';
 import type { BrokerAuthority, Identity } from './identity';
 
-export type AclDecision = { allow: true } | { allow: false; why: string };
+/** `devEui`: the one a The Things Stack uplink's body names (its topic names the network server's device). */
+export type AclDecision = { allow: true; devEui?: string } | { allow: false; why: string };
 
 const allow: AclDecision = { allow: true };
 const deny = (why: string): AclDecision => ({ allow: false, why });
@@ -53,11 +54,11 @@ export async function mayPublish(who: Identity, topic: string, registry: BrokerA
   const ttsEui = ttsDevEui(payload);
   if (!ttsEui) return deny('The Things Stack uplink without end_device_ids.dev_eui');
   if ((await registry.devEuiTenant(ttsEui)) !== who.tenant) return deny(`devEui ${ttsEui} is not a device of tenant ${who.tenant}`);
-  return allow;
+  return { allow: true, devEui: ttsEui };
 }
 
 /** The devEui of a The Things Stack uplink body, lower-cased, or undefined. */
-export function ttsDevEui(payload: Buffer): string | undefined {
+function ttsDevEui(payload: Buffer): string | undefined {
   try {
     const body = JSON.parse(payload.toString('utf8')) as { end_device_ids?: { dev_eui?: unknown } };
     const eui = body?.end_device_ids?.dev_eui;

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { createServer, type Server } from 'node:net';
-import { mayPublish, maySubscribe, ttsDevEui } from './acl';
+import { mayPublish, maySubscribe } from './acl';
 import { clientIdBelongsTo, ownClientIds } from './client-id';
 import { DownlinkOwners, downlinkOf, ttsDownlinkTopic } from './downlink-owners';
 import type { BrokerAuthority, Identity } from './identity';
@@ -106,15 +106,17 @@ export class EmbeddedBroker {
         return done(new Error(`topic "${packet.topic.slice(0, 80)}" has an empty level`));
       }
       mayPublish(who, packet.topic, this.authority, packet.payload as Buffer).then(
-        async (decision) => {
+        (decision) => {
           if (!decision.allow) {
             this.refused.publish++;
             return done(new Error(decision.why));
           }
-          await this.learnDownlinkOwner(who, packet.topic, packet.payload as Buffer);
-          done(null);
+          const learning = this.learnDownlinkOwner(who, packet.topic, decision.devEui);
+          if (!learning) return done(null);
+          learning.then(() => done(null), (error: Error) => done(error));
         },
-      ).catch((error: Error) => done(error));
+        (error: Error) => done(error),
+      );
     };
     // Called synchronously for each subscriber a message is about to be sent to.
     aedes.authorizeForward = (client, packet) => {
@@ -154,18 +156,18 @@ export class EmbeddedBroker {
    * the registry (cached); a TTS uplink the ACL accepted binds its device's downlink topic
    * to the bridge's tenant.
    */
-  private async learnDownlinkOwner(who: Identity, topic: string, payload: Buffer): Promise<void> {
-    if (who.kind === 'service') {
-      const downlink = downlinkOf(topic);
-      if (downlink?.network !== 'chirpstack') return;
-      const tenant = await this.authority.devEuiTenant(downlink.devEui);
-      if (tenant) this.downlinks.set(topic, tenant, downlink.devEui);
-      return;
+  private learnDownlinkOwner(who: Identity, topic: string, ttsDevEui: string | undefined): Promise<void> | undefined {
+    if (who.kind === 'gateway' && who.network === 'tts') {
+      const downlinkTopic = ttsDownlinkTopic(topic);
+      if (downlinkTopic && ttsDevEui) this.downlinks.set(downlinkTopic, who.tenant, ttsDevEui);
+      return undefined;
     }
-    if (who.kind !== 'gateway' || who.network !== 'tts') return;
-    const downlinkTopic = ttsDownlinkTopic(topic);
-    const devEui = ttsDevEui(payload);
-    if (downlinkTopic && devEui) this.downlinks.set(downlinkTopic, who.tenant, devEui);
+    if (who.kind !== 'service') return undefined; // devices and native gateways: nothing to wait for
+    const downlink = downlinkOf(topic);
+    if (downlink?.network !== 'chirpstack') return undefined;
+    return this.authority.devEuiTenant(downlink.devEui).then((tenant) => {
+      if (tenant) this.downlinks.set(topic, tenant, downlink.devEui);
+    });
   }
 
   /** Tracks a device's or gateway's connection until it closes. */
