@@ -14,27 +14,15 @@ export interface RunningPlatform {
 }
 
 export interface StartOptions {
-  /**
-   * Let Nest's shutdown hooks handle SIGINT/SIGTERM (default true). The demo and main.ts
-   * say false and stop the platform themselves, within bounds: Nest's hook closes the app
-   * with no time limit, concurrently with the caller's own stop, then raises the signal
-   * again (which the demo would take for a second Ctrl-C).
-   */
+  /** Let Nest's shutdown hooks handle SIGINT/SIGTERM (default true); see createHttpApp. */
   nestSignalHooks?: boolean;
 }
-
-/** The signals Nest's enableShutdownHooks() listens to when given none (ShutdownSignal). */
-const NEST_SIGNALS = ['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGSEGV', 'SIGUSR2', 'SIGTERM'] as const;
 
 /** Starts the all-in-one hypervisor (used by main.ts, the demo and the end-to-end tests). */
 export async function startAllInOne(config: HvConfig, options: StartOptions = {}): Promise<RunningPlatform> {
   const brokerUrl = brokerUrlOf(config);
   const ingest = ingestOptionsFrom(config, brokerUrl);
-  const before = new Map(NEST_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
-  const app = await createHttpApp(AllInOneModule.forRoot(config, ingest), config);
-  if (options.nestSignalHooks === false) {
-    for (const s of NEST_SIGNALS) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.off(s, l);
-  }
+  const app = await createHttpApp(AllInOneModule.forRoot(config, ingest), config, { signalHooks: options.nestSignalHooks });
   try {
     connectIngestTransport(app, ingest.mqtt);
     const httpUrl = await startApp(app, config);

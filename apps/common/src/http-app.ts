@@ -14,12 +14,17 @@ export function logLevels(level: HvConfig['HV_LOG_LEVEL']): LogLevel[] {
 }
 
 /** A Nest application on Fastify (serves /metrics and /health; the API later). */
-export async function createHttpApp(module: DynamicModule, config: HvConfig): Promise<NestFastifyApplication> {
+/**
+ * `signalHooks: false` leaves SIGINT/SIGTERM to the caller (the demo and the all-in-one's
+ * main.ts stop within bounds): Nest's hook closes the app with no time limit, alongside the
+ * caller's own stop, then raises the signal again (the demo took it for a second Ctrl-C).
+ */
+export async function createHttpApp(module: DynamicModule, config: HvConfig, options: { signalHooks?: boolean } = {}): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: 1_048_576, frameworkErrors: apiFrameworkErrors }), {
     logger: logLevels(config.HV_LOG_LEVEL),
     abortOnError: false,
   });
-  app.enableShutdownHooks();
+  if (options.signalHooks !== false) app.enableShutdownHooks();
   return app;
 }
 
