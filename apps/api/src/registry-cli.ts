@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '@hv/config';
 import { SHIPPED_DEVICE_MODELS } from '@hv/contracts';
-import { gatewayUsername, newGatewaySecret } from '@hv/api';
-import { Database, DeviceModelRepository, GATEWAY_NETWORKS, GatewayRepository, migrate, type GatewayNetwork } from '@hv/state';
+import { gatewayUsername } from '@hv/api';
+import { Database, DeviceModelRepository, newMqttSecret, GATEWAY_NETWORKS, GatewayRepository, migrate, type GatewayNetwork } from '@hv/state';
 
 const USAGE = `usage: npm run registry -- COMMAND [options]
 
@@ -43,7 +43,7 @@ const COMMANDS: Record<string, (db: Database, v: Values) => Promise<void>> = {
   'gateways add': async (db, v) => {
     const network = v.network as GatewayNetwork;
     if (!GATEWAY_NETWORKS.includes(network)) throw new ConfigError([`--network: one of ${GATEWAY_NETWORKS.join(', ')}`]);
-    const secret = newGatewaySecret();
+    const secret = newMqttSecret();
     const g = await new GatewayRepository(db).create({ id: need(v.id, '--id'), tenant: need(v.tenant, '--tenant'), network, secret });
     console.log(`gateway ${g.id} (${g.network} of ${g.tenant}), MQTT username ${gatewayUsername(g.id)}, secret shown once:\n${secret}`);
   },
@@ -52,7 +52,7 @@ const COMMANDS: Record<string, (db: Database, v: Values) => Promise<void>> = {
   },
   'gateways rotate': async (db, v) => {
     const id = need(v.id, '--id');
-    const secret = newGatewaySecret();
+    const secret = newMqttSecret();
     if (!(await new GatewayRepository(db).rotateSecret(id, secret))) throw new ConfigError([`--id: no active gateway ${id}`]);
     console.log(`gateway ${id}, MQTT username ${gatewayUsername(id)}, new secret shown once:\n${secret}`);
   },

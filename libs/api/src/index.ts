@@ -15,4 +15,4 @@ export * from './http/route';
 export * from './devices/device-csv';
 export * from './devices/device-series.service';
 export { checkKeyTenant } from './keys/keys.controller';
-export { gatewayUsername, newGatewaySecret } from './gateways/gateways.controller';
+export { gatewayUsername } from './gateways/gateways.controller';

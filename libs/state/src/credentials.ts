@@ -84,3 +84,8 @@ function derive(secret: string, salt: Buffer, length: number, { N, r, p }: Scryp
     scrypt(secret.normalize('NFC'), salt, length, options, (err, key) => (err ? reject(err) : resolvePromise(key)));
   });
 }
+
+/** A new MQTT password for a device or gateway: 192 random bits, URL-safe (shown once). */
+export function newMqttSecret(): string {
+  return randomBytes(24).toString('base64url');
+}

@@ -1,14 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { deviceInputSchema, DeviceRepository, DuplicateError, type Device, type DeviceInput } from '@hv/state';
+import { deviceInputSchema, DeviceRepository, DuplicateError, newMqttSecret, type Device, type DeviceInput } from '@hv/state';
 import { ConflictError, RequestValidationError, type FieldIssue } from '../http/api.errors';
 import { readDeviceCsv } from './device-csv';
 
 /** A device's MQTT password, generated here and shown once: 192 random bits. */
-export function newDeviceSecret(): string {
-  return randomBytes(24).toString('base64url');
-}
-
 export interface ProvisionedDevice {
   device: Device;
   /** The device's MQTT password, when it logs in itself: shown in this answer only. */
@@ -22,7 +17,7 @@ export class DeviceProvisioningService {
 
   async provision(tenant: string, body: { id: string; type: DeviceInput['type']; devEui?: string; model?: string; credential?: boolean; attributes?: Record<string, unknown> }): Promise<ProvisionedDevice> {
     const credential = body.credential ?? body.devEui === undefined;
-    const secret = credential ? newDeviceSecret() : undefined;
+    const secret = credential ? newMqttSecret() : undefined;
     const device = await this.devices.create({
       id: body.id,
       tenant,
@@ -37,7 +32,7 @@ export class DeviceProvisioningService {
 
   /** A new MQTT password for an active device, shown in this answer only; undefined when there is none. */
   async rotateSecret(id: string): Promise<ProvisionedDevice | undefined> {
-    const secret = newDeviceSecret();
+    const secret = newMqttSecret();
     const device = await this.devices.rotateSecret(id, secret);
     return device && { device, secret };
   }
@@ -72,7 +67,7 @@ export class DeviceProvisioningService {
       }
       lineOf.set(parsed.data.id, d.line);
       if (parsed.data.devEui) lineOf.set(parsed.data.devEui, d.line);
-      inputs.push({ ...candidate, ...(d.credential ? { secret: newDeviceSecret() } : {}) } as DeviceInput);
+      inputs.push({ ...candidate, ...(d.credential ? { secret: newMqttSecret() } : {}) } as DeviceInput);
     }
     if (issues.length) throw new RequestValidationError(sortByLine(issues));
     if (inputs.length === 0) throw new RequestValidationError([{ field: 'body', message: 'the file has a header and no device' }]);

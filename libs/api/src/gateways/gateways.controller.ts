@@ -1,7 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { deviceIdSchema, tenantIdSchema } from '@hv/contracts';
-import { GATEWAY_NETWORKS, GatewayRepository, TenantRepository } from '@hv/state';
-import { randomBytes } from 'node:crypto';
+import { GATEWAY_NETWORKS, GatewayRepository, newMqttSecret, TenantRepository } from '@hv/state';
 import { z } from 'zod';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { requirePathTenant } from '../auth/path-tenant';
@@ -10,10 +9,6 @@ import { queryBoolean, tenantParams } from '../http/common.schema';
 import { ApiRoute, defineRoute, Input, type RouteInput } from '../http/route';
 
 /** A gateway's or bridge's MQTT password, generated here and answered once: 192 random bits. */
-export function newGatewaySecret(): string {
-  return randomBytes(24).toString('base64url');
-}
-
 const gatewayParams = z.object({ gateway: deviceIdSchema });
 /** The MQTT username of a gateway or bridge: the broker's GATEWAY_USERNAME_PREFIX (libs/broker) and its id. */
 export const gatewayUsername = (id: string): string => `gateway:${id}`;
@@ -73,7 +68,7 @@ export class GatewaysController {
   @ApiRoute(registerGateway)
   async register(@Input() input: RouteInput<typeof registerGateway>, @CurrentCaller() caller: Caller) {
     const tenant = await requirePathTenant(this.tenants, caller, input.params.tenant);
-    const secret = newGatewaySecret();
+    const secret = newMqttSecret();
     const gateway = await this.gateways.create({ ...input.body, tenant, secret });
     return { gateway, username: gatewayUsername(gateway.id), secret, notice: NOTICE };
   }
@@ -100,7 +95,7 @@ export class GatewaysController {
   async rotate(@Input() input: RouteInput<typeof rotateGatewaySecret>, @CurrentCaller() caller: Caller) {
     const what = `active gateway ${input.params.gateway}`;
     const gateway = caller.scope.requireVisible(await this.gateways.findById(input.params.gateway), what);
-    const secret = newGatewaySecret();
+    const secret = newMqttSecret();
     if (!(await this.gateways.rotateSecret(gateway.id, secret))) throw new NotFoundError(what);
     return { gateway, username: gatewayUsername(gateway.id), secret, notice: NOTICE };
   }
