@@ -99,24 +99,53 @@ export function serviceScriptEnv(env: ServiceEnv): NodeJS.ProcessEnv {
   };
 }
 
+/** The services script failed: its exit code, or the signal that killed it, and what it printed. */
+export class ServiceScriptError extends Error {
+  constructor(
+    readonly action: ServiceAction,
+    readonly which: string,
+    readonly code: number | null,
+    readonly signal: NodeJS.Signals | null,
+    readonly output: string,
+  ) {
+    super(`services ${action} ${which} failed (${signal ? `signal ${signal}` : `exit ${code}`}):\n${output}`);
+  }
+}
+
+/** Attempts of a stop (idempotent) whose script a signal killed. */
+const SIGNALLED_ATTEMPTS = 3;
+
 /**
  * Run `bash infra/services.sh <action> <which>` for the instances of `env`. stdin is not
  * inherited; stdout and stderr are collected and the promise rejects with them when the
- * script fails (its error message carries the service's log tail).
+ * script fails (its error message carries the service's log tail). A stop that a signal
+ * killed is run again (it is idempotent): the script ignores SIGINT only from its
+ * first instruction on, and a Ctrl-C to the caller's group that lands between the fork and
+ * the new process group (libuv resets the handlers and unblocks the pending signal there)
+ * still kills it; seen with a demo's second Ctrl-C 100 ms after the first, PostgreSQL left up.
  */
-export function services(
+export async function services(
   action: ServiceAction,
   which: ServiceName | 'all' = 'all',
   env: ServiceEnv = testServiceEnv(),
 ): Promise<void> {
+  const attempts = action === 'stop' ? SIGNALLED_ATTEMPTS : 1;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runServicesScript(action, which, env);
+    } catch (error) {
+      if (!(error instanceof ServiceScriptError) || error.signal === null || attempt >= attempts) throw error;
+    }
+  }
+}
+
+function runServicesScript(action: ServiceAction, which: ServiceName | 'all', env: ServiceEnv): Promise<void> {
   const root = repoRoot();
   return new Promise<void>((resolvePromise, reject) => {
     // SIGINT ignored (inherited through exec; a non-interactive shell cannot trap it back),
     // and a process group of its own: a Ctrl-C signals the whole foreground group, and a
     // start or stop cut midway leaves a service running that nobody stops (the caller
-    // decides what to stop, with its own bound). Seen with the group alone: the demo's
-    // forced exit (second Ctrl-C) killed `services.sh stop postgres` with SIGINT, and
-    // InfluxDB was left running. The daemons install their own SIGINT handlers.
+    // decides what to stop, with its own bound). The daemons install their own SIGINT handlers.
     const child = spawn('bash', ['-c', 'trap "" INT; exec bash "$@"', 'services', join(root, 'infra', 'services.sh'), action, which], {
       cwd: root,
       env: serviceScriptEnv(env),
@@ -129,12 +158,7 @@ export function services(
     child.on('error', (err) => reject(new Error(`services ${action} ${which}: ${err.message}`)));
     child.on('close', (code, signal) => {
       if (code === 0) resolvePromise();
-      else
-        reject(
-          new Error(
-            `services ${action} ${which} failed (${signal ? `signal ${signal}` : `exit ${code}`}):\n${output.join('')}`,
-          ),
-        );
+      else reject(new ServiceScriptError(action, which, code, signal, output.join('')));
     });
   });
 }
