@@ -1,4 +1,4 @@
-import { addDays, minuteOfDay, parisDate, parisInstant, parisTime, weekdayOf, type CivilDate } from '../astro/paris-time';
+import { addDays, minuteOfDay, parisDate, parisInstant, parisTime, weekdayOf, type CivilDate } from '@hv/civil-time';
 import { sunTimes } from '../astro/sun';
 import type { LightingProgram, NightPlan, ProgramException } from './program.schema';
 

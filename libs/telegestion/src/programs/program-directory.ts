@@ -1,4 +1,5 @@
-import { addDays, levelAt, nextChange, nightDateOf, parisInstant, parseProgram, preview, resolveNight, type CivilDate, type LevelInputs, type LightingProgram, type Night, type Override, type Place, type Transition } from '@hv/lighting';
+import { levelAt, nextChange, nightDateOf, parseProgram, preview, resolveNight, type LevelInputs, type LightingProgram, type Night, type Override, type Place, type Transition } from '@hv/lighting';
+import { addDays, parisInstant, type CivilDate } from '@hv/civil-time';
 import type { RuleDevice } from '@hv/rules';
 import type { ProgramAssignment, ProgramRepository } from './program.repository';
 
