@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DEVICE_ROLLUP_DAYS, DEVICE_TYPES, MEASUREMENTS } from '@hv/contracts';
 import { addDays, parisDate, parisDays, parisDaysSpan, type CivilDate } from '@hv/civil-time';
-import { ATMO_POLLUTANTS, type AtmoPollutant } from '@hv/rules';
+import { ATMO_POLLUTANTS, type AtmoPollutant } from '@hv/air-index';
 import { INFLUX_OPTIONS, InfluxRejectedError, InfluxRepository, type InfluxOptions } from '@hv/timeseries';
 import { atmoPoints, type StationHour } from './atmo-day';
 import { ceilTo, DAY_MS, dailyStatement, deviceHourLedger, deviceHourStatements, floorTo, HOUR_MS, hourlyStatements, retentionStatements, ROLLUPS, timeWindow } from './rollups';

@@ -1,6 +1,6 @@
 import { MEASUREMENTS, type Point } from '@hv/contracts';
 import { parisInstant, type CivilDate } from '@hv/civil-time';
-import { ATMO_POLLUTANTS, atmoFromHourly, atmoOfArea, type AtmoIndex, type AtmoPollutant } from '@hv/rules';
+import { ATMO_POLLUTANTS, atmoFromHourly, atmoOfArea, type AtmoIndex, type AtmoPollutant } from '@hv/air-index';
 
 /** One station's hourly means of one hour (µg/m³; a pollutant without data that hour is absent). */
 export interface StationHour {

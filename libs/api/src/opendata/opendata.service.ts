@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { addDays, parisDate, parisDaysSpan, type CivilDate } from '@hv/civil-time';
-import { ATMO_CLASSES } from '@hv/rules';
+import { ATMO_CLASSES } from '@hv/air-index';
 import type { AirQualityRow, CarParkRow, StreetlightRow } from './opendata.schema';
 import { OpenObjectsRepository, type OpenObject } from './open-objects.repository';
 import { OpenReadingsRepository } from './open-readings.repository';

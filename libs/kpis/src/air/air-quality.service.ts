@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { parisDays, type CivilDate } from '@hv/civil-time';
-import { ATMO_CLASSES } from '@hv/rules';
+import { ATMO_CLASSES } from '@hv/air-index';
 import { DeviceInventoryRepository } from '../device-inventory.repository';
 import { KpiCache, questionKey } from '../kpi-cache';
 import { parisDaysOf, type KpiPeriod } from '../period';
