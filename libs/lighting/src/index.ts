@@ -5,4 +5,5 @@
  */
 export * from './astro/sun';
 export * from './program/program.schema';
+export * from './program/place';
 export * from './program/evaluate';
