@@ -1,7 +1,8 @@
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DEVICE_TYPE_NAMES, DEVICE_TYPES, MEASUREMENTS, type DeviceType } from '@hv/contracts';
-import { AIR_THRESHOLDS, ALARM_TYPES, ATMO_CLASSES, DEFAULT_RULES, heatingCurveC, SEVERITIES, type AlarmType } from '@hv/rules';
+import { ALARM_TYPES, DEFAULT_RULES, heatingCurveC, SEVERITIES, type AlarmType } from '@hv/rules';
+import { AIR_THRESHOLDS, ATMO_CLASSES } from '@hv/air-index';
 import { alarmAnnotations, board, map, rows, scopeVariables, series, single, tagVariable } from './board';
 import { EPCI_SCOPE, f, IN_SCOPE, m, pf, pm, ROLLUP_SCOPE, target } from './influxql';
 

@@ -1,4 +1,4 @@
-import { parisOffsetMs } from '@hv/lighting';
+import { parisOffsetMs } from '@hv/civil-time';
 import type { ScenarioProgress, ScenarioResult } from './scenario-run';
 
 const BAR_WIDTH = 24;

@@ -10,7 +10,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import { parisOffsetMs } from '@hv/lighting';
+import { parisOffsetMs } from '@hv/civil-time';
 import { verifyWebhook } from '@hv/notifier';
 import { startApiPlatform, type ApiPlatform } from '../support/api-platform';
 import { connect } from '../support/platform';

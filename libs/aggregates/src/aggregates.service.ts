@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DEVICE_ROLLUP_DAYS, DEVICE_TYPES, MEASUREMENTS } from '@hv/contracts';
-import { addDays, parisDate, parisInstant, type CivilDate } from '@hv/lighting';
-import { ATMO_POLLUTANTS, type AtmoPollutant } from '@hv/rules';
+import { addDays, parisDate, parisDays, parisDaysSpan, type CivilDate } from '@hv/civil-time';
+import { ATMO_POLLUTANTS, type AtmoPollutant } from '@hv/air-index';
 import { INFLUX_OPTIONS, InfluxRejectedError, InfluxRepository, type InfluxOptions } from '@hv/timeseries';
-import { atmoPoints, parisDays, type StationHour } from './atmo-day';
+import { atmoPoints, type StationHour } from './atmo-day';
 import { ceilTo, DAY_MS, dailyStatement, deviceHourLedger, deviceHourStatements, floorTo, HOUR_MS, hourlyStatements, retentionStatements, ROLLUPS, timeWindow } from './rollups';
 import { SPOT_STATE_HOLD_MS, spotDailyStatement, spotHourPoints, spotSampleStatements, type SpotSeries } from './spot-hours';
 
@@ -190,7 +190,8 @@ export class AggregatesService {
   private async aggregate(periods: AggregatePeriods): Promise<AggregateRunReport> {
     const t0 = Date.now();
     const { parisDays: days, hours, utcDays } = periods;
-    const atmo = await this.atmo(parisInstant(days[0]!, 0), parisInstant(addDays(days.at(-1)!, 1), 0));
+    const span = parisDaysSpan(days[0]!, days.at(-1)!);
+    const atmo = await this.atmo(span.fromMs, span.toMs);
     const hourlyPoints = await this.rollupHours(...hours);
     const dailyPoints = await this.rollupDays(...utcDays);
     const t1 = Date.now();

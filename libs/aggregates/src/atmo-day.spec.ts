@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parisInstant } from '@hv/lighting';
-import { atmoPoints, parisDays, type StationHour } from './atmo-day';
+import { parisInstant } from '@hv/civil-time';
+import { atmoPoints, type StationHour } from './atmo-day';
 
 const DAY = '2026-07-14';
 const day0 = parisInstant(DAY, 0);
@@ -28,9 +28,5 @@ describe('ATMO points of a day', () => {
     const b = points.find((p) => p.tags.device === 'aq-b')!;
     expect(b.fields).toEqual({ available: 0 });
     expect(points.find((p) => p.tags.scope === 'epci')!.fields).toMatchObject({ available: 1, index: 1, stations: 1 });
-  });
-
-  it('covers every Paris day a range touches, across the autumn change', () => {
-    expect(parisDays(Date.parse('2026-10-24T21:59:00Z'), Date.parse('2026-10-25T23:30:00Z'))).toEqual(['2026-10-24', '2026-10-25', '2026-10-26']);
   });
 });

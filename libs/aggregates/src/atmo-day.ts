@@ -1,6 +1,6 @@
 import { MEASUREMENTS, type Point } from '@hv/contracts';
-import { addDays, parisDate, parisInstant, type CivilDate } from '@hv/lighting';
-import { ATMO_POLLUTANTS, atmoFromHourly, atmoOfArea, type AtmoIndex, type AtmoPollutant } from '@hv/rules';
+import { parisInstant, type CivilDate } from '@hv/civil-time';
+import { ATMO_POLLUTANTS, atmoFromHourly, atmoOfArea, type AtmoIndex, type AtmoPollutant } from '@hv/air-index';
 
 /** One station's hourly means of one hour (µg/m³; a pollutant without data that hour is absent). */
 export interface StationHour {
@@ -10,14 +10,6 @@ export interface StationHour {
   /** Start of the hour, epoch ms. */
   timeMs: number;
   means: Partial<Record<AtmoPollutant, number>>;
-}
-
-/** The Paris days (arrêté du 10 juillet 2020: the index is a civil day's) that [fromMs, toMs) touches. */
-export function parisDays(fromMs: number, toMs: number): CivilDate[] {
-  const days: CivilDate[] = [];
-  const last = parisDate(toMs - 1);
-  for (let d = parisDate(fromMs); d <= last; d = addDays(d, 1)) days.push(d);
-  return days;
 }
 
 /**

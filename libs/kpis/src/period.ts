@@ -1,4 +1,4 @@
-import { addDays, parisDate, parisInstant, type CivilDate } from '@hv/lighting';
+import { parisDays, parisDaysSpan, type CivilDate } from '@hv/civil-time';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -57,10 +57,8 @@ export const overlapMs = (aFrom: number, aTo: number, bFrom: number, bTo: number
 
 /** The Paris days the period touches (the ATMO index is a Paris civil day's), and their [from, to). */
 export function parisDaysOf(p: KpiPeriod): { days: CivilDate[]; fromMs: number; toMs: number } {
-  const days: CivilDate[] = [];
-  const last = parisDate(p.toMs - 1);
-  for (let d = parisDate(p.fromMs); d <= last; d = addDays(d, 1)) days.push(d);
-  return { days, fromMs: parisInstant(days[0]!, 0), toMs: parisInstant(addDays(last, 1), 0) };
+  const days = parisDays(p.fromMs, p.toMs);
+  return { days, ...parisDaysSpan(days[0]!, days.at(-1)!) };
 }
 
 export const isoOf = (ms: number): string => new Date(ms).toISOString();

@@ -1,4 +1,4 @@
-import { addDays, minuteOfDay, parisDate, parisInstant } from '@hv/lighting';
+import { addDays, minuteOfDay, parisDate, parisInstant } from '@hv/civil-time';
 
 /** Paris wall-clock times `HH:MM`; `from` after `to` crosses midnight (20:00 → 07:00). */
 export interface QuietHours {

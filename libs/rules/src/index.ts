@@ -1,8 +1,8 @@
 /**
- * Telegestion rules: the ATMO index and air thresholds, alarm detection with hysteresis and
- * minimum durations for the four domains, energy-saving findings, per-tenant configuration.
+ * Telegestion rules: alarm detection with hysteresis and minimum durations for the four
+ * domains, energy-saving findings, per-tenant configuration. The ATMO index is
+ * `@hv/air-index`'s, energy prices `@hv/energy-pricing`'s.
  */
-export * from './air/atmo';
 export * from './alarms/alarm-types';
 export * from './alarms/debounce';
 export * from './rule-config';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatIssues } from '@hv/contracts';
+import { energyFactorsSchema } from '@hv/energy-pricing';
 
 /**
  * Per-tenant rule configuration: every rule has defaults (DOMAIN.md thresholds); a
@@ -53,15 +54,8 @@ export const ruleConfigSchema = z
     relay_failure: rule(0, 0, {}),
     high_temperature: rule(0, 0, {}),
     communication_loss: rule(0, 0, { missed_periods: z.number().min(1.5).max(100).default(3) }),
-    /** Money and carbon (DOMAIN.md): electricity ≈ €0.15–0.25/kWh, 0.055–0.073 kgCO2e/kWh; gas 0.227 kgCO2e/kWh. */
-    factors: z
-      .strictObject({
-        eur_per_kwh_electricity: z.number().min(0).max(5).default(0.2),
-        eur_per_kwh_gas: z.number().min(0).max(5).default(0.1),
-        kgco2_per_kwh_electricity: z.number().min(0).max(2).default(0.06),
-        kgco2_per_kwh_gas: z.number().min(0).max(2).default(0.227),
-      })
-      .prefault({}),
+    /** Money and carbon: @hv/energy-pricing's factors and defaults. */
+    factors: energyFactorsSchema,
   })
   .superRefine((c, ctx) => {
     const order = (path: string[], low: number, high: number, what: string) => {
@@ -83,18 +77,6 @@ export const ruleConfigSchema = z
   });
 
 export type RuleConfig = z.output<typeof ruleConfigSchema>;
-export type EnergyFactors = RuleConfig['factors'];
-export type EnergyCarrier = 'electricity' | 'gas';
-
-/** Energy priced with a tenant's factors: kWh, € and kgCO2e (the findings' savings and the savings KPIs alike). */
-export function priceEnergy(kwh: number, carrier: EnergyCarrier, factors: EnergyFactors): { kwh: number; eur: number; kgco2: number } {
-  const gas = carrier === 'gas';
-  return {
-    kwh,
-    eur: kwh * (gas ? factors.eur_per_kwh_gas : factors.eur_per_kwh_electricity),
-    kgco2: kwh * (gas ? factors.kgco2_per_kwh_gas : factors.kgco2_per_kwh_electricity),
-  };
-}
 export type RuleConfigInput = z.input<typeof ruleConfigSchema>;
 
 export const DEFAULT_RULES: RuleConfig = ruleConfigSchema.parse({});

@@ -1,5 +1,5 @@
 import { Random, type Seed } from '../random';
-import { isWeekend, parisTime, type LocalTime } from '@hv/lighting';
+import { isWeekend, parisTime, type LocalTime } from '@hv/civil-time';
 
 const DAY_MS = 86_400_000;
 const TWO_PI = 2 * Math.PI;

@@ -1,6 +1,6 @@
 import type { Environment } from '../env/environment';
 import { clamp } from '../env/environment';
-import { parisTime } from '@hv/lighting';
+import { parisTime } from '@hv/civil-time';
 import type { SimDevice } from '../fleet';
 import type { Seed } from '../random';
 import { PM_DRIFT_MAX, PM_DRIFT_PER_H } from '../faults';

@@ -1,6 +1,6 @@
 import type { DeviceCommand } from '@hv/contracts';
 import { buildingOccupied, clamp, type BuildingUse, type Environment } from '../env/environment';
-import { parisTime } from '@hv/lighting';
+import { parisTime } from '@hv/civil-time';
 import type { SimDevice } from '../fleet';
 import type { Seed } from '../random';
 import { DeviceModel, relax, round0, round1, round2, type AckStatus, type Body } from './device-model';

@@ -1,6 +1,6 @@
 import type { Environment } from '../env/environment';
 import { clamp } from '../env/environment';
-import { isWeekend, parisTime, type LocalTime } from '@hv/lighting';
+import { isWeekend, parisTime, type LocalTime } from '@hv/civil-time';
 import type { SimDevice } from '../fleet';
 import type { Random, Seed } from '../random';
 import { DeviceModel, type Body } from './device-model';

@@ -1,5 +1,5 @@
 import { buildingOccupied, clamp, type BuildingUse, type Environment } from '../env/environment';
-import { parisTime } from '@hv/lighting';
+import { parisTime } from '@hv/civil-time';
 import type { SimDevice } from '../fleet';
 import type { Seed } from '../random';
 import { CO2_DRIFT_MAX_PPM, CO2_DRIFT_PPM_PER_H } from '../faults';

@@ -1,4 +1,5 @@
-import { isDark, parisTime, parseProgram, type LightingProgram } from '@hv/lighting';
+import { isDark, parseProgram, type LightingProgram } from '@hv/lighting';
+import { parisTime } from '@hv/civil-time';
 
 /** A commune's night policy, as lightingFleet() stores it in the attributes. */
 export interface LightingPolicy {

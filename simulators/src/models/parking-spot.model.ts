@@ -1,5 +1,5 @@
 import type { Environment } from '../env/environment';
-import { isWeekend, parisTime } from '@hv/lighting';
+import { isWeekend, parisTime } from '@hv/civil-time';
 import type { SimDevice } from '../fleet';
 import type { Seed } from '../random';
 import { DeviceModel, round0, type Body } from './device-model';

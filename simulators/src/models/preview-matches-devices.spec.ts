@@ -1,5 +1,6 @@
 import type { LightingCommand } from '@hv/contracts';
-import { addDays, isDark, nightInstant, parisInstant, preview, type CivilDate, type Transition } from '@hv/lighting';
+import { isDark, nightInstant, preview, type Transition } from '@hv/lighting';
+import { addDays, parisInstant, type CivilDate } from '@hv/civil-time';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEED, demoFleet } from '../fleet';
 import { FleetStream } from '../stream';

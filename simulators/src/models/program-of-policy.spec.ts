@@ -1,4 +1,5 @@
-import { addDays, levelAt, nightInstant, parisInstant, preview, ProgramError, type CivilDate } from '@hv/lighting';
+import { levelAt, nightInstant, preview, ProgramError } from '@hv/lighting';
+import { addDays, parisInstant, type CivilDate } from '@hv/civil-time';
 import { describe, expect, it } from 'vitest';
 import { aisneFleet } from '../aisne-fleet';
 import { demoFleet, lightingFleet, type Fleet } from '../fleet';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { AggregatesService } from '@hv/aggregates';
 import { deviceTopic, MEASUREMENTS } from '@hv/contracts';
-import { addDays, parisDate, parisInstant } from '@hv/lighting';
+import { addDays, parisDate, parisInstant } from '@hv/civil-time';
 import { FleetPublisher, messages, mixedFleet, type SimMessage } from '@hv/simulators';
 import { ApiKeyRepository, Database, DeviceRepository } from '@hv/state';
 import { InfluxRepository } from '@hv/timeseries';

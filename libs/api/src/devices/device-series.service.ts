@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DEVICE_ROLLUP_DAYS, DEVICE_ROLLUP_TYPES, DEVICE_TYPES, MEASUREMENTS, type DeviceType } from '@hv/contracts';
-import { KpiCache } from '@hv/kpis';
+import { TtlCache } from '@hv/cache';
 import type { Device } from '@hv/state';
 import { influxIdent, InfluxRejectedError, InfluxRepository, type ColumnSeries, type QueryParams, type Row } from '@hv/timeseries';
 
@@ -41,8 +41,8 @@ export function bucketFor(type: DeviceType, fromMs: number, toMs: number): strin
 /** A device's points in InfluxDB: its latest reading and status, and its history (downsampled for long ranges). */
 @Injectable()
 export class DeviceSeriesService {
-  /** The ledger of complete hours, shared by every request (KpiCache: one read at a time, a failed read not kept). */
-  private readonly ledger = new KpiCache(LEDGER_TTL_MS, 1);
+  /** The ledger of complete hours, shared by every request (one read at a time, a failed read not kept). */
+  private readonly ledger = new TtlCache(LEDGER_TTL_MS, 1);
 
   constructor(private readonly influx: InfluxRepository) {}
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DEVICE_TYPES, isTenantId, MEASUREMENTS } from '@hv/contracts';
-import { ATMO_POLLUTANTS, type AtmoPollutant } from '@hv/rules';
+import { ATMO_POLLUTANTS, type AtmoPollutant } from '@hv/air-index';
 import { influxIdent, InfluxRepository, type QueryResult } from '@hv/timeseries';
 
 /** A luminaire's readings over the window: its lowest level (%) and its latest reading's time (ms). */

@@ -1,6 +1,6 @@
 import { Controller, Res } from '@nestjs/common';
 import { tenantIdSchema } from '@hv/contracts';
-import { parisDate } from '@hv/lighting';
+import { parisDate } from '@hv/civil-time';
 import { TenantRepository } from '@hv/state';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';

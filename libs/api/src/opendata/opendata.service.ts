@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { addDays, parisDate, parisInstant, type CivilDate } from '@hv/lighting';
-import { ATMO_CLASSES } from '@hv/rules';
+import { addDays, parisDate, parisDaysSpan, type CivilDate } from '@hv/civil-time';
+import { ATMO_CLASSES } from '@hv/air-index';
 import type { AirQualityRow, CarParkRow, StreetlightRow } from './opendata.schema';
 import { OpenObjectsRepository, type OpenObject } from './open-objects.repository';
 import { OpenReadingsRepository } from './open-readings.repository';
@@ -64,7 +64,8 @@ export class OpenDataService {
   async airQuality(tenants: string[] | null, date: CivilDate, limit: number, offset: number): Promise<Page<AirQualityRow>> {
     const page = await this.objects.page('air-station', tenants, limit, offset);
     if (page.objects.length === 0) return { total: page.total, rows: [] };
-    const days = await this.readings.airDay(tenantsOf(page.objects), parisInstant(date, 0), parisInstant(addDays(date, 1), 0));
+    const span = parisDaysSpan(date);
+    const days = await this.readings.airDay(tenantsOf(page.objects), span.fromMs, span.toMs);
     const rows = page.objects.flatMap((o): AirQualityRow[] => {
       const day = days.get(o.id);
       if (!day) return [];

@@ -1,4 +1,4 @@
-import { parisInstant } from '@hv/lighting';
+import { parisInstant } from '@hv/civil-time';
 import type { AirQualityRow, CarParkRow, StreetlightRow } from './opendata.schema';
 
 /**

@@ -1,8 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { deviceIdSchema } from '@hv/contracts';
-import { lightingProgramSchema, preview } from '@hv/lighting';
+import { lightingProgramSchema, placeOf, preview } from '@hv/lighting';
 import { DeviceRepository, TenantRepository } from '@hv/state';
-import { placeOf } from '@hv/telegestion';
 import { z } from 'zod';
 import { CurrentCaller, type Caller } from '../auth/caller';
 import { requirePathTenant } from '../auth/path-tenant';

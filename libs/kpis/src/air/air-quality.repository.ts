@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MEASUREMENTS } from '@hv/contracts';
-import { parisDate, type CivilDate } from '@hv/lighting';
+import { parisDate, type CivilDate } from '@hv/civil-time';
 import { Database } from '@hv/state';
 import { InfluxRepository } from '@hv/timeseries';
 import { where, type TenantSet } from '../rollup.reader';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { addDays, parisDate, type CivilDate } from '@hv/lighting';
-import { ATMO_CLASSES } from '@hv/rules';
+import { parisDays, type CivilDate } from '@hv/civil-time';
+import { ATMO_CLASSES } from '@hv/air-index';
 import { DeviceInventoryRepository } from '../device-inventory.repository';
 import { KpiCache, questionKey } from '../kpi-cache';
 import { parisDaysOf, type KpiPeriod } from '../period';
@@ -58,9 +58,7 @@ function daysOf(e: ThresholdEpisode, period: KpiPeriod): CivilDate[] {
   const from = Math.max(e.sinceMs, period.fromMs);
   const to = Math.min(e.untilMs ?? period.toMs, period.toMs);
   if (to <= from) return [];
-  const days: CivilDate[] = [];
-  for (let d = parisDate(from), last = parisDate(to - 1); d <= last; d = addDays(d, 1)) days.push(d);
-  return days;
+  return parisDays(from, to);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MEASUREMENTS } from '@hv/contracts';
-import { priceEnergy, type EnergyFactors } from '@hv/rules';
+import { priceEnergy, type EnergyFactors } from '@hv/energy-pricing';
 import { DeviceInventoryRepository } from '../device-inventory.repository';
 import { addSavings, noSavings, pct, round2, round3, roundSavings, type Savings } from '../figures';
 import { DAY_MS, isoOf, type KpiPeriod } from '../period';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DEVICE_TYPES, MEASUREMENTS } from '@hv/contracts';
-import { LUMINAIRE_DEFAULTS, priceEnergy, type EnergyFactors } from '@hv/rules';
-import { placeOf } from '@hv/telegestion';
+import { priceEnergy, type EnergyFactors } from '@hv/energy-pricing';
+import { placeOf } from '@hv/lighting';
+import { LUMINAIRE_DEFAULTS } from '@hv/rules';
 import { DeviceInventoryRepository, type LuminaireSums } from '../device-inventory.repository';
 import { addSavings, noSavings, pct, round3, roundSavings, type Savings } from '../figures';
 import type { KpiPeriod } from '../period';

@@ -1,4 +1,4 @@
-import { ATMO_CLASSES } from '@hv/rules';
+import { ATMO_CLASSES } from '@hv/air-index';
 import type { CdnReport, CdnReportRow } from './cdn-report.service';
 
 type Cell = string | number | null;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { activeOverride, levelAt, nextChange, preview, resolveNight, type Override, type Place } from './evaluate';
+import { activeOverride, levelAt, nextChange, preview, resolveNight, type Override } from './evaluate';
+import type { Place } from './place';
 import { parseProgram, ProgramError, type LightingProgramInput } from './program.schema';
 import { noaa } from '../testing/noaa';
 

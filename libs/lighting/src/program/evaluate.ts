@@ -1,15 +1,10 @@
-import { addDays, minuteOfDay, parisDate, parisInstant, parisTime, weekdayOf, type CivilDate } from '../astro/paris-time';
+import { addDays, minuteOfDay, parisDate, parisInstant, parisTime, weekdayOf, type CivilDate } from '@hv/civil-time';
 import { sunTimes } from '../astro/sun';
+import type { Place } from './place';
 import type { LightingProgram, NightPlan, ProgramException } from './program.schema';
 
 const HOUR_MS = 3_600_000;
 const MIN_MS = 60_000;
-
-/** Where a luminaire stands (its astronomical clock). */
-export interface Place {
-  lat: number;
-  lon: number;
-}
 
 /**
  * A manual override (TALQ): a level held from `from` until `until`. Among the overrides

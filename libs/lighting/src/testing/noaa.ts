@@ -1,4 +1,4 @@
-import type { Place } from '../program/evaluate';
+import type { Place } from '../program/place';
 
 const MIN = 60_000;
 

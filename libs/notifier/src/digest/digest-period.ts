@@ -1,4 +1,4 @@
-import { addDays, minuteOfDay, parisDate, parisInstant, weekdayOf, type CivilDate } from '@hv/lighting';
+import { addDays, minuteOfDay, mondayOf, parisDate, parisInstant, type CivilDate } from '@hv/civil-time';
 
 export const DIGEST_PERIODS = ['daily', 'weekly'] as const;
 export type DigestPeriod = (typeof DIGEST_PERIODS)[number];
@@ -26,7 +26,7 @@ export function latestDue(period: DigestPeriod, nowMs: number, sendAt: string): 
   const length = period === 'daily' ? 1 : 7;
   const today = parisDate(nowMs);
   // The last sending day on or before today: any day (daily), the last Monday (weekly).
-  let sendDay = period === 'daily' ? today : addDays(today, -((weekdayOf(today) + 6) % 7));
+  let sendDay = period === 'daily' ? today : mondayOf(today);
   if (nowMs < parisInstant(sendDay, minute)) sendDay = addDays(sendDay, -length);
   const start = addDays(sendDay, -length);
   const before = addDays(start, -length);

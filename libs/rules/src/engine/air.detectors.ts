@@ -1,4 +1,4 @@
-import { AIR_THRESHOLDS, thresholdExceeded } from '../air/atmo';
+import { AIR_THRESHOLDS, thresholdExceeded } from '@hv/air-index';
 import type { AlarmType } from '../alarms/alarm-types';
 import { addHourly, hourlyMean, num, type Detection, type Detector, type Memory } from './detection';
 

@@ -1,7 +1,8 @@
 import { DEVICE_TYPES, type DeviceType } from '@hv/contracts';
+import { priceEnergy } from '@hv/energy-pricing';
 import { ALARM_TYPES, alarmTypeOfCode, CROSS_DOMAIN_TYPES, SEVERITIES, type AlarmType, type Severity } from '../alarms/alarm-types';
 import { debounce, initialCondition, type ConditionState } from '../alarms/debounce';
-import { priceEnergy, type RuleConfig } from '../rule-config';
+import type { RuleConfig } from '../rule-config';
 import { airStationDetectors, co2SensorDetectors } from './air.detectors';
 import type { Detection, Detector, DetectorContext, Memory, RuleDevice } from './detection';
 import { boilerRoomDetectors } from './heating.detectors';

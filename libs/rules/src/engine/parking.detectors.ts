@@ -1,4 +1,4 @@
-import { addDays, isWeekend, parisDate, parisInstant, parisTime } from '@hv/lighting';
+import { addDays, isWeekend, parisDate, parisInstant, parisTime } from '@hv/civil-time';
 import { attr, num, type Detection, type Detector } from './detection';
 
 /** Paid and blue zones are enforced 09:00–19:00, Monday to Saturday (the usual municipal rule). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { levelAt, parseProgram, preview } from '@hv/lighting';
+import { levelAt, parseProgram, placeOf } from '@hv/lighting';
 import type { RuleDevice } from '@hv/rules';
-import { placeOf, ProgramDirectory } from './program-directory';
+import { ProgramDirectory } from './program-directory';
 import type { ProgramRepository } from './program.repository';
 
 const dimmed = parseProgram({ id: 'dim', name: 'Dimmed at night', steps: [{ at: '22:30', level_pct: 50 }, { at: '01:00', level_pct: 20 }], extinction: { from: '02:00', to: '05:00' } });
@@ -28,13 +28,5 @@ describe('ProgramDirectory', () => {
     for (const t of instants) {
       for (const d of lamps) expect(dir.expectedLevel(d, t), `${d.id} at ${new Date(t).toISOString()}`).toBe(levelAt(dimmed, t, { place: placeOf(d) }).levelPct);
     }
-  });
-
-  it('computes the sun times of neighbouring luminaires at their shared cell, within seconds of their own', () => {
-    expect(placeOf(lamp('a', 49.5641, 3.6199))).toEqual(placeOf(lamp('b', 49.5649, 3.6204)));
-    const own = preview(dimmed, Date.UTC(2026, 5, 21, 12), Date.UTC(2026, 5, 22, 12), { place: { lat: 49.5641, lon: 3.6199 } });
-    const cell = preview(dimmed, Date.UTC(2026, 5, 21, 12), Date.UTC(2026, 5, 22, 12), { place: placeOf(lamp('a', 49.5641, 3.6199)) });
-    expect(cell.map((t) => t.levelPct)).toEqual(own.map((t) => t.levelPct));
-    for (let i = 0; i < own.length; i++) expect(Math.abs(cell[i]!.at - own[i]!.at)).toBeLessThanOrEqual(3_000);
   });
 });

@@ -1,4 +1,5 @@
-import { addDays, levelAt, nextChange, nightDateOf, parisInstant, parseProgram, preview, resolveNight, type CivilDate, type LevelInputs, type LightingProgram, type Night, type Override, type Place, type Transition } from '@hv/lighting';
+import { levelAt, nextChange, nightDateOf, parseProgram, placeOf, preview, resolveNight, type LevelInputs, type LightingProgram, type Night, type Override, type Place, type Transition } from '@hv/lighting';
+import { addDays, parisInstant, type CivilDate } from '@hv/civil-time';
 import type { RuleDevice } from '@hv/rules';
 import type { ProgramAssignment, ProgramRepository } from './program.repository';
 
@@ -7,15 +8,6 @@ import type { ProgramAssignment, ProgramRepository } from './program.repository'
  * the whole night at full level (what an unmanaged cabinet with a twilight switch does).
  */
 export const DEFAULT_PROGRAM: LightingProgram = parseProgram({ id: 'default-astronomical', name: 'Astronomical clock, full night' });
-
-/** Where a luminaire stands; without coordinates, the centre of the Aisne (Laon's sun times ±2 min). */
-const AISNE_PLACE: Place = { lat: 49.5641, lon: 3.6199 };
-/**
- * Sun times are computed for the 0.01° cell a luminaire stands in (≈ 1.1 × 0.7 km here),
- * so that the luminaires of a street share one night: off by at most 0.005° of longitude
- * (1.2 s of sun time) and less for the latitude, against the lighting library's 2 minutes.
- */
-const CELL_DEG = 0.01;
 
 /**
  * Lighting programs in memory, resolved per device: the most specific assignment wins
@@ -108,11 +100,3 @@ interface NightSpan {
   from: number;
   to: number;
 }
-
-/** The centre of the luminaire's cell (CELL_DEG): what its sun times are computed for, by commands, judgement and previews alike. */
-export function placeOf(device: Pick<RuleDevice, 'attributes'>): Place {
-  const { lat, lon } = device.attributes;
-  return typeof lat === 'number' && typeof lon === 'number' ? { lat: toCell(lat), lon: toCell(lon) } : AISNE_PLACE;
-}
-
-const toCell = (deg: number) => Math.round(deg / CELL_DEG) * CELL_DEG;
