@@ -1,5 +1,5 @@
 // Dependency boundaries, checked by `npm run boundaries` (part of `npm test`). The lib
-// matrix below is the one docs/ARCHITECTURE.md ("Libs and their allowed dependencies")
+// matrix below is the one docs/ARCHITECTURE.md ("Allowed dependencies")
 // describes: each lib names the libs it may import; anything else is an error. Imports are
 // resolved through tsconfig.json's path aliases, so `@hv/x` and a relative path into
 // libs/x count alike, and type-only imports count too.
