@@ -30,7 +30,7 @@ function unknownNames(query: string): string[] {
 }
 
 describe('Grafana boards as code', () => {
-  it('builds the seven boards of issue 5 and the trends board, each with panels that query InfluxDB', () => {
+  it('builds the seven boards and the trends board, each with panels that query InfluxDB', () => {
     expect([...boards.keys()].sort()).toEqual(['hv-air.json', 'hv-cdn.json', 'hv-fleet.json', 'hv-heating.json', 'hv-lighting.json', 'hv-parking.json', 'hv-territory.json', 'hv-trends.json']);
     for (const [name, json] of boards) {
       const board = JSON.parse(json) as { schemaVersion: number; panels: Array<{ title: string; targets?: unknown[] }> };

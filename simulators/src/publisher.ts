@@ -73,7 +73,7 @@ const MAX_SLEEP_MS = 250;
 
 /**
  * Publishes message streams over one mqtt.js client with a bounded number of publishes
- * in flight (DESIGN.md: an unbounded publish loop stalls mqtt.js's event loop) and, when
+ * in flight (an unbounded publish loop stalls mqtt.js's event loop) and, when
  * a rate is set, a token bucket refilled once per tick, so pacing costs one timer per
  * tick rather than one per message.
  */

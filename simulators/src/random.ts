@@ -1,7 +1,6 @@
 /**
  * Seeded pseudo-random numbers. Simulated fleets and streams must be byte-identical for
- * the same seed (issue 3: "the same seed and scenario produce a byte-identical stream"),
- * so nothing in simulators/ may call Math.random.
+ * the same seed and scenario, so nothing in simulators/ may call Math.random.
  *
  * Generator: sfc32 (Chris Doty-Humphrey's Small Fast Counter, PractRand-clean, 128-bit
  * state, period ≥ 2^32), seeded through cyrb128 so that any string or number works.

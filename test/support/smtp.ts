@@ -1,6 +1,6 @@
 /**
  * A real SMTP server in the test process (smtp-server), without TLS: its bundled
- * certificate has expired (DESIGN.md), so STARTTLS is off and nodemailer sends in clear.
+ * certificate has expired, so STARTTLS is off and nodemailer sends in clear.
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';

@@ -110,8 +110,8 @@ export const PLATFORM_POINTS = {
  * Retention policies of the rollups (their measurements are declared above): `h1` holds
  * hourly points for two years, `d1` daily points for ever. Raw points stay in the
  * database's default policy. Shard groups are long (InfluxDB's default is 7 days for both):
- * a year-long query then opens a few shards per series instead of 52, measured 0.4–0.7 s
- * instead of 1.0–1.5 s for a year of the Aisne's daily lighting rollup.
+ * a year-long query then opens a few shards per series instead of 52 (about twice as fast
+ * for a year of the Aisne's daily lighting rollup).
  * `device_h1` holds each device's hourly means for 45 days (DEVICE_ROLLUP_TYPES): what the
  * device history serves in hourly buckets (ranges of 7 to 41 days) without averaging the
  * raw points again at every request.

@@ -29,7 +29,7 @@ const BENCH_PORTS = { influx: 18186, pg: 15532, mosquitto: 11983 } as const;
 /**
  * `HV_LOCAL_PORT_OFFSET` shifts the test and bench instances' ports, so that two checkouts
  * on one machine can run their suites side by side (each has its own `.hv/` already).
- * PostgreSQL's port must stay below 32768 (DESIGN.md: ephemeral ports in TIME_WAIT collide).
+ * PostgreSQL's port must stay below 32768: ephemeral ports left in TIME_WAIT by load tests collide.
  */
 export function localPortOffset(): number {
   const raw = process.env.HV_LOCAL_PORT_OFFSET ?? '0';
@@ -122,7 +122,7 @@ const SIGNALLED_ATTEMPTS = 3;
  * killed is run again (it is idempotent): the script ignores SIGINT only from its
  * first instruction on, and a Ctrl-C to the caller's group that lands between the fork and
  * the new process group (libuv resets the handlers and unblocks the pending signal there)
- * still kills it; seen with a demo's second Ctrl-C 100 ms after the first, PostgreSQL left up.
+ * still kills it (a demo's quick second Ctrl-C would leave PostgreSQL up).
  */
 export async function services(
   action: ServiceAction,
@@ -239,8 +239,7 @@ export function isRunning(name: ServiceName, env: ServiceEnv): Promise<boolean> 
  * Starts those of `names` that are not running and returns them, so that the caller stops
  * only what it started (`stopServices`), and leaves alone what someone else keeps up. When
  * one fails to start, those it started before are stopped before it throws: the caller never
- * learns their names, so nobody else would (seen: a bench whose PostgreSQL port was taken
- * left its freshly started InfluxDB running).
+ * learns their names, so nobody else would.
  */
 export async function ensureServices(names: ServiceName[], env: ServiceEnv): Promise<ServiceName[]> {
   const started: ServiceName[] = [];

@@ -2,9 +2,9 @@
  * A bounded shutdown for the commands that start things (the demo, the all-in-one app):
  * steps run in the reverse order of their registration, each within its own bound, the
  * whole within a deadline; the final steps (the local services a command started) run
- * whatever happened before them, even after a second Ctrl-C. Seen without it: `npm start`
- * printed "stopping…" and was still running 120 s later with its InfluxDB and PostgreSQL,
- * an mqtt.js `endAsync()` waiting for the PUBACK of a device that had lost its connection.
+ * whatever happened before them, even after a second Ctrl-C. One hung step (an mqtt.js
+ * `endAsync()` waiting for the PUBACK of a device that lost its connection) must not keep
+ * the command and its InfluxDB and PostgreSQL running.
  */
 
 /** Default bound of one step, ms. */

@@ -26,9 +26,8 @@ export interface ConnectedObjects {
  *
  * Counted per commune and domain first (≈ 2,000 rows for the Aisne's 95,000 devices), then
  * grouped: grouping the devices themselves by an expression of their tenant's parent made
- * PostgreSQL sort all 95,000 rows, 110 ms for `by=epci` against 42 ms this way (the api
- * bench's registry, execution time, median of 15; ≈ 31 ms with the index of migration 008,
- * which PostgreSQL reads instead of the table). Two statements, with and without the tenant
+ * PostgreSQL sort all 95,000 rows, 110 ms for `by=epci` against 42 ms this way (≈ 31 ms
+ * with the index of migration 008, which PostgreSQL reads instead of the table). Two statements, with and without the tenant
  * filter, so that the plan does not depend on how the statement is prepared: a generic plan
  * of `$1 IS NULL OR tenant_id = ANY($1)` expected 693 devices of 95,580.
  */

@@ -42,8 +42,8 @@ export class DeviceInventoryRepository {
   /**
    * The luminaire controllers in service during some of the period (not retired before
    * `fromMs`), summed per tenant and retirement, with their positions. Cost: one scan of
-   * the tenants' devices, ≈ 800 rows back; measured 0.6–1.0 s for the Aisne's ≈ 90,000
-   * luminaires on a shared 2-core machine, the slowest read of the energy KPI.
+   * the tenants' devices, ≈ 800 rows back; about a second for the Aisne's ≈ 90,000
+   * luminaires, the slowest read of the energy KPI.
    */
   async luminaires(tenants: TenantSet, fromMs: number): Promise<LuminaireSums[]> {
     const { rows } = await this.db.query<{ tenant: string; retired_at: Date | null } & Record<'n' | 'un' | 'rl' | 'rh' | 'ro' | 'lu' | 'bh' | 'bo' | 'lat' | 'lon' | 'placed', number>>(

@@ -5,7 +5,7 @@ import { TtlCache } from '@hv/cache';
  * (HV_KPI_CACHE_S, 60 s by default; 0 computes every answer afresh).
  *
  * Why: a period KPI reads every commune's rollups over the period, the luminaires' ratings
- * and a year-earlier reference; 30 days of the Aisne cost ≈ 0.7 s alone (api bench, energy),
+ * and a year-earlier reference (30 days of the Aisne's energy: ≈ 0.7 s),
  * while the boards and the CDN's pages ask the same question again and again. The periods
  * are whole hours that are over, whose rollups change only when the aggregation rewrites
  * its last hours or late data come in: an answer at most one TTL old is what a dashboard of

@@ -49,7 +49,7 @@ export class TenantRepository {
   }
 
   /**
-   * The tenants whose data `tenantId` may see (DESIGN.md: each tenant sees its own data, an
+   * The tenants whose data `tenantId` may see (each tenant sees its own data, an
    * EPCI its member communes, the département all): the tenant and everything below it.
    * Empty for an unknown tenant, so that a typo grants nothing.
    */

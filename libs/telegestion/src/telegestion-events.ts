@@ -64,7 +64,7 @@ export class TelegestionEvents {
    * and the time from request to outcome; on MQTT only the ends that need someone (failed,
    * expired). Sends and retries are not points: PostgreSQL holds each command's every
    * attempt, and a point per send doubled InfluxDB's work in a 50,000-luminaire fan-out
-   * (measured: half a core on these machines) for nothing a board shows.
+   * (half a core) for nothing a board shows.
    */
   command(event: CommandEvent, c: CommandRecord): void {
     if (event !== 'acknowledged' && event !== 'failed' && event !== 'expired') return;

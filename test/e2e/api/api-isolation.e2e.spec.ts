@@ -15,7 +15,7 @@ import { insertAlarm, startApiPlatform, type ApiPlatform, type CallOptions, type
 
 type Access = 'anonymous' | 'open' | 'territory' | 'aggregate' | 'tenant' | 'operator';
 
-/** Who may call each access level (the test's own statement of the roles, from DESIGN.md and issue 6). */
+/** Who may call each access level: the test's own statement of the roles (docs/API.md, "Keys, roles and scope"). */
 const ROLES: Record<Access, ReadonlyArray<string>> = {
   anonymous: ['operator', 'epci', 'commune', 'cdn', 'public'],
   open: ['operator', 'epci', 'commune', 'cdn', 'public'],

@@ -6,7 +6,7 @@ import { TenantScope } from './tenant-scope';
 const SCOPE_TTL_MS = 60_000;
 
 /**
- * A key's scope from its role and the tenants table (DESIGN.md: each tenant sees its own
+ * A key's scope from its role and the tenants table (docs/API.md: each tenant sees its own
  * data, an EPCI its member communes, operators all, the CDN aggregates, open data no
  * tenant's data).
  */

@@ -90,8 +90,7 @@ export class KpisController {
    * A period KPI's answer: the caller's tenants resolved, then the figures folded into the
    * groups asked for, once per question and kept like its figures (KpiCache; folding 800
    * communes costs ≈ 25 ms). The answer is kept serialised: serialising the territory's
-   * energy by commune again at each request was most of what a cached answer cost the API
-   * (api bench: 17.8 ms of CPU per request, p99 219 ms at 8 in flight).
+   * energy by commune again at each request was most of what a cached answer cost the API.
    */
   private async periodKpi<A extends object>(
     kpi: string,

@@ -65,7 +65,7 @@ export const openCarParks = defineRoute({
 type DatasetQuery = z.output<typeof datasetQuery>;
 
 /**
- * Open data (DESIGN.md: "open data holds no personal data"): the same for every key, the
+ * Open data (docs/API.md: it holds no personal data): the same for every key, the
  * `public` role's included, so no scope applies; a tenant filter only narrows the territory.
  */
 @Controller()

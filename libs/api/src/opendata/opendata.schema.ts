@@ -4,7 +4,7 @@ import { z } from 'zod';
  * The open datasets, one row per published object, as the JSON and CSV exports carry them
  * (the NGSI-LD entities are built from the same rows: smart-data-models.ts). Every row is
  * an equipment of the collectivité or an aggregate over one: never a vehicle, a parking
- * spot or a presence event (docs/ARCHITECTURE.md, "Open data").
+ * spot or a presence event (docs/API.md, "Open data").
  */
 
 const commune = { tenant: z.string().describe('INSEE code of the commune (or SIREN of the EPCI) that owns it'), commune: z.string().describe('its name') };

@@ -196,8 +196,8 @@ export class DeviceRules {
   /**
    * A type with nothing going on (not active, nothing pending, nothing reported or metered)
    * behaves exactly as a fresh one: it is dropped from the state, which is persisted at
-   * every reading. Measured: a luminaire's state fell from ≈ 600 to ≈ 150 bytes of JSON,
-   * and with it the WAL that every alarm's commit waits to flush.
+   * every reading: a luminaire's state is ≈ 150 bytes of JSON instead of ≈ 600, and so
+   * shrinks the WAL that every alarm's commit waits to flush.
    */
   private pruneAtRest(type: AlarmType, s: TypeState): void {
     const d = s.detected;
