@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 const root = dirname(fileURLToPath(import.meta.url));
 
 // Path aliases mirror tsconfig.json's "paths" (one entry per lib).
-const libs = ['contracts', 'devkit', 'config', 'timeseries', 'state', 'broker', 'ingest', 'observability', 'lighting', 'rules', 'telegestion', 'aggregates', 'kpis', 'api', 'notifier'];
+const libs = ['contracts', 'devkit', 'config', 'timeseries', 'state', 'broker', 'uplink', 'ingest', 'observability', 'lighting', 'rules', 'telegestion', 'aggregates', 'kpis', 'api', 'notifier'];
 const alias: Record<string, string> = Object.fromEntries(
   libs.map((lib) => [`@hv/${lib}`, resolve(root, `libs/${lib}/src/index.ts`)]),
 );

@@ -1,4 +1,5 @@
 import { DEVICE_TYPES, type DeviceType, type UplinkChannel } from './domains';
+import type { DeviceInfo } from './registry';
 
 /** A field value as InfluxDB stores it. Numbers are always floats (one type per field, no conflicts). */
 export type FieldValue = number | boolean | string;
@@ -101,4 +102,23 @@ export function toPoint(
   // A status (last will) may carry no field but `online`; every point needs one field.
   const ts = typeof payload.ts === 'number' ? payload.ts : receivedAtMs;
   return { measurement: measurementOf(device.type, channel), tags, fields, timestampMs: ts };
+}
+
+/** What pointOfReading needs of a validated uplink (@hv/uplink's Reading has this shape). */
+export interface ReadingFacts {
+  device: DeviceInfo;
+  channel: UplinkChannel;
+  body: object;
+  /** Device time, epoch ms (the payload's ts, or the receive time when it had none). */
+  ts: number;
+}
+
+/**
+ * The mapping of a reading onto its InfluxDB point: the registry's record gives the tags,
+ * the body the fields (see toPoint). `geohash` is the device's position, which the caller
+ * computes once per registry record rather than per message.
+ */
+export function pointOfReading(reading: ReadingFacts, geohash?: string): Point {
+  const d = reading.device;
+  return toPoint({ tenant: d.tenant, device: d.id, type: d.type, epci: d.epci, cabinet: d.cabinet, geohash }, reading.channel, reading.body as Record<string, unknown>, reading.ts);
 }
