@@ -106,8 +106,8 @@ export class Normalizer {
     const route = lorawanRouteOfUplink(topic, body);
     const toReading = (device: DeviceInfo | undefined): Normalized => {
       if (!device) return new Rejection('unknown_dev_eui', `devEui ${up.devEui} is not registered`);
-      // An uplink on the ack port answers a command (DEVICE-CONTRACT.md): it is stored as
-      // a device_ack like a native ack, whose strict schema has no radio fields. Acks are
+      // An uplink on the ack port answers a command (docs/DEVICE-CONTRACT.md): it is an ack
+      // reading like a native ack, whose strict schema has no radio fields. Acks are
       // the simulated JSON codec's, in the contract's names: the model's profile is for telemetry.
       if (up.fPort === LORAWAN_FPORTS.ack) return this.validate(device, 'ack', { ...up.object, ts: up.timeMs ?? receivedAtMs, seq: up.fCnt }, receivedAtMs, route);
       let fields = up.object;
