@@ -86,22 +86,8 @@ export function toPoint(
   if (device.epci) tags.epci = device.epci;
   if (device.cabinet) tags.cabinet = device.cabinet;
   if (device.geohash) tags.geohash = device.geohash;
-  if (channel !== 'telemetry') {
-    tags.type = device.type;
-    tags.domain = DEVICE_TYPES[device.type].domain;
-  }
-  const tagKeys = TAG_KEYS[channel];
-  const fields: Record<string, FieldValue> = {};
-  for (const key in payload) {
-    if (key === 'ts') continue;
-    const value = payload[key];
-    if (value === undefined || value === null) continue;
-    if (tagKeys?.includes(key)) tags[key] = String(value);
-    else fields[key] = value as FieldValue;
-  }
   // A status (last will) may carry no field but `online`; every point needs one field.
-  const ts = typeof payload.ts === 'number' ? payload.ts : receivedAtMs;
-  return { measurement: measurementOf(device.type, channel), tags, fields, timestampMs: ts };
+  return completePoint(tags, device.type, channel, payload, typeof payload.ts === 'number' ? payload.ts : receivedAtMs);
 }
 
 /** What pointOfReading needs of a validated uplink (@hv/uplink's Reading has this shape). */
@@ -114,11 +100,34 @@ export interface ReadingFacts {
 }
 
 /**
- * The mapping of a reading onto its InfluxDB point: the registry's record gives the tags,
- * the body the fields (see toPoint). `geohash` is the device's position, which the caller
- * computes once per registry record rather than per message.
+ * The mapping of a reading onto its InfluxDB point, as toPoint: the registry's record gives
+ * the tags, the body the fields. `geohash` is the device's position, which the caller
+ * computes once per registry record rather than per message. Builds the tags straight
+ * from the record (no intermediate DeviceTags): it runs once per stored message.
  */
 export function pointOfReading(reading: ReadingFacts, geohash?: string): Point {
   const d = reading.device;
-  return toPoint({ tenant: d.tenant, device: d.id, type: d.type, epci: d.epci, cabinet: d.cabinet, geohash }, reading.channel, reading.body as Record<string, unknown>, reading.ts);
+  const tags: Record<string, string> = { tenant: d.tenant, device: d.id };
+  if (d.epci) tags.epci = d.epci;
+  if (d.cabinet) tags.cabinet = d.cabinet;
+  if (geohash) tags.geohash = geohash;
+  return completePoint(tags, d.type, reading.channel, reading.body as Record<string, unknown>, reading.ts);
+}
+
+/** Adds the channel's tags (type and domain but for telemetry, enum-valued keys) and the fields. */
+function completePoint(tags: Record<string, string>, type: DeviceType, channel: UplinkChannel, payload: Record<string, unknown>, timestampMs: number): Point {
+  if (channel !== 'telemetry') {
+    tags.type = type;
+    tags.domain = DEVICE_TYPES[type].domain;
+  }
+  const tagKeys = TAG_KEYS[channel];
+  const fields: Record<string, FieldValue> = {};
+  for (const key in payload) {
+    if (key === 'ts') continue;
+    const value = payload[key];
+    if (value === undefined || value === null) continue;
+    if (tagKeys?.includes(key)) tags[key] = String(value);
+    else fields[key] = value as FieldValue;
+  }
+  return { measurement: measurementOf(type, channel), tags, fields, timestampMs };
 }
