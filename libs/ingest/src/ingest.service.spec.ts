@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DeviceInfo } from '@hv/contracts';
 import { MetricsRegistry } from '@hv/observability';
 import { InfluxUnavailableError, type InfluxRepository } from '@hv/timeseries';
@@ -139,6 +139,29 @@ describe('IngestService', () => {
     for (let i = 0; i < 100 && metrics.replayedPoints === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(metrics.replayedPoints).toBe(1);
     expect(influx.stored).toHaveLength(1);
+  });
+
+  it('reads each message once: one registry lookup and one JSON parse per message, native or LoRaWAN', async () => {
+    const registry = new StaticDeviceDirectory([lamp, spot]);
+    let lookups = 0;
+    const counting: DeviceDirectory = {
+      byId: (id) => (lookups++, registry.byId(id)),
+      byDevEui: (eui) => (lookups++, registry.byDevEui(eui)),
+      hasTenant: (t) => registry.hasTenant(t),
+      isKnown: (id) => registry.isKnown(id),
+    };
+    const { service, influx } = await setup({ devices: counting });
+    const lora = { deviceInfo: { devEui: spot.devEui }, time: new Date(NOW - 2_000).toISOString(), fCnt: 41, object: { occupied: true } };
+    const batch = [telemetry(1), { topic: 'application/a/device/70b3d57ed0000007/event/up', payload: json(lora), receivedAtMs: NOW }, telemetry(2, { level_pct: 150 })];
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      await service.handleAll(batch);
+      expect(parse).toHaveBeenCalledTimes(batch.length);
+    } finally {
+      parse.mockRestore();
+    }
+    expect(lookups).toBe(batch.length);
+    expect(influx.stored).toHaveLength(2);
   });
 
   it('holds a message unacknowledged while the registry is unreachable, and stores it once the lookup succeeds', async () => {
