@@ -1,9 +1,9 @@
 import { DEVICE_TYPE_NAMES, type DeviceType } from '@hv/contracts';
 import { describe, expect, it } from 'vitest';
-// Read-only use of ingest: each message must really get its reason from the real normalizer.
-import { StaticDeviceDirectory } from '../../libs/ingest/src/pipeline/device-directory';
-import { Normalizer } from '../../libs/ingest/src/pipeline/normalizer';
-import { REJECT_REASONS, Rejection } from '../../libs/ingest/src/pipeline/rejection';
+// Read-only use of the uplink path: each message must really get its reason from the real normalizer.
+import { StaticDeviceDirectory } from '../../libs/uplink/src/pipeline/device-directory';
+import { Normalizer } from '../../libs/uplink/src/pipeline/normalizer';
+import { REJECT_REASONS, Rejection } from '../../libs/uplink/src/pipeline/rejection';
 import { demoFleet, devicesOf, mixedFleet, type Fleet } from './fleet';
 import { invalidMessages, SIM_REJECT_REASONS } from './invalid';
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { lorawanDownlink, type LorawanRoute } from '@hv/contracts';
-// Read-only use of ingest, to prove the acks are what the platform decodes.
-import { decodeLorawanAck, Normalizer, StaticDeviceDirectory } from '@hv/ingest';
+import { lorawanDownlink, pointOfReading, type LorawanRoute } from '@hv/contracts';
+// Read-only use of the uplink path, to prove the acks are what the platform decodes.
+import { decodeLorawanAck, Normalizer, Rejection, StaticDeviceDirectory, type Normalized } from '@hv/uplink';
 import type { MqttClient } from 'mqtt';
 import { describe, expect, it } from 'vitest';
 import { DeviceSim } from './device-sim';
@@ -93,9 +93,11 @@ describe('LorawanCommandResponder', () => {
     client.deliver(lorawanDownlink(route, dim));
     await settle();
     const normalizer = new Normalizer(new StaticDeviceDirectory(devicesOf(fleet)), { maxPayloadBytes: 16_384, maxFutureMs: 300_000, maxPastMs: 86_400_000 });
-    const viaRadio = normalizer.normalize(client.published[0]!.topic, client.published[0]!.payload, NOW + 1_000);
+    // As ingest stores it: the reading's point (the static directory answers at once).
+    const asPoint = (n: Normalized | Promise<Normalized>) => (n instanceof Rejection ? n : pointOfReading(n as Exclude<Normalized, Rejection>));
+    const viaRadio = asPoint(normalizer.normalize(client.published[0]!.topic, client.published[0]!.payload, NOW + 1_000));
     expect(viaRadio).toMatchObject({ measurement: 'device_ack', tags: { device: lamp.id, status: 'ok' }, fields: { level_pct: 30 } });
-    expect(viaRadio).toEqual(normalizer.normalize(native[0]!.topic, native[0]!.payload, NOW + 1_000));
+    expect(viaRadio).toEqual(asPoint(normalizer.normalize(native[0]!.topic, native[0]!.payload, NOW + 1_000)));
   });
 
   it('ignores and counts downlinks for devices it does not have, and frames it cannot decode', async () => {

@@ -4,7 +4,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { apiFrameworkErrors } from '@hv/api';
 import type { HvConfig } from '@hv/config';
 import { HealthRegistry } from '@hv/observability';
-import { DurableMqttServer, IngestMetrics, type DurableMqttOptions } from '@hv/ingest';
+import { IngestMetrics } from '@hv/ingest';
+import { DurableMqttServer, type DurableMqttOptions } from '@hv/uplink';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 

@@ -1,4 +1,5 @@
 import { DEVICE_TYPES, type DeviceType, type UplinkChannel } from './domains';
+import type { DeviceInfo } from './registry';
 
 /** A field value as InfluxDB stores it. Numbers are always floats (one type per field, no conflicts). */
 export type FieldValue = number | boolean | string;
@@ -85,9 +86,39 @@ export function toPoint(
   if (device.epci) tags.epci = device.epci;
   if (device.cabinet) tags.cabinet = device.cabinet;
   if (device.geohash) tags.geohash = device.geohash;
+  // A status (last will) may carry no field but `online`; every point needs one field.
+  return completePoint(tags, device.type, channel, payload, typeof payload.ts === 'number' ? payload.ts : receivedAtMs);
+}
+
+/** What pointOfReading needs of a validated uplink (@hv/uplink's Reading has this shape). */
+export interface ReadingFacts {
+  device: DeviceInfo;
+  channel: UplinkChannel;
+  body: object;
+  /** Device time, epoch ms (the payload's ts, or the receive time when it had none). */
+  ts: number;
+}
+
+/**
+ * The mapping of a reading onto its InfluxDB point, as toPoint: the registry's record gives
+ * the tags, the body the fields. `geohash` is the device's position, which the caller
+ * computes once per registry record rather than per message. Builds the tags straight
+ * from the record (no intermediate DeviceTags): it runs once per stored message.
+ */
+export function pointOfReading(reading: ReadingFacts, geohash?: string): Point {
+  const d = reading.device;
+  const tags: Record<string, string> = { tenant: d.tenant, device: d.id };
+  if (d.epci) tags.epci = d.epci;
+  if (d.cabinet) tags.cabinet = d.cabinet;
+  if (geohash) tags.geohash = geohash;
+  return completePoint(tags, d.type, reading.channel, reading.body as Record<string, unknown>, reading.ts);
+}
+
+/** Adds the channel's tags (type and domain but for telemetry, enum-valued keys) and the fields. */
+function completePoint(tags: Record<string, string>, type: DeviceType, channel: UplinkChannel, payload: Record<string, unknown>, timestampMs: number): Point {
   if (channel !== 'telemetry') {
-    tags.type = device.type;
-    tags.domain = DEVICE_TYPES[device.type].domain;
+    tags.type = type;
+    tags.domain = DEVICE_TYPES[type].domain;
   }
   const tagKeys = TAG_KEYS[channel];
   const fields: Record<string, FieldValue> = {};
@@ -98,7 +129,5 @@ export function toPoint(
     if (tagKeys?.includes(key)) tags[key] = String(value);
     else fields[key] = value as FieldValue;
   }
-  // A status (last will) may carry no field but `online`; every point needs one field.
-  const ts = typeof payload.ts === 'number' ? payload.ts : receivedAtMs;
-  return { measurement: measurementOf(device.type, channel), tags, fields, timestampMs: ts };
+  return { measurement: measurementOf(type, channel), tags, fields, timestampMs };
 }

@@ -1,8 +1,7 @@
 import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { clip, deadLetterTopic } from '@hv/contracts';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { InboundMessage } from './transport/durable-mqtt.server';
-import type { Rejection } from './pipeline/rejection';
+import type { InboundMessage, Rejection } from '@hv/uplink';
 
 /** Bytes of a rejected payload kept in its dead letter (enough to debug a device). */
 const MAX_DEAD_LETTER_PAYLOAD_BYTES = 4_096;

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import { IngestService } from './ingest.service';
-import { UPLINK_PATTERN, type InboundMessage } from './transport/durable-mqtt.server';
+import { UPLINK_PATTERN, type InboundMessage } from '@hv/uplink';
 
 @Controller()
 export class IngestController {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MetricsRegistry } from '@hv/observability';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { RejectReason } from './pipeline/rejection';
+import type { RejectReason } from '@hv/contracts';
 import type { BatchWriterEvents } from './writer/batch-writer';
 
 /**

@@ -7,8 +7,7 @@ import { IngestController } from './ingest.controller';
 import { IngestMetrics } from './ingest.metrics';
 import { INGEST_OPTIONS, type IngestOptions } from './ingest.options';
 import { DEAD_LETTER_SINK, DEVICE_DIRECTORY, IngestService } from './ingest.service';
-import { Normalizer } from './pipeline/normalizer';
-import { RegistryDeviceDirectory, type DeviceSource } from './pipeline/registry-device-directory';
+import { Normalizer, RegistryDeviceDirectory, type DeviceSource } from '@hv/uplink';
 import { BatchWriter } from './writer/batch-writer';
 import { DiskSpool } from './writer/disk-spool';
 

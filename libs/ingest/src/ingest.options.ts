@@ -1,8 +1,6 @@
 import type { HvConfig } from '@hv/config';
-import { CHIRPSTACK_UPLINK_FILTER } from './adapters/chirpstack.adapter';
-import { TTS_UPLINK_FILTER } from './adapters/tts.adapter';
-import { channelFilter } from '@hv/contracts';
-import type { DurableMqttOptions } from './transport/durable-mqtt.server';
+import { CHIRPSTACK_UPLINK_FILTER, channelFilter, TTS_UPLINK_FILTER } from '@hv/contracts';
+import type { DurableMqttOptions } from '@hv/uplink';
 
 export interface IngestOptions {
   mqtt: DurableMqttOptions;

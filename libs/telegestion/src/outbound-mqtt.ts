@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { DurableMqttOptions } from '@hv/ingest';
+import type { DurableMqttOptions } from '@hv/uplink';
 import type { CommandTransport } from './commands/command.service';
 
 /**

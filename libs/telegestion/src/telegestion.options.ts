@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { HvConfig } from '@hv/config';
 import { ConfigError } from '@hv/config';
 import { channelFilter, CHIRPSTACK_UPLINK_FILTER, TTS_UPLINK_FILTER } from '@hv/contracts';
-import type { DurableMqttOptions } from '@hv/ingest';
+import type { DurableMqttOptions } from '@hv/uplink';
 import { loadRuleConfigs, RuleConfigError, type RuleConfig } from '@hv/rules';
 import type { CommandOptions } from './commands/command.service';
 import type { ReconcileOptions } from './telegestion.pipeline';

@@ -1,12 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { Rejection, type InboundMessage } from '@hv/ingest';
+import { Rejection, type InboundMessage, type Normalized, type Normalizer, type Reading, type ReadingOf } from '@hv/uplink';
 import type { AlarmChange, AlarmCorrelator, Correlated } from '@hv/rules';
 import type { Database } from '@hv/state';
 import { AlarmRepository } from './alarms/alarm.repository';
 import type { CommandService } from './commands/command.service';
 import type { SequenceGapCounter } from './gaps/sequence-gap.counter';
 import type { ProgramDirectory } from './programs/program-directory';
-import type { UplinkReader, Uplink } from './reader/uplink-reader';
 import type { RuleBook } from './rules/rule-book';
 import { RULE_STATES_PER_STATEMENT, type RuleStateRepository } from './rules/rule-state.repository';
 import type { TelegestionEvents } from './telegestion-events';
@@ -25,8 +24,10 @@ const LEVEL_TOLERANCE_PCT = 5;
 const DEFAULT_HOLD_MS = 3_600_000;
 
 /**
- * Where each message ends in telegestion (ingest is where it is stored or dead-lettered):
- * - not a valid uplink of a registered device: counted in `hv_telegestion_skipped_total`;
+ * Where each message ends in telegestion (ingest is where it is stored or dead-lettered).
+ * The Normalizer (@hv/uplink, the one ingest uses) turns it into a Reading, judged as it is:
+ * - not a valid uplink of a registered device (a Rejection, or a registry lookup that
+ *   failed): counted in `hv_telegestion_skipped_total`;
  * - an ack: ends its command (CommandService);
  * - a status: nothing to judge (communication loss is judged on the clock);
  * - a reading older than the newest one judged for its device: counted as skipped;
@@ -49,7 +50,8 @@ export class TelegestionPipeline {
 
   constructor(
     private readonly db: Database,
-    private readonly reader: UplinkReader,
+    /** The same validation as ingest's: one registry lookup and one JSON parse per message. */
+    private readonly normalizer: Normalizer,
     private readonly book: RuleBook,
     private readonly correlator: AlarmCorrelator,
     private readonly alarms: AlarmRepository,
@@ -67,9 +69,18 @@ export class TelegestionPipeline {
 
   /** The consumer's handler: resolves once the batch's effects are durable (then it is acknowledged). */
   async handle(msgs: InboundMessage[]): Promise<void> {
-    const uplinks = await Promise.all(msgs.map((m) => this.reader.read(m).catch((e: Error) => new Rejection('schema', e.message))));
-    await this.serial(() => this.judge(uplinks));
+    const readings = await Promise.all(msgs.map((m) => this.read(m)));
+    await this.serial(() => this.judge(readings));
     await this.durable();
+  }
+
+  private read(msg: InboundMessage): Normalized | Promise<Normalized> {
+    try {
+      const normalized = this.normalizer.normalize(msg.topic, msg.payload, msg.receivedAtMs);
+      return normalized instanceof Promise ? normalized.catch((e: Error) => new Rejection('schema', e.message)) : normalized;
+    } catch (error) {
+      return new Rejection('schema', (error as Error).message);
+    }
   }
 
   /** The clock: communication loss (see DeviceRules.tick for `listeningSince`), overstays, correlation grace periods. */
@@ -88,7 +99,7 @@ export class TelegestionPipeline {
     return run;
   }
 
-  private async judge(uplinks: Array<Uplink | Rejection>): Promise<void> {
+  private async judge(uplinks: Normalized[]): Promise<void> {
     const changes: AlarmChange[] = [];
     for (const u of uplinks) {
       this.metrics.received++;
@@ -96,7 +107,7 @@ export class TelegestionPipeline {
         this.metrics.skip(u.reason);
         continue;
       }
-      this.gaps.observe(u.device, u.body.seq, u.ts);
+      this.gaps.observe(u.device, u.channel === 'status' ? undefined : u.body.seq, u.ts);
       if (u.route) this.commands.onRoute(u.device.id, u.route);
       if (u.channel === 'ack') {
         this.commands.onAck(u.device.id, u.body);
@@ -118,7 +129,7 @@ export class TelegestionPipeline {
     await this.store(changes, []);
   }
 
-  private expectedLevel(u: Uplink): number | undefined {
+  private expectedLevel(u: Reading): number | undefined {
     const rules = this.book.rulesOf(u.device);
     try {
       return this.programs.expectedLevel(rules.device, u.ts, this.commands.overridesOf(u.device.id, u.ts), this.lastPresence.get(u.device.id));
@@ -134,8 +145,8 @@ export class TelegestionPipeline {
    * than once per `minIntervalMs` (a stuck relay would otherwise be commanded forever; it
    * is an alarm's business).
    */
-  private reconcileLevel(u: Uplink, expected: number): void {
-    const reported = u.body.level_pct;
+  private reconcileLevel(u: ReadingOf<'telemetry'>, expected: number): void {
+    const reported = 'level_pct' in u.body ? u.body.level_pct : undefined;
     const id = u.device.id;
     if (typeof reported !== 'number' || Math.abs(reported - expected) <= LEVEL_TOLERANCE_PCT) {
       this.mismatchSince.delete(id);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { CMD_SCHEMAS, DEVICE_TYPES, formatIssues, type DeviceInfo, type DeviceSource, type Domain } from '@hv/contracts';
-import { DurableMqttConsumer, Normalizer, RegistryDeviceDirectory } from '@hv/ingest';
+import { DurableMqttConsumer, Normalizer, RegistryDeviceDirectory } from '@hv/uplink';
 import type { Transition } from '@hv/lighting';
 import { HealthRegistry } from '@hv/observability';
 import { AlarmCorrelator, type DeviceRuleState } from '@hv/rules';
@@ -16,7 +16,6 @@ import { OutboundMqtt } from './outbound-mqtt';
 import { resolveTargets } from './commands/command-targets';
 import { ProgramDirectory } from './programs/program-directory';
 import { ProgramRepository } from './programs/program.repository';
-import { UplinkReader } from './reader/uplink-reader';
 import { RuleBook, ruleDeviceOf } from './rules/rule-book';
 import { RuleStateRepository } from './rules/rule-state.repository';
 import { TelegestionEvents } from './telegestion-events';
@@ -100,8 +99,8 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
     // judge every device silent against the wall clock).
     const now = () => (this.options.clock === 'stream' ? this.pipeline.watermark : Date.now());
     this.commands = new CommandService(this.commandStore, this.outbound, this.events, this.options.commands, (id) => !!this.cached(id)?.devEui);
-    const reader = new UplinkReader(new Normalizer(this.directory, this.options.limits), this.directory);
-    this.pipeline = new TelegestionPipeline(this.db, reader, book, correlator, this.alarms, new RuleStateRepository(this.db), this.programDirectory, this.commands, this.events, this.metrics, this.options.reconcile, now, this.gaps);
+    const normalizer = new Normalizer(this.directory, this.options.limits);
+    this.pipeline = new TelegestionPipeline(this.db, normalizer, book, correlator, this.alarms, new RuleStateRepository(this.db), this.programDirectory, this.commands, this.events, this.metrics, this.options.reconcile, now, this.gaps);
     this.pipeline.watermark = lastSeen;
 
     this.metrics.openAlarms = () => correlator.size;

@@ -7,7 +7,7 @@ import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DurableMqttConsumer } from '@hv/ingest';
+import { DurableMqttConsumer } from '@hv/uplink';
 
 const BACKLOG = 3_000;
 

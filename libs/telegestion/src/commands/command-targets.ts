@@ -1,5 +1,5 @@
 import type { DeviceInfo } from '@hv/contracts';
-import type { DeviceDirectory } from '@hv/ingest';
+import type { DeviceDirectory } from '@hv/uplink';
 import type { Database } from '@hv/state';
 import type { CommandRequest } from './command.model';
 

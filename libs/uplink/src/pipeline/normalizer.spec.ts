@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Point } from '@hv/contracts';
+import { pointOfReading, type Point } from '@hv/contracts';
 import { Normalizer, type Normalized } from './normalizer';
 import { StaticDeviceDirectory, type DeviceInfo } from './device-directory';
 import { Rejection } from './rejection';
@@ -12,12 +12,15 @@ const normalizer = new Normalizer(new StaticDeviceDirectory([lamp, spot, loraLam
 
 const lampTelemetry = { ts: NOW - 1000, seq: 12, on: true, level_pct: 50, power_w: 27.6, energy_wh: 1832.5 };
 const json = (o: unknown) => Buffer.from(JSON.stringify(o));
-const run = (topic: string, payload: Buffer): Normalized => {
-  const out = normalizer.normalize(topic, payload, NOW);
+const read = (topic: string, payload: Buffer, n = normalizer): Normalized => {
+  const out = n.normalize(topic, payload, NOW);
   if (out instanceof Promise) throw new Error('static directory answers synchronously');
   return out;
 };
-const reasonOf = (n: Normalized) => (n instanceof Rejection ? n.reason : 'stored');
+/** A reading as ingest stores it: its point (the one mapping, in contracts). */
+const asPoint = (n: Normalized): Point | Rejection => (n instanceof Rejection ? n : pointOfReading(n));
+const run = (topic: string, payload: Buffer): Point | Rejection => asPoint(read(topic, payload));
+const reasonOf = (n: Point | Rejection) => (n instanceof Rejection ? n.reason : 'stored');
 
 describe('Normalizer, native topics', () => {
   it('turns a valid lighting telemetry into a point with registry tags and float fields', () => {
@@ -199,7 +202,7 @@ describe('Normalizer, LoRaWAN devices of a model with a codec profile', () => {
   const other: DeviceInfo = { id: 'co2-02408-2', tenant: '02408', type: 'co2-sensor', epci: null, cabinet: null, devEui: 'a81758fffe000002', model: 'lab-kelvin', codec: kelvin as never };
   const bare: DeviceInfo = { id: 'co2-02691-3', tenant: '02691', type: 'co2-sensor', epci: null, cabinet: null, devEui: 'a81758fffe000003' };
   const n = new Normalizer(new StaticDeviceDirectory([room, other, bare]), { maxPayloadBytes: 4096, maxFutureMs: 300_000, maxPastMs: 86_400_000 });
-  const go = (topic: string, body: unknown) => n.normalize(topic, json(body), NOW) as Normalized;
+  const go = (topic: string, body: unknown) => asPoint(read(topic, json(body), n));
   const goP = ([topic, body]: readonly [string, unknown]) => go(topic, body);
   const time = new Date(NOW - 1000).toISOString();
   const cs = (eui: string, object: unknown, extra: Record<string, unknown> = {}) =>
@@ -247,5 +250,50 @@ describe('Normalizer, LoRaWAN devices of a model with a codec profile', () => {
   it('leaves an adapter refusal of an unregistered devEui unattributed', () => {
     const out = goP(cs('a81758fffe0000ff', undefined)) as Rejection;
     expect([out.reason, out.tenant, out.device]).toEqual(['schema', undefined, undefined]);
+  });
+});
+
+describe('Normalizer, the reading every consumer receives', () => {
+  it('gives a native telemetry as the registry record, the channel, the validated body and the device time, with no route', () => {
+    const reading = read('hv/v1/02408/lighting/lc-02408-1/telemetry', json(lampTelemetry));
+    expect(reading).not.toBeInstanceOf(Rejection);
+    if (reading instanceof Rejection) return;
+    expect(reading.device).toBe(lamp);
+    expect(reading).toEqual({ device: lamp, channel: 'telemetry', body: lampTelemetry, ts: NOW - 1000, route: undefined });
+  });
+
+  it('keeps an event\'s enum keys in the body, where the rules read them', () => {
+    const body = { ts: NOW, seq: 13, event: 'fault_raised', code: 'lamp_failure' };
+    expect(read('hv/v1/02408/lighting/lc-02408-1/event', json(body))).toEqual({ device: lamp, channel: 'event', body, ts: NOW, route: undefined });
+  });
+
+  it('stamps a status without ts (a last will) with the receive time', () => {
+    const reading = read('hv/v1/02408/lighting/lc-02408-1/status', json({ online: false, reason: 'will' }));
+    expect(reading).toEqual({ device: lamp, channel: 'status', body: { online: false, reason: 'will' }, ts: NOW, route: undefined });
+  });
+
+  it('gives a ChirpStack telemetry uplink the route its downlinks take, the body in the contract\'s names', () => {
+    const body = { deviceInfo: { devEui: '70b3d57ed0000007' }, time: new Date(NOW - 2000).toISOString(), fCnt: 41, object: { occupied: true }, rxInfo: [{ rssi: -98, snr: 4 }] };
+    const reading = read('application/parking-app/device/70b3d57ed0000007/event/up', json(body));
+    expect(reading).toEqual({
+      device: spot,
+      channel: 'telemetry',
+      body: { occupied: true, ts: NOW - 2000, seq: 41, rssi_dbm: -98, snr_db: 4 },
+      ts: NOW - 2000,
+      route: { format: 'chirpstack', applicationId: 'parking-app', devEui: '70b3d57ed0000007' },
+    });
+  });
+
+  it('gives a The Things Stack ack uplink as an ack reading with its TTS route', () => {
+    const ack = { cmd_id: 'c-7f3a9e', status: 'ok', on: true, level_pct: 30 };
+    const body = { end_device_ids: { device_id: 'lc-02408-9', dev_eui: '70B3D57ED0000009' }, received_at: new Date(NOW - 3000).toISOString(), uplink_message: { f_port: 11, f_cnt: 9, decoded_payload: ack } };
+    const reading = read('v3/hv-02408@useda/devices/lc-02408-9/up', json(body));
+    expect(reading).toEqual({
+      device: loraLamp,
+      channel: 'ack',
+      body: { ...ack, ts: NOW - 3000, seq: 9 },
+      ts: NOW - 3000,
+      route: { format: 'tts', applicationId: 'hv-02408', tenantId: 'useda', deviceId: 'lc-02408-9', devEui: '70b3d57ed0000009' },
+    });
   });
 });

@@ -4,19 +4,19 @@ import {
   DEVICE_TYPES,
   describeIssues,
   flatIssues,
-  geohashOf,
   LORAWAN_FPORTS,
+  lorawanRouteOfUplink,
   parseDeviceTopic,
-  toPoint,
   uplinkSchema,
   type DeviceTopic,
-  type Point,
+  type LorawanRoute,
   type UplinkChannel,
 } from '@hv/contracts';
 import { adaptChirpstackUplink, isChirpstackTopic } from '../adapters/chirpstack.adapter';
 import { isRecord, type AdapterResult } from '../adapters/lorawan-uplink';
 import { adaptTtsUplink, isTtsTopic } from '../adapters/tts.adapter';
 import type { DeviceDirectory, DeviceInfo } from './device-directory';
+import type { Reading } from './reading';
 import { Rejection } from './rejection';
 import { judgeTimestamp } from './timestamp';
 
@@ -26,26 +26,19 @@ export interface NormalizerLimits {
   maxPastMs: number;
 }
 
-export type Normalized = Point | Rejection;
+export type Normalized = Reading | Rejection;
 
 /**
- * Turns one MQTT message into one InfluxDB point, or into a Rejection saying why not.
+ * Turns one MQTT message into one validated Reading, or into a Rejection saying why not
+ * (naming the field; its owner counts and dead-letters it). Per message: one registry
+ * lookup and one JSON parse, whatever the route (native or a LoRaWAN network server).
  * Pure but for the registry lookup; never throws on any input.
  */
 export class Normalizer {
-  /** Per registry record (a reload makes new ones): computed once, not per message; null when it has no position. */
-  private readonly geohashes = new WeakMap<DeviceInfo, string | null>();
-
   constructor(
     private readonly devices: DeviceDirectory,
     private readonly limits: NormalizerLimits,
   ) {}
-
-  private geohashOf(device: DeviceInfo): string | undefined {
-    let hash = this.geohashes.get(device);
-    if (hash === undefined) this.geohashes.set(device, (hash = geohashOf(device.attributes) ?? null));
-    return hash ?? undefined;
-  }
 
   normalize(topic: string, payload: Buffer, receivedAtMs: number): Normalized | Promise<Normalized> {
     if (payload.length > this.limits.maxPayloadBytes) {
@@ -84,7 +77,7 @@ export class Normalizer {
     } catch (error) {
       return new Rejection('malformed_json', clip((error as Error).message, 120), t.tenant, t.device);
     }
-    return this.validate(device, t.channel as UplinkChannel, body, receivedAtMs);
+    return this.validate(device, t.channel as UplinkChannel, body, receivedAtMs, undefined);
   }
 
   private lorawan(
@@ -109,12 +102,14 @@ export class Normalizer {
       return found instanceof Promise ? found.then(refuse) : refuse(found);
     }
     const up = adapted.uplink;
+    // From the body parsed above: the way a command back to this device goes.
+    const route = lorawanRouteOfUplink(topic, body);
     const toReading = (device: DeviceInfo | undefined): Normalized => {
       if (!device) return new Rejection('unknown_dev_eui', `devEui ${up.devEui} is not registered`);
-      // An uplink on the ack port answers a command (DEVICE-CONTRACT.md): it is stored as
-      // a device_ack like a native ack, whose strict schema has no radio fields. Acks are
+      // An uplink on the ack port answers a command (docs/DEVICE-CONTRACT.md): it is an ack
+      // reading like a native ack, whose strict schema has no radio fields. Acks are
       // the simulated JSON codec's, in the contract's names: the model's profile is for telemetry.
-      if (up.fPort === LORAWAN_FPORTS.ack) return this.validate(device, 'ack', { ...up.object, ts: up.timeMs ?? receivedAtMs, seq: up.fCnt }, receivedAtMs);
+      if (up.fPort === LORAWAN_FPORTS.ack) return this.validate(device, 'ack', { ...up.object, ts: up.timeMs ?? receivedAtMs, seq: up.fCnt }, receivedAtMs, route);
       let fields = up.object;
       if (device.codec) {
         const decoded = decodeWithProfile(device.codec, up.object);
@@ -124,13 +119,13 @@ export class Normalizer {
       const reading: Record<string, unknown> = { ...fields, ts: up.timeMs ?? receivedAtMs, seq: up.fCnt };
       if (up.rssiDbm !== undefined) reading.rssi_dbm = up.rssiDbm;
       if (up.snrDb !== undefined) reading.snr_db = up.snrDb;
-      return this.validate(device, 'telemetry', reading, receivedAtMs);
+      return this.validate(device, 'telemetry', reading, receivedAtMs, route);
     };
     const found = this.devices.byDevEui(up.devEui);
     return found instanceof Promise ? found.then(toReading) : toReading(found);
   }
 
-  private validate(device: DeviceInfo, channel: UplinkChannel, body: unknown, receivedAtMs: number): Normalized {
+  private validate(device: DeviceInfo, channel: UplinkChannel, body: unknown, receivedAtMs: number, route: LorawanRoute | undefined): Normalized {
     const result = uplinkSchema(device.type, channel).safeParse(body);
     // A ts out of the window is a fault of time whether or not the schema also refuses the
     // number (negative, Infinity from `1e400`); only when ts is the schema's one complaint,
@@ -139,7 +134,8 @@ export class Normalizer {
     const late = onlyTs ? judgeTimestamp(isRecord(body) ? body.ts : undefined, receivedAtMs, this.limits) : undefined;
     if (late) return new Rejection(late.reason, late.detail, device.tenant, device.id);
     if (!result.success) return new Rejection('schema', describeIssues(result.error), device.tenant, device.id);
-    const reading = result.data as Record<string, unknown>;
-    return toPoint({ tenant: device.tenant, device: device.id, type: device.type, epci: device.epci, cabinet: device.cabinet, geohash: this.geohashOf(device) }, channel, reading, receivedAtMs);
+    const data = result.data as { ts?: unknown };
+    // The schema pairs the body with the channel; a mapped type cannot say so to the compiler.
+    return { device, channel, body: data, ts: typeof data.ts === 'number' ? data.ts : receivedAtMs, route } as Reading;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Whether a device timestamp (epoch ms) lies in the window ingest stores: a fault of time
+ * Whether a device timestamp (epoch ms) lies in the window the uplink path accepts: a fault of time
  * is judged on the number itself, even one the schema refuses, so that every kind of fault
  * has one reason. A ts too large to be a date (past ECMAScript's ±8.64e15 ms, or `1e400`, which
  * JSON.parse reads as Infinity) is still a time in the future, not a malformed message;

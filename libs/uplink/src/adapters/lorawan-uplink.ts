@@ -1,5 +1,5 @@
 /**
- * A LoRaWAN network server's uplink, reduced to what ingest needs. The adapters below
+ * A LoRaWAN network server's uplink, reduced to what the Normalizer needs. The adapters below
  * map ChirpStack v4 and The Things Stack v3 JSON onto it; the registry then maps the
  * devEui onto a tenant and device, and the decoded object onto the device's telemetry.
  */

@@ -36,7 +36,7 @@ export type InboundHandler = (msgs: InboundMessage[]) => Promise<unknown>;
  * handler has made it durable (stored, spooled, or dead-lettered).
  *
  * Why not Nest's built-in MQTT transport: it acks before the handler finishes and rewrites
- * payloads with `data`/`pattern`/`id` keys (DESIGN.md). Why not mqtt.js's own handleMessage
+ * payloads with `data`/`pattern`/`id` keys (a payload with `id` even triggers a reply). Why not mqtt.js's own handleMessage
  * callback: mqtt.js reads the next packet only after that callback, so holding it until a
  * 5,000-line batch is written would allow one message in flight. Instead the callback is
  * called at once (bounded by maxInflight), the PUBACK mqtt.js then sends is withheld, and
@@ -131,7 +131,7 @@ export class DurableMqttConsumer {
   /**
    * Everything parsed since the last turn of the event loop goes to the handler as one
    * array: Nest's per-call machinery (context, pipes, interceptors, promises) is paid once
-   * per socket read rather than once per message (measured: it was most of the garbage).
+   * per socket read rather than once per message (per message, it was most of the garbage).
    */
   private dispatchGroup(): void {
     const msgs = this.group;
@@ -160,8 +160,7 @@ export class DurableMqttConsumer {
    * not the PUBLISH packets it receives. A consumer catching up on a backlog (a persistent
    * session after a restart, a flood it reads slower than it arrives) finds its PINGRESP
    * queued behind thousands of messages it has not read yet, declares a keepalive timeout,
-   * reconnects, gets the backlog again, and so on: measured in the 100,000-message fuzz
-   * test, where telegestion dropped its connection while ingest read on. Every inbound
+   * reconnects, gets the backlog again, and so on. Every inbound
    * packet is proof the broker is alive, as in Paho's inbound-activity check; when nothing
    * arrives for the keepalive period, the ping goes out as before.
    */

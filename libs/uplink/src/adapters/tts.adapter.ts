@@ -2,7 +2,7 @@ import { DEV_EUI_PATTERN } from '@hv/contracts';
 import { bestReception, isRecord, parseFPort, parseTime, type AdapterResult } from './lorawan-uplink';
 
 // The filter lives with the other network-server topics in contracts; re-exported for
-// the ingest options and the callers that took it from here.
+// the callers that took it from here.
 export { TTS_UPLINK_FILTER } from '@hv/contracts';
 
 export function isTtsTopic(topic: string): boolean {

@@ -2,7 +2,6 @@ import type { DeviceInfo } from '@hv/contracts';
 
 export type { DeviceInfo } from '@hv/contracts';
 
-
 /**
  * Registry lookups on the hot path. Implementations answer from memory when they can
  * (a value) and go to the store only on a miss (a promise).

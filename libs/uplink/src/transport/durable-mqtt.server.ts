@@ -5,11 +5,11 @@ import { DurableMqttConsumer, type DurableMqttOptions, type InboundMessage } fro
 
 export type { DurableMqttOptions, InboundMessage } from './durable-mqtt.consumer';
 
-/** The pattern the ingest controller listens on; one handler receives every uplink, in arrays. */
+/** The pattern the consuming controller (ingest's) listens on; one handler receives every uplink, in arrays. */
 export const UPLINK_PATTERN = 'hv.uplink';
 
 /**
- * The ingest consumer as a Nest transport strategy: a DurableMqttConsumer (acks only once
+ * The durable consumer as a Nest transport strategy (ingest's): a DurableMqttConsumer (acks only once
  * the handler made a message durable) feeding the `@EventPattern(UPLINK_PATTERN)` handler.
  */
 export class DurableMqttServer extends Server implements CustomTransportStrategy {

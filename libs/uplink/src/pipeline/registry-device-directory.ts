@@ -20,8 +20,7 @@ type Waiter = { resolve: (d: DeviceInfo | undefined) => void; reject: (e: Error)
  * together: one query at a time, carrying every miss that arrived while the previous one
  * ran. A device provisioned since the last reload is found within one query; a flood of
  * bogus ids costs one indexed query per batch, and no message waits for a full reload
- * (the previous design waited up to 5 s for one past a per-second budget, which stalled
- * both consumers on the 100,000-message fuzz test and let telegestion fall behind).
+ * (waiting for one would stall every consumer behind a flood of unknown ids).
  */
 @Injectable()
 export class RegistryDeviceDirectory implements DeviceDirectory, OnModuleDestroy {
