@@ -51,19 +51,11 @@ const LIBS = {
 /** Outside libs/: what simulators may import (they run without the services). */
 const SIMULATORS = ['contracts', 'lighting', 'civil-time'];
 
-// Edges that break the matrix today, removed by work merged alongside this check: reported
-// as warnings until then. Delete an entry once its edge is gone.
-const TOLERATED = [
-  { from: 'kpis', to: 'telegestion' }, // placeOf moves to @hv/lighting
-  { from: 'telegestion', to: 'ingest' }, // consumer and normaliser move to @hv/uplink
-];
-
 const TEST_CODE = ['\\.spec\\.ts$', '/src/testing/'];
 const alternatives = (names) => names.map((n) => n.replace(/-/g, '\\-')).join('|');
 const KNOWN = alternatives(Object.keys(LIBS));
 
 const libRules = Object.entries(LIBS).map(([lib, allowed]) => {
-  const tolerated = TOLERATED.filter((t) => t.from === lib).map((t) => t.to);
   return {
     name: `lib-${lib}`,
     comment: `@hv/${lib} may import only: ${allowed.join(', ') || 'nothing of ours'}`,
@@ -71,7 +63,7 @@ const libRules = Object.entries(LIBS).map(([lib, allowed]) => {
     from: { path: `^libs/${lib}/`, pathNot: TEST_CODE },
     to: {
       path: '^(libs|apps|simulators|dashboards|bench|test)/',
-      pathNot: [`^libs/(${alternatives([lib, ...allowed, ...tolerated])})/`, ...(lib === 'devkit' ? ['^simulators/'] : [])],
+      pathNot: [`^libs/(${alternatives([lib, ...allowed])})/`, ...(lib === 'devkit' ? ['^simulators/'] : [])],
     },
   };
 });
@@ -79,13 +71,6 @@ const libRules = Object.entries(LIBS).map(([lib, allowed]) => {
 module.exports = {
   forbidden: [
     ...libRules,
-    ...TOLERATED.map(({ from, to }) => ({
-      name: `tolerated-${from}-to-${to}`,
-      comment: `known violation @hv/${from} → @hv/${to}, tolerated until its removal is merged`,
-      severity: 'warn',
-      from: { path: `^libs/${from}/`, pathNot: TEST_CODE },
-      to: { path: `^libs/${to}/` },
-    })),
     {
       name: 'lib-not-in-matrix',
       comment: 'a new lib imports our code: add it to LIBS in .dependency-cruiser.cjs and to docs/ARCHITECTURE.md',
