@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Rejection, type InboundMessage } from '@hv/ingest';
-import type { AlarmChange, AlarmCorrelator, Correlated } from '@hv/rules';
-import type { Database } from '@hv/state';
-import { AlarmRepository } from './alarms/alarm.repository';
+import { alarmKey, type AlarmChange, type AlarmCorrelator, type Correlated } from '@hv/rules';
+import type { Database, Queryable } from '@hv/state';
+import { AlarmRepository, type Alarm } from './alarms/alarm.repository';
 import type { CommandService } from './commands/command.service';
 import type { SequenceGapCounter } from './gaps/sequence-gap.counter';
 import type { ProgramDirectory } from './programs/program-directory';
@@ -17,6 +17,28 @@ export interface ReconcileOptions {
   afterMs: number;
   /** At most one reconciliation command per device in this period, ms. */
   minIntervalMs: number;
+}
+
+/**
+ * What the pipeline works with. The stores and services are narrowed to the calls it makes,
+ * so that a unit spec hands it in-memory ones.
+ */
+export interface PipelineDeps {
+  db: Queryable & Pick<Database, 'tx'>;
+  reader: Pick<UplinkReader, 'read'>;
+  book: RuleBook;
+  correlator: AlarmCorrelator;
+  alarms: Pick<AlarmRepository, 'apply' | 'applyInOneStatement' | 'release' | 'closedByHandAmong'>;
+  states: Pick<RuleStateRepository, 'save' | 'upsertStatement'>;
+  programs: Pick<ProgramDirectory, 'expectedLevel' | 'nextChange'>;
+  commands: Pick<CommandService, 'onRoute' | 'onAck' | 'overridesOf' | 'hasPending' | 'submit'>;
+  events: Pick<TelegestionEvents, 'alarm'>;
+  metrics: Pick<TelegestionMetrics, 'received' | 'reconciled' | 'skip' | 'alarm'>;
+  reconcile: ReconcileOptions;
+  /** The rules' clock for commands' expiry (wall, or the stream's watermark). */
+  now: () => number;
+  /** Lost uplinks: every numbered uplink passes through it once, in the order judged. */
+  gaps: SequenceGapCounter;
 }
 
 /** Reported and expected levels this far apart (percentage points) disagree. */
@@ -47,28 +69,37 @@ export class TelegestionPipeline {
   private readonly lastReconcile = new Map<string, number>();
   private readonly lastPresence = new Map<string, number>();
 
-  constructor(
-    private readonly db: Database,
-    private readonly reader: UplinkReader,
-    private readonly book: RuleBook,
-    private readonly correlator: AlarmCorrelator,
-    private readonly alarms: AlarmRepository,
-    private readonly states: RuleStateRepository,
-    private readonly programs: ProgramDirectory,
-    private readonly commands: CommandService,
-    private readonly events: TelegestionEvents,
-    private readonly metrics: TelegestionMetrics,
-    private readonly reconcile: ReconcileOptions,
-    /** The rules' clock for commands' expiry (wall, or the stream's watermark). */
-    private readonly now: () => number,
-    /** Lost uplinks: every numbered uplink passes through it once, in the order judged. */
-    private readonly gaps: SequenceGapCounter,
-  ) {}
+  private readonly db: PipelineDeps['db'];
+  private readonly reader: PipelineDeps['reader'];
+  private readonly book: RuleBook;
+  private readonly correlator: AlarmCorrelator;
+  private readonly alarms: PipelineDeps['alarms'];
+  private readonly states: PipelineDeps['states'];
+  private readonly programs: PipelineDeps['programs'];
+  private readonly commands: PipelineDeps['commands'];
+  private readonly events: PipelineDeps['events'];
+  private readonly metrics: PipelineDeps['metrics'];
+  private readonly reconcile: ReconcileOptions;
+  private readonly now: () => number;
+  private readonly gaps: SequenceGapCounter;
+
+  constructor(deps: PipelineDeps) {
+    ({ db: this.db, reader: this.reader, book: this.book, correlator: this.correlator, alarms: this.alarms, states: this.states } = deps);
+    ({ programs: this.programs, commands: this.commands, events: this.events, metrics: this.metrics, reconcile: this.reconcile, now: this.now, gaps: this.gaps } = deps);
+  }
 
   /** The consumer's handler: resolves once the batch's effects are durable (then it is acknowledged). */
   async handle(msgs: InboundMessage[]): Promise<void> {
     const uplinks = await Promise.all(msgs.map((m) => this.reader.read(m).catch((e: Error) => new Rejection('schema', e.message))));
-    await this.serial(() => this.judge(uplinks));
+    await this.judge(uplinks);
+  }
+
+  /**
+   * The seam after reading: judges a batch of readings in order (a rejection is counted as
+   * skipped, nothing more) and resolves once their effects are durable.
+   */
+  async judge(readings: ReadonlyArray<Uplink | Rejection>): Promise<void> {
+    await this.serial(() => this.judgeInOrder(readings));
     await this.durable();
   }
 
@@ -82,13 +113,41 @@ export class TelegestionPipeline {
     await this.durable();
   }
 
+  /**
+   * A person closed an alarm by hand (AlarmRepository.clearByHand): the correlation lets it
+   * go as it would on its rule's clear, the device's rules take the ongoing condition as
+   * cleared (DeviceRules.closeByHand), and the `cleared` event goes out as for any clear.
+   * Ignored unless it is the alarm the correlation holds (already taken, or a newer one).
+   */
+  async closedByHand(alarm: Alarm): Promise<void> {
+    await this.serial(async () => this.takeClosedByHand(alarm));
+    await this.durable();
+  }
+
+  /** Clears by hand made while nobody listened (telegestion down, its LISTEN lost): taken now. */
+  async catchUpClosedByHand(): Promise<void> {
+    await this.serial(async () => {
+      for (const alarm of await this.alarms.closedByHandAmong([...this.correlator.keys()])) this.takeClosedByHand(alarm);
+    });
+    await this.durable();
+  }
+
+  private takeClosedByHand(alarm: Alarm): void {
+    const key = alarmKey(alarm.device, alarm.type);
+    if (alarm.state !== 'cleared' || this.correlator.get(key)?.since !== alarm.since.getTime()) return;
+    this.correlator.forget(key, this.now());
+    this.book.closeByHand(alarm.device, alarm.type, alarm.clearedAt?.getTime() ?? Date.now());
+    this.metrics.alarm('cleared');
+    this.events.alarm({ event: 'cleared', alarm });
+  }
+
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.chain.then(fn, fn);
     this.chain = run.catch(() => undefined);
     return run;
   }
 
-  private async judge(uplinks: Array<Uplink | Rejection>): Promise<void> {
+  private async judgeInOrder(uplinks: ReadonlyArray<Uplink | Rejection>): Promise<void> {
     const changes: AlarmChange[] = [];
     for (const u of uplinks) {
       this.metrics.received++;

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { parseProgram, type LightingProgram, type LightingProgramInput } from '@hv/lighting';
 import { UnknownTenantError, type Database } from '@hv/state';
 
@@ -11,6 +12,7 @@ export interface ProgramAssignment {
 }
 
 /** Lighting programs, device groups and which program each scope follows (PostgreSQL). */
+@Injectable()
 export class ProgramRepository {
   constructor(private readonly db: Database) {}
 

@@ -1,5 +1,5 @@
 import type { DeviceInfo } from '@hv/contracts';
-import { DeviceRules, rulesFor, type AlarmChange, type DeviceRuleState, type ObserveOptions, type RuleConfig, type RuleDevice } from '@hv/rules';
+import { DeviceRules, rulesFor, type AlarmChange, type AlarmType, type DeviceRuleState, type ObserveOptions, type RuleConfig, type RuleDevice } from '@hv/rules';
 
 /**
  * The rules of every device this instance judges, with their state: created from the
@@ -19,8 +19,9 @@ export class RuleBook {
     return this.rules.size;
   }
 
-  /** Instantiates every stored state whose device is known (start-up). */
-  adoptStored(lookup: (id: string) => DeviceInfo | undefined): number {
+  /** Instantiates every stored state whose device is known (start-up); `stored` adds to those given at construction. */
+  adoptStored(lookup: (id: string) => DeviceInfo | undefined, stored: ReadonlyMap<string, DeviceRuleState> = new Map()): number {
+    for (const [id, state] of stored) this.stored.set(id, state);
     let n = 0;
     for (const [id, state] of this.stored) {
       const device = lookup(id);
@@ -63,6 +64,17 @@ export class RuleBook {
       }
     }
     return out;
+  }
+
+  /**
+   * An operator closed the device's alarm of this type by hand (see DeviceRules.closeByHand);
+   * false when its rules do not hold that condition active.
+   */
+  closeByHand(device: string, type: AlarmType, at: number): boolean {
+    const rules = this.rules.get(device);
+    if (!rules?.closeByHand(type, at)) return false;
+    this.dirty.add(device);
+    return true;
   }
 
   markDirty(id: string): void {

@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import type { DeviceRuleState } from '@hv/rules';
 import { packJson, packText, unpacked, type Database, type Queryable } from '@hv/state';
 
@@ -5,6 +6,7 @@ import { packJson, packText, unpacked, type Database, type Queryable } from '@hv
 const CHUNK = 2_000;
 
 /** The rules' per-device state (windows, debouncers, last reading), persisted for restarts. */
+@Injectable()
 export class RuleStateRepository {
   constructor(private readonly db: Database) {}
 
