@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ALARM_TYPES, type ActiveAlarm, type AlarmType, type Correlated, type Severity } from '@hv/rules';
-import type { Database, Queryable } from '@hv/state';
+import { Database, type Queryable } from '@hv/state';
 
 export type AlarmState = 'active' | 'acknowledged' | 'cleared';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { packJson, packText, unpacked, type Database, type Queryable } from '@hv/state';
+import { packJson, packText, unpacked, Database, type Queryable } from '@hv/state';
 import type { CommandRecord, CommandStatus } from './command.model';
 
 /** Rows per statement: ~5,000 keeps each parameter array well under a megabyte. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { parseProgram, type LightingProgram, type LightingProgramInput } from '@hv/lighting';
-import { UnknownTenantError, type Database } from '@hv/state';
+import { Database, UnknownTenantError } from '@hv/state';
 
 export type AssignmentScope = 'tenant' | 'group' | 'cabinet' | 'device';
 
