@@ -210,8 +210,9 @@ export class AlarmRepository {
     if (keys.length === 0) return [];
     const { rows } = await this.db.query<Alarm>(
       `SELECT * FROM (
-         SELECT DISTINCT ON (device_id, type) ${ALARM_COLUMNS} FROM alarms
-         WHERE device_id || '/' || type = ANY($1::text[]) ORDER BY device_id, type, id DESC
+         SELECT DISTINCT ON (device_id, type) ${ALARM_COLUMNS}
+         FROM alarms JOIN unnest($1::text[]) AS k(key) ON device_id = split_part(k.key, '/', 1) AND type = split_part(k.key, '/', 2)
+         ORDER BY device_id, type, id DESC
        ) last WHERE state = 'cleared' AND "clearedBy" IS DISTINCT FROM $2`,
       [keys, CLEARED_BY_RULES],
     );
