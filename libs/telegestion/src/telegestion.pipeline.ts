@@ -84,8 +84,19 @@ export class TelegestionPipeline {
   private readonly gaps: SequenceGapCounter;
 
   constructor(deps: PipelineDeps) {
-    ({ db: this.db, reader: this.reader, book: this.book, correlator: this.correlator, alarms: this.alarms, states: this.states } = deps);
-    ({ programs: this.programs, commands: this.commands, events: this.events, metrics: this.metrics, reconcile: this.reconcile, now: this.now, gaps: this.gaps } = deps);
+    this.db = deps.db;
+    this.reader = deps.reader;
+    this.book = deps.book;
+    this.correlator = deps.correlator;
+    this.alarms = deps.alarms;
+    this.states = deps.states;
+    this.programs = deps.programs;
+    this.commands = deps.commands;
+    this.events = deps.events;
+    this.metrics = deps.metrics;
+    this.reconcile = deps.reconcile;
+    this.now = deps.now;
+    this.gaps = deps.gaps;
   }
 
   /** The consumer's handler: resolves once the batch's effects are durable (then it is acknowledged). */
