@@ -123,8 +123,7 @@ class InMemoryStates {
   }
 }
 
-function setUp(reader: PipelineDeps['reader'] = { read: async () => new Rejection('schema', 'no reader in this spec') }) {
-  const alarms = new InMemoryAlarms();
+function setUp(reader: PipelineDeps['reader'] = { read: async () => new Rejection('schema', 'no reader in this spec') }, alarms = new InMemoryAlarms()) {
   const states = new InMemoryStates();
   const events: AlarmTransition[] = [];
   const metrics = { received: 0, reconciled: 0, skipped: new Map<string, number>(), alarms: new Map<string, number>() };
@@ -270,5 +269,21 @@ describe('TelegestionPipeline', () => {
     expect(seen()).toEqual(['raised boiler-1/flame_fault', 'cleared boiler-1/flame_fault']);
     await pipeline.judge([fault(boiler, 'flame_fault', false, T0 + 60_000)]);
     expect(seen()).toHaveLength(2);
+  });
+
+  it('catches up after a restart a clear by hand made while it was down (the correlation, rebuilt from open alarms, no longer holds it)', async () => {
+    const before = setUp();
+    await before.pipeline.judge([fault(boiler, 'flame_fault', true, T0)]);
+    before.alarms.clearByHand(1, 'Laon (key k1)');
+
+    const after = setUp(undefined, before.alarms);
+    after.book.adoptStored((id) => DEVICES.get(id), new Map([[boiler.id, JSON.parse(JSON.stringify(before.book.rulesOf(boiler).state)) as DeviceRuleState]]));
+    await after.pipeline.catchUpClosedByHand();
+    await after.pipeline.catchUpClosedByHand();
+    expect(after.seen()).toEqual(['cleared boiler-1/flame_fault']);
+    const stores = after.alarms.paths.length;
+    await after.pipeline.judge([fault(boiler, 'flame_fault', false, T0 + 60_000)]);
+    expect(after.alarms.paths).toHaveLength(stores);
+    expect(after.seen()).toHaveLength(1);
   });
 });

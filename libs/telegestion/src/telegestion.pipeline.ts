@@ -135,21 +135,34 @@ export class TelegestionPipeline {
     await this.durable();
   }
 
-  /** Clears by hand made while nobody listened (telegestion down, its LISTEN lost): taken now. */
+  /**
+   * Clears by hand made while nobody listened (its LISTEN lost, or no telegestion running):
+   * those of the alarms the correlation holds, and of the conditions the rules hold active
+   * (after a restart the correlation no longer holds an alarm closed meanwhile).
+   */
   async catchUpClosedByHand(): Promise<void> {
     await this.serial(async () => {
-      for (const alarm of await this.alarms.closedByHandAmong([...this.correlator.keys()])) this.takeClosedByHand(alarm);
+      const keys = new Set([...this.correlator.keys(), ...this.book.openConditions().keys()]);
+      for (const alarm of await this.alarms.closedByHandAmong([...keys])) this.takeClosedByHand(alarm);
     });
     await this.durable();
   }
 
   private takeClosedByHand(alarm: Alarm): void {
     const key = alarmKey(alarm.device, alarm.type);
-    if (alarm.state !== 'cleared' || this.correlator.get(key)?.since !== alarm.since.getTime()) return;
+    if (alarm.state !== 'cleared' || !this.holdsOpen(alarm)) return;
     this.correlator.forget(key, this.now());
     this.book.closeByHand(alarm.device, alarm.type, alarm.clearedAt?.getTime() ?? Date.now());
     this.metrics.alarm('cleared');
     this.events.alarm({ event: 'cleared', alarm });
+  }
+
+  /** Whether this alarm is, for this instance, still open: the correlation holds it, or (not held, after a restart) its rule's condition is active and not closed by hand. */
+  private holdsOpen(alarm: Alarm): boolean {
+    const since = alarm.since.getTime();
+    const held = this.correlator.get(alarmKey(alarm.device, alarm.type));
+    if (held) return held.since === since;
+    return this.book.openSince(alarm.device, alarm.type)?.includes(since) ?? false;
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {

@@ -119,6 +119,19 @@ export class DeviceRules {
     return true;
   }
 
+  /**
+   * The types active here and not closed by hand, each with the times its alarm may have
+   * been raised from (`since` of a detected raise, or of the device's report).
+   */
+  openConditions(): Array<{ type: AlarmType; since: number[] }> {
+    const out: Array<{ type: AlarmType; since: number[] }> = [];
+    for (const [type, s] of Object.entries(this.state.types) as Array<[AlarmType, TypeState]>) {
+      if (!isActive(s) || s.closedByHandAt !== undefined) continue;
+      out.push({ type, since: [s.detected.raisedAt, s.reported].filter((t): t is number => t !== undefined) });
+    }
+    return out;
+  }
+
   /** A telemetry reading (or a parking occupancy event) at device time `ts`. */
   observe(channel: 'telemetry' | 'event', body: Record<string, unknown>, ts: number, options: ObserveOptions = {}): AlarmChange[] {
     const changes: AlarmChange[] = [];

@@ -6,8 +6,8 @@ import { ALARM_CLEARS_CHANNEL, type AlarmRepository } from './alarm.repository';
 /**
  * Hears the clears made by hand (the API, in this process or another) on
  * ALARM_CLEARS_CHANNEL and hands each alarm to the pipeline. PostgreSQL does not keep a
- * notification for an absent listener, so each (re)connection catches up with the clears
- * of the alarms the correlation still holds (those made while the LISTEN was lost).
+ * notification for an absent listener, so each (re)connection (start-up included) catches
+ * up with the clears made meanwhile (TelegestionPipeline.catchUpClosedByHand).
  */
 export class ClearsByHandListener {
   private readonly logger = new Logger(ClearsByHandListener.name);

@@ -77,6 +77,18 @@ export class RuleBook {
     return true;
   }
 
+  /** Every active condition not closed by hand, as `device/type` keys with the times its alarm may have been raised from. */
+  openConditions(): Map<string, number[]> {
+    const out = new Map<string, number[]>();
+    for (const [id, rules] of this.rules) for (const c of rules.openConditions()) out.set(`${id}/${c.type}`, c.since);
+    return out;
+  }
+
+  /** The times the open condition `type` of `device` may have raised its alarm from; undefined when not active or closed by hand. */
+  openSince(device: string, type: AlarmType): number[] | undefined {
+    return this.rules.get(device)?.openConditions().find((c) => c.type === type)?.since;
+  }
+
   markDirty(id: string): void {
     this.dirty.add(id);
   }
