@@ -2,7 +2,8 @@
  * An operator clears an alarm through the HTTP API while its fault is still there: the
  * clear goes through telegestion (its `cleared` event on MQTT and in InfluxDB), the ongoing
  * fault does not raise the alarm again, its end closes nothing more, and a new fault (the
- * supply healthy, then out of range again) raises a new alarm.
+ * supply healthy, then out of range again) raises a new alarm. A clear by hand made while
+ * telegestion is down is taken when it starts again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
@@ -10,6 +11,7 @@ import type { DeviceType } from '@hv/contracts';
 import { influxQuery } from '@hv/devkit';
 import { connectGateway, mixedFleet, parseScenario, runScenario, type ScenarioResult } from '@hv/simulators';
 import { ApiKeyRepository, Database } from '@hv/state';
+import { AlarmRepository } from '@hv/telegestion';
 import { connect, preparePlatform, SERVICE_ACCOUNT, sunsetDaysAgo, type TestPlatform } from '../support/platform';
 import { waitFor } from '../support/wait';
 
@@ -134,5 +136,28 @@ describe('an alarm cleared by hand through the API ends the rule condition it ca
       10_000,
     );
     expect(points.map((v) => v[1])).toEqual([clearedId]);
+  });
+
+  it('takes at start-up a clear by hand made while telegestion was down: its cleared event once, and the end of the fault stays quiet', async () => {
+    const second = rows[1]!;
+    await gateway.endAsync(true);
+    await listener.endAsync(true);
+    await tp.platform!.close();
+    expect(await new AlarmRepository(db).clearByHand(second.id, 'e2e while down')).toMatchObject({ id: second.id, state: 'cleared' });
+    const { brokerUrl } = await tp.start();
+    const gw = tp.gateways[0]!;
+    gateway = await connectGateway(brokerUrl, gw.username, gw.password);
+    const cleared = async () =>
+      ((await influxQuery(tp.influx.url, `SELECT "alarm_id" FROM "alarm_event" WHERE "device" = '${lamp.id}' AND "event" = 'cleared'`, tp.influx.db)).results?.[0]?.series?.[0]?.values ?? []).map((v) => v[1]);
+    expect(await waitFor(cleared, (ids) => ids.includes(second.id), 15_000)).toEqual([clearedId, second.id]);
+    // The fault ends: its alarm is closed already, nothing more is stored or published.
+    await play('fault repaired', secondStart + 6 * HOUR, 2, []);
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(runs.at(-1)!.interrupted).toBe(false);
+    expect(await cleared()).toEqual([clearedId, second.id]);
+    expect((await alarmsOfLamp()).map((a) => [a.id, a.state, a.cleared_by])).toEqual([
+      [clearedId, 'cleared', expect.stringContaining('e2e operator')],
+      [second.id, 'cleared', 'e2e while down'],
+    ]);
   });
 });
