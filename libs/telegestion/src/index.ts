@@ -14,4 +14,5 @@ export * from './telegestion-events';
 export * from './telegestion.metrics';
 export * from './telegestion.module';
 export * from './telegestion.options';
+export { TELEGESTION_DEVICE_SOURCE } from './telegestion.providers';
 export * from './telegestion.service';

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { TelegestionMetrics } from './telegestion.metrics';
 import { TELEGESTION_OPTIONS, type TelegestionOptions } from './telegestion.options';
+import { TELEGESTION_PROVIDERS } from './telegestion.providers';
 import { TelegestionService } from './telegestion.service';
 
 /**
@@ -13,7 +14,7 @@ export class TelegestionModule {
   static forRoot(options: TelegestionOptions, deviceSource: Provider): DynamicModule {
     return {
       module: TelegestionModule,
-      providers: [deviceSource, { provide: TELEGESTION_OPTIONS, useValue: options }, TelegestionMetrics, TelegestionService],
+      providers: [deviceSource, { provide: TELEGESTION_OPTIONS, useValue: options }, TelegestionMetrics, ...TELEGESTION_PROVIDERS, TelegestionService],
       exports: [TelegestionService],
     };
   }

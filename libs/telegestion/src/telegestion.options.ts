@@ -9,6 +9,8 @@ import type { ReconcileOptions } from './telegestion.pipeline';
 
 export interface TelegestionOptions {
   mqtt: DurableMqttOptions;
+  /** PostgreSQL, for the LISTEN on clears made by hand (the pool's connections are not kept for it). */
+  pgUrl: string;
   /** `wall`: the machine's clock; `stream`: the newest device time seen (replays, accelerated simulations). */
   clock: 'wall' | 'stream';
   tickMs: number;
@@ -32,6 +34,7 @@ export function telegestionOptionsFrom(config: HvConfig, mqttUrl: string): Teleg
     ? { username: config.HV_MQTT_USERNAME, password: config.HV_MQTT_PASSWORD }
     : { username: config.HV_SERVICE_USERNAME, password: config.HV_SERVICE_PASSWORD };
   return {
+    pgUrl: config.HV_PG_URL,
     mqtt: { url: mqttUrl, clientId: config.HV_TELEGESTION_CLIENT_ID, ...credentials, filters: TELEGESTION_FILTERS, maxInflight: config.HV_TELEGESTION_MAX_INFLIGHT },
     clock: config.HV_TELEGESTION_CLOCK,
     tickMs: config.HV_TELEGESTION_TICK_MS,

@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Rejection, type InboundMessage, type Normalized, type Normalizer, type Reading, type ReadingOf } from '@hv/uplink';
-import type { AlarmChange, AlarmCorrelator, Correlated } from '@hv/rules';
-import type { Database } from '@hv/state';
-import { AlarmRepository } from './alarms/alarm.repository';
+import { alarmKey, type AlarmChange, type AlarmCorrelator, type Correlated } from '@hv/rules';
+import type { Database, Queryable } from '@hv/state';
+import { AlarmRepository, type Alarm } from './alarms/alarm.repository';
 import type { CommandService } from './commands/command.service';
 import type { SequenceGapCounter } from './gaps/sequence-gap.counter';
 import type { ProgramDirectory } from './programs/program-directory';
@@ -16,6 +16,28 @@ export interface ReconcileOptions {
   afterMs: number;
   /** At most one reconciliation command per device in this period, ms. */
   minIntervalMs: number;
+}
+
+/**
+ * What the pipeline works with. The stores and services are narrowed to the calls it makes,
+ * so that a unit spec hands it in-memory ones.
+ */
+export interface PipelineDeps {
+  db: Queryable & Pick<Database, 'tx'>;
+  normalizer: Pick<Normalizer, 'normalize'>;
+  book: RuleBook;
+  correlator: AlarmCorrelator;
+  alarms: Pick<AlarmRepository, 'apply' | 'applyInOneStatement' | 'release' | 'closedByHandAmong'>;
+  states: Pick<RuleStateRepository, 'save' | 'upsertStatement'>;
+  programs: Pick<ProgramDirectory, 'expectedLevel' | 'nextChange'>;
+  commands: Pick<CommandService, 'onRoute' | 'onAck' | 'overridesOf' | 'hasPending' | 'submit'>;
+  events: Pick<TelegestionEvents, 'alarm'>;
+  metrics: Pick<TelegestionMetrics, 'received' | 'reconciled' | 'skip' | 'alarm'>;
+  reconcile: ReconcileOptions;
+  /** The rules' clock for commands' expiry (wall, or the stream's watermark). */
+  now: () => number;
+  /** Lost uplinks: every numbered uplink passes through it once, in the order judged. */
+  gaps: SequenceGapCounter;
 }
 
 /** Reported and expected levels this far apart (percentage points) disagree. */
@@ -48,29 +70,49 @@ export class TelegestionPipeline {
   private readonly lastReconcile = new Map<string, number>();
   private readonly lastPresence = new Map<string, number>();
 
-  constructor(
-    private readonly db: Database,
-    /** The same validation as ingest's: one registry lookup and one JSON parse per message. */
-    private readonly normalizer: Normalizer,
-    private readonly book: RuleBook,
-    private readonly correlator: AlarmCorrelator,
-    private readonly alarms: AlarmRepository,
-    private readonly states: RuleStateRepository,
-    private readonly programs: ProgramDirectory,
-    private readonly commands: CommandService,
-    private readonly events: TelegestionEvents,
-    private readonly metrics: TelegestionMetrics,
-    private readonly reconcile: ReconcileOptions,
-    /** The rules' clock for commands' expiry (wall, or the stream's watermark). */
-    private readonly now: () => number,
-    /** Lost uplinks: every numbered uplink passes through it once, in the order judged. */
-    private readonly gaps: SequenceGapCounter,
-  ) {}
+  private readonly db: PipelineDeps['db'];
+  /** The same validation as ingest's: one registry lookup and one JSON parse per message. */
+  private readonly normalizer: PipelineDeps['normalizer'];
+  private readonly book: RuleBook;
+  private readonly correlator: AlarmCorrelator;
+  private readonly alarms: PipelineDeps['alarms'];
+  private readonly states: PipelineDeps['states'];
+  private readonly programs: PipelineDeps['programs'];
+  private readonly commands: PipelineDeps['commands'];
+  private readonly events: PipelineDeps['events'];
+  private readonly metrics: PipelineDeps['metrics'];
+  private readonly reconcile: ReconcileOptions;
+  private readonly now: () => number;
+  private readonly gaps: SequenceGapCounter;
+
+  constructor(deps: PipelineDeps) {
+    this.db = deps.db;
+    this.normalizer = deps.normalizer;
+    this.book = deps.book;
+    this.correlator = deps.correlator;
+    this.alarms = deps.alarms;
+    this.states = deps.states;
+    this.programs = deps.programs;
+    this.commands = deps.commands;
+    this.events = deps.events;
+    this.metrics = deps.metrics;
+    this.reconcile = deps.reconcile;
+    this.now = deps.now;
+    this.gaps = deps.gaps;
+  }
 
   /** The consumer's handler: resolves once the batch's effects are durable (then it is acknowledged). */
   async handle(msgs: InboundMessage[]): Promise<void> {
-    const readings = await Promise.all(msgs.map((m) => this.read(m)));
-    await this.serial(() => this.judge(readings));
+    await this.judge(await Promise.all(msgs.map((m) => this.read(m))));
+  }
+
+
+  /**
+   * The seam after reading: judges a batch of readings in order (a rejection is counted as
+   * skipped, nothing more) and resolves once their effects are durable.
+   */
+  async judge(readings: readonly Normalized[]): Promise<void> {
+    await this.serial(() => this.judgeInOrder(readings));
     await this.durable();
   }
 
@@ -93,13 +135,54 @@ export class TelegestionPipeline {
     await this.durable();
   }
 
+  /**
+   * A person closed an alarm by hand (AlarmRepository.clearByHand): the correlation lets it
+   * go as it would on its rule's clear, the device's rules take the ongoing condition as
+   * cleared (DeviceRules.closeByHand), and the `cleared` event goes out as for any clear.
+   * Ignored unless it is the alarm the correlation holds (already taken, or a newer one).
+   */
+  async closedByHand(alarm: Alarm): Promise<void> {
+    await this.serial(async () => this.takeClosedByHand(alarm));
+    await this.durable();
+  }
+
+  /**
+   * Clears by hand made while nobody listened (its LISTEN lost, or no telegestion running):
+   * those of the alarms the correlation holds, and of the conditions the rules hold active
+   * (after a restart the correlation no longer holds an alarm closed meanwhile).
+   */
+  async catchUpClosedByHand(): Promise<void> {
+    await this.serial(async () => {
+      const keys = new Set([...this.correlator.keys(), ...this.book.openConditions().keys()]);
+      for (const alarm of await this.alarms.closedByHandAmong([...keys])) this.takeClosedByHand(alarm);
+    });
+    await this.durable();
+  }
+
+  private takeClosedByHand(alarm: Alarm): void {
+    const key = alarmKey(alarm.device, alarm.type);
+    if (alarm.state !== 'cleared' || !this.holdsOpen(alarm)) return;
+    this.correlator.forget(key, this.now());
+    this.book.closeByHand(alarm.device, alarm.type, alarm.clearedAt?.getTime() ?? Date.now());
+    this.metrics.alarm('cleared');
+    this.events.alarm({ event: 'cleared', alarm });
+  }
+
+  /** Whether this alarm is, for this instance, still open: the correlation holds it, or (not held, after a restart) its rule's condition is active and not closed by hand. */
+  private holdsOpen(alarm: Alarm): boolean {
+    const since = alarm.since.getTime();
+    const held = this.correlator.get(alarmKey(alarm.device, alarm.type));
+    if (held) return held.since === since;
+    return this.book.openSince(alarm.device, alarm.type)?.includes(since) ?? false;
+  }
+
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.chain.then(fn, fn);
     this.chain = run.catch(() => undefined);
     return run;
   }
 
-  private async judge(uplinks: Normalized[]): Promise<void> {
+  private async judgeInOrder(uplinks: readonly Normalized[]): Promise<void> {
     const changes: AlarmChange[] = [];
     for (const u of uplinks) {
       this.metrics.received++;

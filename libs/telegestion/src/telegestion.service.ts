@@ -1,16 +1,15 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { CMD_SCHEMAS, DEVICE_TYPES, formatIssues, type DeviceInfo, type DeviceSource, type Domain } from '@hv/contracts';
-import { DurableMqttConsumer, Normalizer, RegistryDeviceDirectory } from '@hv/uplink';
+import { CMD_SCHEMAS, DEVICE_TYPES, formatIssues, type Domain } from '@hv/contracts';
+import { DurableMqttConsumer, RegistryDeviceDirectory } from '@hv/uplink';
 import type { Transition } from '@hv/lighting';
 import { HealthRegistry } from '@hv/observability';
 import { AlarmCorrelator, type DeviceRuleState } from '@hv/rules';
 import { Database } from '@hv/state';
-import { InfluxRepository } from '@hv/timeseries';
 import { AlarmRepository } from './alarms/alarm.repository';
+import { ClearsByHandListener } from './alarms/clears-by-hand.listener';
 import type { CommandRecord, CommandRequest } from './commands/command.model';
 import { CommandRepository } from './commands/command.repository';
 import { CommandService } from './commands/command.service';
-import { SequenceGapCounter } from './gaps/sequence-gap.counter';
 import { SequenceGapReport } from './gaps/sequence-gap.report';
 import { OutboundMqtt } from './outbound-mqtt';
 import { resolveTargets } from './commands/command-targets';
@@ -22,8 +21,7 @@ import { TelegestionEvents } from './telegestion-events';
 import { TelegestionMetrics } from './telegestion.metrics';
 import { TELEGESTION_OPTIONS, type TelegestionOptions } from './telegestion.options';
 import { TelegestionPipeline } from './telegestion.pipeline';
-
-export const TELEGESTION_DEVICE_SOURCE = Symbol('TELEGESTION_DEVICE_SOURCE');
+import { cachedDevice } from './telegestion.providers';
 
 /** A command refused before anything was stored: names the bad fields or the missing devices. */
 export class CommandError extends Error {
@@ -43,18 +41,6 @@ export class CommandError extends Error {
 @Injectable()
 export class TelegestionService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TelegestionService.name);
-  readonly alarms: AlarmRepository;
-  readonly programs: ProgramRepository;
-  readonly commandStore: CommandRepository;
-  private readonly directory: RegistryDeviceDirectory;
-  private readonly programDirectory: ProgramDirectory;
-  private readonly events: TelegestionEvents;
-  private readonly consumer: DurableMqttConsumer;
-  private readonly outbound: OutboundMqtt;
-  private readonly gaps = new SequenceGapCounter();
-  private readonly gapReport: SequenceGapReport;
-  private commands!: CommandService;
-  private pipeline!: TelegestionPipeline;
   private ticker: NodeJS.Timeout | undefined;
   /** The clock tick in progress, if any (shutdown lets it finish). */
   private ticking: Promise<void> | undefined;
@@ -64,46 +50,43 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
 
   constructor(
     @Inject(TELEGESTION_OPTIONS) private readonly options: TelegestionOptions,
-    @Inject(TELEGESTION_DEVICE_SOURCE) source: DeviceSource,
     private readonly db: Database,
-    influx: InfluxRepository,
+    readonly alarms: AlarmRepository,
+    readonly programs: ProgramRepository,
+    readonly commandStore: CommandRepository,
+    private readonly states: RuleStateRepository,
+    private readonly directory: RegistryDeviceDirectory,
+    private readonly programDirectory: ProgramDirectory,
+    private readonly book: RuleBook,
+    private readonly correlator: AlarmCorrelator,
+    private readonly pipeline: TelegestionPipeline,
+    private readonly commands: CommandService,
+    private readonly events: TelegestionEvents,
+    private readonly gapReport: SequenceGapReport,
+    private readonly consumer: DurableMqttConsumer,
+    private readonly outbound: OutboundMqtt,
+    private readonly clearsByHand: ClearsByHandListener,
     private readonly metrics: TelegestionMetrics,
     private readonly health: HealthRegistry,
-  ) {
-    this.alarms = new AlarmRepository(db);
-    this.programs = new ProgramRepository(db);
-    this.commandStore = new CommandRepository(db);
-    this.directory = new RegistryDeviceDirectory(source);
-    this.programDirectory = new ProgramDirectory(this.programs);
-    this.consumer = new DurableMqttConsumer(options.mqtt, (msgs) => this.pipeline.handle(msgs), 'Telegestion');
-    this.outbound = new OutboundMqtt(options.mqtt);
-    this.events = new TelegestionEvents(influx, () => this.outbound.client);
-    this.gapReport = new SequenceGapReport(this.gaps, influx, options.gapsReportMs);
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.directory.load();
     this.directory.startRefresh();
     await this.programDirectory.load();
     const stored = new Map<string, DeviceRuleState>();
-    for await (const page of new RuleStateRepository(this.db).all()) for (const s of page) stored.set(s.device, s.state);
+    for await (const page of this.states.all()) for (const s of page) stored.set(s.device, s.state);
     let lastSeen = 0;
     for (const s of stored.values()) lastSeen = Math.max(lastSeen, s.lastSeen ?? 0);
-    const book = new RuleBook(this.options.rules, stored);
-    const adopted = book.adoptStored((id) => this.cached(id));
-    const correlator = new AlarmCorrelator((device) => this.cached(device)?.cabinet);
+    const adopted = this.book.adoptStored((id) => cachedDevice(this.directory, id), stored);
     const open = await this.alarms.openForCorrelation();
-    correlator.restore(open);
-
+    this.correlator.restore(open);
     // The stream clock starts where the stored states left off (a restart mid-replay must not
     // judge every device silent against the wall clock).
-    const now = () => (this.options.clock === 'stream' ? this.pipeline.watermark : Date.now());
-    this.commands = new CommandService(this.commandStore, this.outbound, this.events, this.options.commands, (id) => !!this.cached(id)?.devEui);
-    const normalizer = new Normalizer(this.directory, this.options.limits);
-    this.pipeline = new TelegestionPipeline(this.db, normalizer, book, correlator, this.alarms, new RuleStateRepository(this.db), this.programDirectory, this.commands, this.events, this.metrics, this.options.reconcile, now, this.gaps);
     this.pipeline.watermark = lastSeen;
+    const now = () => (this.options.clock === 'stream' ? this.pipeline.watermark : Date.now());
 
-    this.metrics.openAlarms = () => correlator.size;
+    this.metrics.openAlarms = () => this.correlator.size;
     this.metrics.pendingCommands = () => this.commands.pendingCount;
     this.metrics.commands = () => ({ ...this.commands.stats });
     this.metrics.eventsDropped = () => this.events.dropped;
@@ -112,6 +95,8 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
     this.events.start();
     this.gapReport.start();
     await this.commands.start();
+    // Clears by hand made while telegestion was away are caught up once listening.
+    await this.clearsByHand.start();
     // Not awaited: with the broker away, telegestion starts and connects when it is back.
     this.outbound.start();
     this.consumer.start();
@@ -128,12 +113,13 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
     clearInterval(this.ticker);
     this.directory.onModuleDestroy();
     await this.consumer.close();
-    this.pipeline?.close();
+    await this.clearsByHand.stop();
+    this.pipeline.close();
     // A tick in progress may be storing alarms (a whole fleet's communication loss): its
     // events go out before the connection that carries them closes.
     await this.ticking;
     await this.gapReport.stop();
-    await this.commands?.stop();
+    await this.commands.stop();
     await this.events.stop();
     await this.outbound.close();
   }
@@ -174,12 +160,6 @@ export class TelegestionService implements OnApplicationBootstrap, BeforeApplica
 
   get pendingCommands(): number {
     return this.commands.pendingCount;
-  }
-
-  /** A device the registry cache holds (no lookup: these callers run on the hot path or at start-up). */
-  private cached(id: string): DeviceInfo | undefined {
-    const d = this.directory.byId(id);
-    return d instanceof Promise ? undefined : d;
   }
 
   private tick(now: number): void {

@@ -4,8 +4,8 @@
  * nulls as nulls, bodies shared by a group or one per command, strings a device or a rule
  * could hold (quotes, backslashes, accents, escaped control characters).
  */
-import { Database, DeviceRepository, migrate, seedTerritory } from '@hv/state';
-import { AlarmRepository, CommandRepository, RuleStateRepository, type AlarmTransition, type CommandRecord } from '@hv/telegestion';
+import { Database, DeviceRepository, migrate, NotificationListener, seedTerritory } from '@hv/state';
+import { ALARM_CLEARS_CHANNEL, AlarmRepository, CommandRepository, RuleStateRepository, type AlarmTransition, type CommandRecord } from '@hv/telegestion';
 import type { AlarmChange, Correlated, DeviceRuleState } from '@hv/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../support/services';
@@ -153,6 +153,32 @@ describe('telegestion repositories on PostgreSQL', () => {
     const twice = batch(SITES.one, [[1, 'raise', 'cycling', 'minor'], [1, 'clear', 'cycling', 'minor']], 0);
     const adopting = batch(SITES.one, [[0, 'raise', 'supply_loss', 'critical']], 0).map((c) => ({ ...c, adopt: ['tg-one-lamp2/lamp_failure'] }));
     expect([raiseThenChild, twice, adopting].map((b) => AlarmRepository.oneStatementFits(b))).toEqual([false, false, false]);
+  });
+
+  it("clears by hand with the rules' clear statement, announces it on commit, and tells a clear by hand from a rule's", async () => {
+    const alarms = new AlarmRepository(db);
+    const [raised] = await db.tx((tx) => alarms.apply(tx, batch(DEVICES, [[2, 'raise', 'flame_fault', 'critical'], [2, 'raise', 'day_burner', 'minor']], 1_790_000_200_000)));
+    const [byRules] = await db.tx((tx) => alarms.apply(tx, batch(DEVICES, [[2, 'clear', 'day_burner', 'minor']], 1_790_000_260_000)));
+    expect(byRules!.alarm.clearedBy).toBe('rules');
+    const heard: string[] = [];
+    const listener = new NotificationListener(testDb.url, ALARM_CLEARS_CHANNEL);
+    await listener.start({ notify: (p) => void heard.push(p), reset: () => undefined });
+    try {
+      const cleared = await alarms.clearByHand(raised!.alarm.id, 'Laon (key k1)');
+      expect(cleared).toMatchObject({ id: raised!.alarm.id, state: 'cleared', clearedBy: 'Laon (key k1)', value: 42, savings: null });
+      expect(Math.abs(cleared!.clearedAt!.getTime() - Date.now())).toBeLessThan(60_000);
+      // Already cleared: nothing changes, nothing is announced.
+      expect(await alarms.clearByHand(raised!.alarm.id, 'someone else')).toBeUndefined();
+      const deadline = Date.now() + 5_000;
+      while (heard.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(heard).toEqual([String(raised!.alarm.id)]);
+    } finally {
+      await listener.stop();
+    }
+    expect(await alarms.byId(raised!.alarm.id)).toMatchObject({ state: 'cleared', clearedBy: 'Laon (key k1)' });
+    const keys = [`${DEVICES[2]}/flame_fault`, `${DEVICES[2]}/day_burner`, `${DEVICES[1]}/flame_fault`];
+    expect((await alarms.closedByHandAmong(keys)).map((a) => a.id)).toEqual([raised!.alarm.id]);
   });
 
   it('saves and reloads rule states, replacing the older one', async () => {

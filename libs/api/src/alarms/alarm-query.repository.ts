@@ -23,7 +23,7 @@ export interface AlarmFilter {
 
 /**
  * The API's view of telegestion's alarm tables (migration 002): filtered, scoped listing and
- * the operator's actions. Acknowledging and assigning reuse telegestion's AlarmRepository.
+ * the operator's actions, which go through telegestion's AlarmRepository.
  */
 @Injectable()
 export class AlarmQueryRepository {
@@ -78,13 +78,12 @@ export class AlarmQueryRepository {
     return this.alarms.assign(id, assignee);
   }
 
-  /** A person closes an open alarm (the repair is done); undefined when it was not open. */
-  async clear(id: number, by: string): Promise<Alarm | undefined> {
-    const { rows } = await this.db.query<Alarm>(
-      `UPDATE alarms SET state = 'cleared', cleared_at = now(), cleared_by = $2, updated_at = now()
-       WHERE id = $1 AND state <> 'cleared' RETURNING ${ALARM_COLUMNS}`,
-      [id, by],
-    );
-    return rows[0];
+  /**
+   * A person closes an open alarm (the repair is done); undefined when it was not open.
+   * Telegestion's own clear, announced to it: its rules take the ongoing condition as
+   * cleared, and it publishes the `cleared` event as for any other clear.
+   */
+  clear(id: number, by: string): Promise<Alarm | undefined> {
+    return this.alarms.clearByHand(id, by);
   }
 }

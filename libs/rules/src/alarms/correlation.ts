@@ -61,9 +61,7 @@ export class AlarmCorrelator {
     const key = alarmKey(change.device, change.type);
     if (change.kind === 'escalate') return { change, adopt: [], release: [], ...(this.active.get(key)?.parent ? { parent: this.active.get(key)!.parent } : {}) };
     if (change.kind === 'clear') {
-      const cleared = this.active.get(key);
-      this.active.delete(key);
-      if (cleared && change.type === 'supply_loss') for (const a of this.active.values()) if (a.parent === key) a.parentClearedAt = change.at;
+      const cleared = this.forget(key, change.at);
       return { change, adopt: [], release: [], ...(cleared?.parent ? { parent: cleared.parent } : {}) };
     }
     const alarm: ActiveAlarm = { key, type: change.type, device: change.device, since: change.since };
@@ -83,6 +81,22 @@ export class AlarmCorrelator {
     }
     this.active.set(key, alarm);
     return { change, adopt, release: [], ...(alarm.parent ? { parent: alarm.parent } : {}) };
+  }
+
+  /** The keys of the alarms held. */
+  keys(): IterableIterator<string> {
+    return this.active.keys();
+  }
+
+  /**
+   * The alarm `key` closed at `at` (its rule cleared it, or a person did): no longer held,
+   * and the children of a supply loss start their grace period. Returns what was held.
+   */
+  forget(key: string, at: number): ActiveAlarm | undefined {
+    const cleared = this.active.get(key);
+    this.active.delete(key);
+    if (cleared?.type === 'supply_loss') for (const a of this.active.values()) if (a.parent === key) a.parentClearedAt = at;
+    return cleared;
   }
 
   /** Children whose parent cleared more than ORPHAN_GRACE_MS before `now`: released, standing alone. */

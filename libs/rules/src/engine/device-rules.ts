@@ -56,6 +56,11 @@ interface TypeState {
   meterLast?: number;
   wasteShare?: number;
   carrier?: 'electricity' | 'gas';
+  /**
+   * Someone closed the alarm by hand at this time (epoch ms) while the condition held: the
+   * condition counts as cleared until it ends, so the same fault does not raise it again.
+   */
+  closedByHandAt?: number;
 }
 
 /** Everything the rules hold about one device, serialisable (persisted, restored on restart). */
@@ -100,6 +105,32 @@ export class DeviceRules {
   /** The types active on this device now. */
   activeTypes(): AlarmType[] {
     return (Object.keys(this.state.types) as AlarmType[]).filter((t) => isActive(this.state.types[t]!));
+  }
+
+  /**
+   * An operator closed this type's alarm by hand while the condition still holds (as a
+   * "cleared by operator" in ThingsBoard or OpenRemote): the ongoing fault neither raises
+   * nor escalates it again, its end closes nothing (the alarm is already closed), and the
+   * next fault raises a new alarm. False when the condition is not active here.
+   */
+  closeByHand(type: AlarmType, at: number): boolean {
+    const s = this.state.types[type];
+    if (!s || !isActive(s)) return false;
+    s.closedByHandAt = at;
+    return true;
+  }
+
+  /**
+   * The types active here and not closed by hand, each with the times its alarm may have
+   * been raised from (`since` of a detected raise, or of the device's report).
+   */
+  openConditions(): Array<{ type: AlarmType; since: number[] }> {
+    const out: Array<{ type: AlarmType; since: number[] }> = [];
+    for (const [type, s] of Object.entries(this.state.types) as Array<[AlarmType, TypeState]>) {
+      if (!isActive(s) || s.closedByHandAt !== undefined) continue;
+      out.push({ type, since: [s.detected.raisedAt, s.reported].filter((t): t is number => t !== undefined) });
+    }
+    return out;
   }
 
   /** A telemetry reading (or a parking occupancy event) at device time `ts`. */
@@ -184,7 +215,7 @@ export class DeviceRules {
       const rank = SEVERITIES.indexOf(d.severity);
       if (before && isActive(s) && rank > SEVERITIES.indexOf(s.severity ?? ALARM_TYPES[d.type].severity)) {
         s.severity = d.severity;
-        changes.push(this.change('escalate', d.type, s, ts, ts, d.value, 'detected'));
+        if (s.closedByHandAt === undefined) changes.push(this.change('escalate', d.type, s, ts, ts, d.value, 'detected'));
         return;
       }
       if (!before) s.severity = d.severity;
@@ -207,8 +238,10 @@ export class DeviceRules {
   private emit(type: AlarmType, s: TypeState, before: boolean, since: number, at: number, value: number | undefined, source: AlarmChange['source'], changes: AlarmChange[]): void {
     const after = isActive(s);
     if (after === before) return;
-    changes.push(this.change(after ? 'raise' : 'clear', type, s, since, at, value, source));
+    // A condition closed by hand ends quietly: its alarm was cleared then.
+    if (after || s.closedByHandAt === undefined) changes.push(this.change(after ? 'raise' : 'clear', type, s, since, at, value, source));
     if (!after) {
+      delete s.closedByHandAt;
       delete s.severity;
       delete s.meterStart;
       delete s.meterLast;

@@ -1,5 +1,6 @@
+import { Injectable } from '@nestjs/common';
 import { ALARM_TYPES, type ActiveAlarm, type AlarmType, type Correlated, type Severity } from '@hv/rules';
-import type { Database, Queryable } from '@hv/state';
+import { Database, type Queryable } from '@hv/state';
 
 export type AlarmState = 'active' | 'acknowledged' | 'cleared';
 
@@ -41,10 +42,21 @@ export const ALARM_COLUMNS = `id::int, tenant_id AS tenant, device_id AS device,
 const OPEN = `state <> 'cleared'`;
 
 /**
+ * PostgreSQL channel on which a clear by hand (the API) is announced, with the alarm id as
+ * payload: telegestion, in this process or another, takes it into its rules and correlation
+ * and publishes the alarm's `cleared` event, as for a clear of its own rules.
+ */
+export const ALARM_CLEARS_CHANNEL = 'hv_alarm_clears';
+
+/** `cleared_by` of a clear decided by telegestion's rules; any other value is a person's (an API key's label). */
+export const CLEARED_BY_RULES = 'rules';
+
+/**
  * The alarm store. Raising inserts against the partial unique index "one open alarm per
  * device and type": a second raise of the same alarm (another instance, a redelivered
  * message after a restart) conflicts and changes nothing, so nothing is raised twice.
  */
+@Injectable()
 export class AlarmRepository {
   constructor(private readonly db: Database) {}
 
@@ -170,6 +182,43 @@ export class AlarmRepository {
     return rows[0];
   }
 
+  /**
+   * A person closes an open alarm (the repair is done): the same clear as a rule's, by id,
+   * announced on ALARM_CLEARS_CHANNEL in the same transaction (delivered on commit).
+   * Returns the cleared alarm, or undefined when it was not open.
+   */
+  async clearByHand(id: number, by: string): Promise<Alarm | undefined> {
+    return this.db.tx(async (tx) => {
+      const params: unknown[] = [];
+      const { rows } = await tx.query<Alarm>(clearStatement(`id = $${params.push(id)}`, { at: null, by, value: null, savings: null }, params), params);
+      const alarm = rows[0];
+      if (alarm) await tx.query('SELECT pg_notify($1, $2)', [ALARM_CLEARS_CHANNEL, String(alarm.id)]);
+      return alarm;
+    });
+  }
+
+  async byId(id: number): Promise<Alarm | undefined> {
+    const { rows } = await this.db.query<Alarm>(`SELECT ${ALARM_COLUMNS} FROM alarms WHERE id = $1`, [id]);
+    return rows[0];
+  }
+
+  /**
+   * Of these `device/type` keys, the alarms no longer open whose last alarm a person
+   * cleared: clears by hand that telegestion did not hear of (it was not listening).
+   */
+  async closedByHandAmong(keys: readonly string[]): Promise<Alarm[]> {
+    if (keys.length === 0) return [];
+    const { rows } = await this.db.query<Alarm>(
+      `SELECT * FROM (
+         SELECT DISTINCT ON (device_id, type) ${ALARM_COLUMNS}
+         FROM alarms JOIN unnest($1::text[]) AS k(key) ON device_id = split_part(k.key, '/', 1) AND type = split_part(k.key, '/', 2)
+         ORDER BY device_id, type, id DESC
+       ) last WHERE state = 'cleared' AND "clearedBy" IS DISTINCT FROM $2`,
+      [keys, CLEARED_BY_RULES],
+    );
+    return rows;
+  }
+
   async assign(id: number, assignee: string | null): Promise<Alarm | undefined> {
     const { rows } = await this.db.query<Alarm>(`UPDATE alarms SET assignee = $2, updated_at = now() WHERE id = $1 RETURNING ${ALARM_COLUMNS}`, [id, assignee]);
     return rows[0];
@@ -209,12 +258,22 @@ function changeStatement(c: Correlated, params: unknown[]): string {
       RETURNING ${ALARM_COLUMNS}`;
   }
   if (ch.kind === 'clear') {
-    return `UPDATE alarms SET state = 'cleared', cleared_at = ${$(new Date(ch.at))}::timestamptz, cleared_by = 'rules', value = COALESCE(${$(ch.value ?? null)}::float8, value),
-        savings_kwh = ${$(ch.savings?.kwh ?? null)}::float8, savings_eur = ${$(ch.savings?.eur ?? null)}::float8, savings_kgco2 = ${$(ch.savings?.kgco2 ?? null)}::float8, updated_at = now()
-      WHERE device_id = ${$(ch.device)} AND type = ${$(ch.type)} AND ${OPEN}
-      RETURNING ${ALARM_COLUMNS}`;
+    return clearStatement(`device_id = ${$(ch.device)} AND type = ${$(ch.type)}`, { at: ch.at, by: CLEARED_BY_RULES, value: ch.value ?? null, savings: ch.savings ?? null }, params);
   }
   return `UPDATE alarms SET severity = ${$(ch.severity)}::text, value = COALESCE(${$(ch.value ?? null)}::float8, value), updated_at = now()
     WHERE device_id = ${$(ch.device)} AND type = ${$(ch.type)} AND ${OPEN} AND severity <> ${$(ch.severity)}::text
+    RETURNING ${ALARM_COLUMNS}`;
+}
+
+/**
+ * The clear of the open alarm `where` selects, by the rules (`at`: the reading that ended it)
+ * or by hand (`at` null: now), its values appended to `params`.
+ */
+function clearStatement(where: string, c: { at: number | null; by: string; value: number | null; savings: { kwh: number; eur: number; kgco2: number } | null }, params: unknown[]): string {
+  const $ = (value: unknown) => `$${params.push(value)}`;
+  return `UPDATE alarms SET state = 'cleared', cleared_at = COALESCE(${$(c.at === null ? null : new Date(c.at))}::timestamptz, now()), cleared_by = ${$(c.by)}::text,
+      value = COALESCE(${$(c.value)}::float8, value),
+      savings_kwh = ${$(c.savings?.kwh ?? null)}::float8, savings_eur = ${$(c.savings?.eur ?? null)}::float8, savings_kgco2 = ${$(c.savings?.kgco2 ?? null)}::float8, updated_at = now()
+    WHERE ${where} AND ${OPEN}
     RETURNING ${ALARM_COLUMNS}`;
 }

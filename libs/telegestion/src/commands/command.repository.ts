@@ -1,4 +1,5 @@
-import { packJson, packText, unpacked, type Database, type Queryable } from '@hv/state';
+import { Injectable } from '@nestjs/common';
+import { packJson, packText, unpacked, Database, type Queryable } from '@hv/state';
 import type { CommandRecord, CommandStatus } from './command.model';
 
 /** Rows per statement: ~5,000 keeps each parameter array well under a megabyte. */
@@ -14,6 +15,7 @@ const SELECT = `SELECT cmd_id AS "cmdId", batch_id AS "batchId", c.tenant_id AS 
 const ms = (column: string) => `('epoch'::timestamptz + ${column} * interval '1 millisecond')`;
 
 /** Commands and their batches (PostgreSQL): written before they are sent, updated in batches after. */
+@Injectable()
 export class CommandRepository {
   constructor(private readonly db: Database) {}
 

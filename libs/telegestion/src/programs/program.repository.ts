@@ -1,5 +1,6 @@
+import { Injectable } from '@nestjs/common';
 import { parseProgram, type LightingProgram, type LightingProgramInput } from '@hv/lighting';
-import { UnknownTenantError, type Database } from '@hv/state';
+import { Database, UnknownTenantError } from '@hv/state';
 
 export type AssignmentScope = 'tenant' | 'group' | 'cabinet' | 'device';
 
@@ -11,6 +12,7 @@ export interface ProgramAssignment {
 }
 
 /** Lighting programs, device groups and which program each scope follows (PostgreSQL). */
+@Injectable()
 export class ProgramRepository {
   constructor(private readonly db: Database) {}
 

@@ -1,5 +1,5 @@
 import type { DeviceInfo } from '@hv/contracts';
-import { DeviceRules, rulesFor, type AlarmChange, type DeviceRuleState, type ObserveOptions, type RuleConfig, type RuleDevice } from '@hv/rules';
+import { DeviceRules, rulesFor, type AlarmChange, type AlarmType, type DeviceRuleState, type ObserveOptions, type RuleConfig, type RuleDevice } from '@hv/rules';
 
 /**
  * The rules of every device this instance judges, with their state: created from the
@@ -19,8 +19,9 @@ export class RuleBook {
     return this.rules.size;
   }
 
-  /** Instantiates every stored state whose device is known (start-up). */
-  adoptStored(lookup: (id: string) => DeviceInfo | undefined): number {
+  /** Instantiates every stored state whose device is known (start-up); `stored` adds to those given at construction. */
+  adoptStored(lookup: (id: string) => DeviceInfo | undefined, stored: ReadonlyMap<string, DeviceRuleState> = new Map()): number {
+    for (const [id, state] of stored) this.stored.set(id, state);
     let n = 0;
     for (const [id, state] of this.stored) {
       const device = lookup(id);
@@ -63,6 +64,29 @@ export class RuleBook {
       }
     }
     return out;
+  }
+
+  /**
+   * An operator closed the device's alarm of this type by hand (see DeviceRules.closeByHand);
+   * false when its rules do not hold that condition active.
+   */
+  closeByHand(device: string, type: AlarmType, at: number): boolean {
+    const rules = this.rules.get(device);
+    if (!rules?.closeByHand(type, at)) return false;
+    this.dirty.add(device);
+    return true;
+  }
+
+  /** Every active condition not closed by hand, as `device/type` keys with the times its alarm may have been raised from. */
+  openConditions(): Map<string, number[]> {
+    const out = new Map<string, number[]>();
+    for (const [id, rules] of this.rules) for (const c of rules.openConditions()) out.set(`${id}/${c.type}`, c.since);
+    return out;
+  }
+
+  /** The times the open condition `type` of `device` may have raised its alarm from; undefined when not active or closed by hand. */
+  openSince(device: string, type: AlarmType): number[] | undefined {
+    return this.rules.get(device)?.openConditions().find((c) => c.type === type)?.since;
   }
 
   markDirty(id: string): void {

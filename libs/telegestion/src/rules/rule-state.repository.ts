@@ -1,10 +1,12 @@
+import { Injectable } from '@nestjs/common';
 import type { DeviceRuleState } from '@hv/rules';
-import { packJson, packText, unpacked, type Database, type Queryable } from '@hv/state';
+import { packJson, packText, unpacked, Database, type Queryable } from '@hv/state';
 
 /** States per upsert statement (each ≈ 0.3–2 kB of JSON). */
 const CHUNK = 2_000;
 
 /** The rules' per-device state (windows, debouncers, last reading), persisted for restarts. */
+@Injectable()
 export class RuleStateRepository {
   constructor(private readonly db: Database) {}
 
