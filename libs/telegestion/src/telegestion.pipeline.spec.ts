@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceInfo } from '@hv/contracts';
+import type { DeviceEvent, DeviceInfo } from '@hv/contracts';
 import { Rejection, type InboundMessage, type Reading } from '@hv/uplink';
 import { ALARM_TYPES, AlarmCorrelator, alarmKey, type Correlated, type DeviceRuleState } from '@hv/rules';
 import type { Queryable } from '@hv/state';
@@ -20,7 +20,8 @@ const seqs = new Map<string, number>();
 function fault(device: DeviceInfo, code: string, raised: boolean, ts: number): Reading {
   const seq = (seqs.get(device.id) ?? 0) + 1;
   seqs.set(device.id, seq);
-  return { device, channel: 'event', body: { event: raised ? 'fault_raised' : 'fault_cleared', code, seq, ts }, ts };
+  // The code as the device sent it: an unknown one is the rules' to ignore.
+  return { device, channel: 'event', body: { event: raised ? 'fault_raised' : 'fault_cleared', code, seq, ts } as DeviceEvent, ts };
 }
 
 /** The alarm table in memory: one open alarm per device and type, as the partial unique index keeps it. */
@@ -196,7 +197,7 @@ describe('TelegestionPipeline', () => {
     states.holdSaves = 1;
     const ts = (i: number) => T0 + i * 1_000;
     // Readings that change no alarm: their states go by the group commit, not with alarm changes.
-    const reading = (device: DeviceInfo, i: number): Reading => ({ device, channel: 'telemetry', body: { seq: i, ts: ts(i), flow_temp_c: 60, return_temp_c: 45, pressure_bar: 1.4 }, ts: ts(i) });
+    const reading = (device: DeviceInfo, i: number): Reading => ({ device, channel: 'telemetry', body: { seq: i, ts: ts(i), flow_c: 60, return_c: 45, pressure_bar: 1.4, burner_on: true, modulation_pct: 40, outdoor_c: 5, room_c: 19, gas_kwh: 1000 + i }, ts: ts(i) });
     let done = 0;
     const first = pipeline.judge([reading(boiler, 1)]).then(() => done++);
     await new Promise((r) => setTimeout(r, 10));
