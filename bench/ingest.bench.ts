@@ -156,7 +156,8 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
   // A persistent session left by an earlier run (interrupted, say) would replay its backlog
   // into this one: connect once with a clean session to discard it.
   if (broker === 'mosquitto') await (await connectGateway(mqttUrl, '', '', { clientId: appEnv.HV_INGEST_CLIENT_ID })).endAsync();
-  // HV_BENCH_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to the app under test only.
+  // HV_BENCH_NODE_OPTIONS goes to the app under test only (Node refuses --cpu-prof in NODE_OPTIONS:
+  // profile with `--require` of a script that starts node:inspector's Profiler).
   const nodeOptions: Record<string, string> = process.env.HV_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.HV_BENCH_NODE_OPTIONS } : {};
   const app = broker === 'embedded'
     ? startChild('apps/all-in-one/src/main.js', { ...appEnv, ...nodeOptions }, 'all-in-one')

@@ -91,6 +91,9 @@ export class DurableMqttConsumer {
       reconnectPeriod: 1_000,
       connectTimeout: 10_000,
       keepalive: o.keepaliveS ?? 30,
+      // mqtt.js traces every packet through `debug`, which costs a call and its arguments
+      // per message even when disabled: a no-op unless DEBUG asks for traces.
+      ...(process.env.DEBUG ? {} : { log: () => undefined }),
     });
     this.client = client;
     this.interceptPubacks(client);
