@@ -2,7 +2,8 @@
  * The raw ceiling of a broker: an mqtt.js subscriber that only counts QoS 1 messages
  * (mqtt.js acknowledges each as it is parsed). Run as its own process by the ingest
  * benchmark, like ingest is, so that both compete for the same cores the same way.
- * argv: url username password filter expected — prints `ready`, then `done <ms since first>`.
+ * argv: url username password filter expected — prints `ready`, then `done <ms since first>`
+ * once it has `expected` messages (0: never), and `count <n>` every second.
  */
 import mqtt from 'mqtt';
 

@@ -5,8 +5,18 @@
  * only counts). Then publish → stored latency at a steady 2,000 msg/s.
  *
  * Processes: the load generator is this process; ingest runs as its own process (the
- * all-in-one app with aedes inside for "embedded", the ingest app for "mosquitto"); the
- * raw counter is its own process too; the embedded baseline's aedes is the broker app.
+ * all-in-one app for "embedded", with aedes on a worker thread of its own; the ingest app
+ * for "mosquitto"); the raw counter is its own process too; the embedded baseline's aedes
+ * is the broker app.
+ *
+ * CPU (`cpu_ms_per_1k`, `baseline_cpu_ms_per_1k`, `cpu_ratio`): during the steady phase a
+ * raw counter reads the same messages from the same broker as ingest, and each one's CPU
+ * time (user + sys, /proc) over the phase is divided by the phase's messages. For Mosquitto
+ * that is the ingest process against the counter process. For the embedded broker it is
+ * the all-in-one process minus its broker thread (/proc/PID/task/TID, the thread the
+ * worker names in its start-up line) against the counter process: what is left holds
+ * ingest and everything else the all-in-one runs on those messages (telegestion reads
+ * every telemetry message too), the HTTP API's idle timers, V8's shared GC threads.
  */
 import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -26,6 +36,7 @@ import {
 import { connectGateway, FleetPublisher, lightingFleet, messages, type Fleet, type SimMessage } from '@hv/simulators';
 import { Database } from '@hv/state';
 import { BENCH_ENV, freshPgDatabase, percentile } from './bench-env';
+import { cpuSecondsOf } from './proc-cpu';
 
 const SEED = 'bench-ingest';
 const SERVICE = { username: 'hv-service', password: 'hv-bench-service-password' };
@@ -52,6 +63,11 @@ interface BrokerResult {
   latency_samples: number;
   rss_mb: number;
   spooled_points: number;
+  /** Ingest's CPU time per 1,000 messages in the steady-rate phase, ms (see the header). */
+  cpu_ms_per_1k: number;
+  /** The raw counter's, in the same phase on the same broker, ms. */
+  baseline_cpu_ms_per_1k: number;
+  cpu_ratio: number;
 }
 
 const log = (s: string) => console.log(`[bench ingest] ${s}`);
@@ -94,7 +110,7 @@ export async function benchIngest(argv: string[]): Promise<Record<string, unknow
     cores: cpus().length,
     messages: args.messages,
     results,
-    target: { msgs_per_s: 20_000, ratio: 0.5, rss_mb: 300 },
+    target: { msgs_per_s: 20_000, ratio: { mosquitto: 0.75, embedded: 0.6 }, cpu_ratio: 1.5, rss_mb: 300 },
   };
 }
 
@@ -140,7 +156,8 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
   // A persistent session left by an earlier run (interrupted, say) would replay its backlog
   // into this one: connect once with a clean session to discard it.
   if (broker === 'mosquitto') await (await connectGateway(mqttUrl, '', '', { clientId: appEnv.HV_INGEST_CLIENT_ID })).endAsync();
-  // HV_BENCH_NODE_OPTIONS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) goes to the app under test only.
+  // HV_BENCH_NODE_OPTIONS goes to the app under test only (Node refuses --cpu-prof in NODE_OPTIONS:
+  // profile with `--require` of a script that starts node:inspector's Profiler).
   const nodeOptions: Record<string, string> = process.env.HV_BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.HV_BENCH_NODE_OPTIONS } : {};
   const app = broker === 'embedded'
     ? startChild('apps/all-in-one/src/main.js', { ...appEnv, ...nodeOptions }, 'all-in-one')
@@ -163,7 +180,26 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
   log(`${broker}: ${stored}/${args.messages} stored in ${elapsedMs} ms → ${throughput.toFixed(0)} msg/s`);
 
   // 3. Latency at 2,000 msg/s: a probe device's points, polled in InfluxDB every 10 ms.
+  // Meanwhile a raw counter reads the same messages from the same broker: both processes'
+  // CPU time over the phase, per 1,000 messages, is the cost comparison (see the header).
+  const brokerTid = broker === 'embedded' ? Number(/broker thread (\d+)/.exec(app.output())?.[1]) : undefined;
+  // An all-in-one that runs aedes on its main thread names no broker thread: then its whole
+  // process is counted, broker included (said in the log line below).
+  const ingestCpuS = () => cpuSecondsOf(app.child.pid!) - (brokerTid ? cpuSecondsOf(app.child.pid!, brokerTid) : 0);
+  const steadyCounter = startChild('bench/count-subscriber.js', {}, 'steady-counter', [mqttUrl, SERVICE.username, SERVICE.password, 'hv/v1/+/+/+/telemetry', '0']);
+  await steadyCounter.waitFor(/\] ready$/);
+  const cpuBefore = { ingest: ingestCpuS(), counter: cpuSecondsOf(steadyCounter.child.pid!) };
   const latencies = await measureLatency(mqttUrl, fleets, gateways, creds, influxDb, args.latencySeconds);
+  // Both have read every message of the phase (ingest has stored them) before the second reading.
+  const phaseDeadline = Date.now() + 60_000;
+  while (((await written()) < args.messages + latencies.published || counted(steadyCounter) < latencies.published) && Date.now() < phaseDeadline) await sleep(50);
+  const cpuAfter = { ingest: ingestCpuS(), counter: cpuSecondsOf(steadyCounter.child.pid!) };
+  await steadyCounter.stop();
+  const perK = (cpuS: number) => Number(((cpuS * 1000) / (latencies.published / 1000)).toFixed(1));
+  const cpuMsPer1k = perK(cpuAfter.ingest - cpuBefore.ingest);
+  const baselineCpuMsPer1k = perK(cpuAfter.counter - cpuBefore.counter);
+  const what = broker === 'mosquitto' ? 'ingest' : brokerTid ? 'all-in-one minus its broker thread' : 'all-in-one, broker included';
+  log(`${broker}: steady phase CPU per 1,000 messages: ${what} ${cpuMsPer1k} ms, raw counter ${baselineCpuMsPer1k} ms`);
   const metrics = await (await fetch(metricsUrl)).text();
   const received = metricSum(metrics, 'hv_ingest_received_total');
   const spooled = metricSum(metrics, 'hv_ingest_spooled_points_total');
@@ -186,6 +222,9 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
     latency_samples: latencies.values.length,
     rss_mb: Math.round(rssMb),
     spooled_points: spooled,
+    cpu_ms_per_1k: cpuMsPer1k,
+    baseline_cpu_ms_per_1k: baselineCpuMsPer1k,
+    cpu_ratio: Number((cpuMsPer1k / baselineCpuMsPer1k).toFixed(2)),
   };
 }
 
@@ -292,6 +331,12 @@ async function storedCount(influxDb: string): Promise<number> {
   return total;
 }
 
+
+/** The last count a counter printed (it prints one a second). */
+function counted(counter: ChildApp): number {
+  const all = [...counter.output().matchAll(/\] count (\d+)$/gm)];
+  return Number(all.at(-1)?.[1] ?? 0);
+}
 
 /** Peak resident set of a process (VmHWM), MiB. */
 function peakRssMb(pid: number): number {

@@ -15,10 +15,10 @@ interface ProcStat {
   cpuS: number;
 }
 
-function readStat(pid: number): ProcStat | undefined {
+function readStat(pid: number, tid?: number): ProcStat | undefined {
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    text = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   } catch {
     return undefined; // exited meanwhile
   }
@@ -26,6 +26,14 @@ function readStat(pid: number): ProcStat | undefined {
   // start after its last ')'. Then: state ppid … utime (14th field) stime (15th).
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   return { ppid: Number(fields[1]), cpuS: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S };
+}
+
+/**
+ * CPU seconds used so far by a whole process (every thread), or, with `tid`, by that one
+ * thread of it (/proc/PID/task/TID/stat); 0 once it is gone.
+ */
+export function cpuSecondsOf(pid: number, tid?: number): number {
+  return readStat(pid, tid)?.cpuS ?? 0;
 }
 
 /** The PID written on the first line of a PID file (influxd.pid, PostgreSQL's postmaster.pid). */

@@ -16,8 +16,8 @@ export function brokerUrlOf(config: HvConfig): string {
 }
 
 /**
- * Every service in one process: the embedded aedes broker (unless HV_MQTT_URL names an
- * external one), ingest, telegestion, the aggregation (ATMO, rollups), the HTTP API, the
+ * Every service in one process: the embedded aedes broker on a worker thread of its own
+ * (unless HV_MQTT_URL names an external one), ingest, telegestion, the aggregation (ATMO, rollups), the HTTP API, the
  * notifier, /metrics and /health.
  */
 @Module({})
@@ -33,7 +33,7 @@ export class AllInOneModule {
         ObservabilityModule,
         stateModule(config),
         timeseriesModule(config),
-        ...(config.HV_MQTT_URL ? [] : [embeddedBrokerModule(config)]),
+        ...(config.HV_MQTT_URL ? [] : [embeddedBrokerModule(config, 'worker')]),
         IngestModule.forRoot(ingest, deviceSourceProvider),
         TelegestionModule.forRoot(telegestion, telegestionDeviceSourceProvider),
         AggregatesModule.forRoot({ everyS: config.HV_AGGREGATES_EVERY_S }),

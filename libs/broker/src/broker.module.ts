@@ -1,23 +1,19 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
 import { HealthRegistry, MetricsRegistry } from '@hv/observability';
 import { Gauge } from 'prom-client';
-import { EmbeddedBroker, type EmbeddedBrokerOptions } from './broker.service';
+import { InThreadBroker, type BrokerModuleOptions, type BrokerRunner } from './broker-runner';
+import { BrokerThread } from './broker-thread';
 import type { CredentialEvents } from './credential-events';
-import { RegistryBrokerAuthority, type CredentialStore, type ServiceAccount } from './registry-authority';
+import type { CredentialStore } from './registry-authority';
 
 export const CREDENTIAL_STORE = Symbol('CREDENTIAL_STORE');
 export const CREDENTIAL_EVENTS = Symbol('CREDENTIAL_EVENTS');
 export const BROKER_OPTIONS = Symbol('BROKER_OPTIONS');
 
-export interface BrokerModuleOptions extends EmbeddedBrokerOptions {
-  service: ServiceAccount;
-}
-
-/** Runs the embedded broker for the lifetime of the Nest application. */
+/** Runs the embedded broker (in this thread or its own worker thread) for the lifetime of the Nest application. */
 @Injectable()
 export class BrokerLifecycle implements OnModuleInit, OnApplicationShutdown {
-  readonly broker: EmbeddedBroker;
-  private readonly authority: RegistryBrokerAuthority;
+  readonly broker: BrokerRunner;
 
   constructor(
     @Inject(BROKER_OPTIONS) options: BrokerModuleOptions,
@@ -26,35 +22,34 @@ export class BrokerLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly health: HealthRegistry,
     private readonly metrics: MetricsRegistry,
   ) {
-    this.authority = new RegistryBrokerAuthority(options.service, store);
-    this.broker = new EmbeddedBroker(options, this.authority);
+    this.broker = options.thread === 'worker' ? new BrokerThread(options, store) : new InThreadBroker(options, store);
   }
 
   /** Module init, so the broker listens before any microservice transport connects to it. */
   async onModuleInit(): Promise<void> {
     // Listening first: a retirement committed while the first clients connect is not missed.
     await this.events.start({
-      changed: (event) => {
-        this.authority.forgetIdentity(event);
-        this.broker.downlinks.forgetDevEuis(event.devEuis);
-        this.broker.closeConnectionsOf(event.kind, event.id);
-      },
-      reset: () => {
-        this.authority.forget();
-        this.broker.downlinks.clear();
-      },
+      changed: (event) => this.broker.changed(event),
+      reset: () => this.broker.reset(),
     });
     await this.broker.start();
     const broker = this.broker;
-    this.health.register({ name: 'broker', check: async () => broker.listening });
-    new Gauge({ name: 'hv_broker_connected_clients', help: 'MQTT clients connected to the embedded broker', registers: [this.metrics], collect() { this.set(broker.connectedClients); } });
+    this.health.register({ name: 'broker', check: async () => (await broker.stats()).listening });
+    new Gauge({
+      name: 'hv_broker_connected_clients',
+      help: 'MQTT clients connected to the embedded broker',
+      registers: [this.metrics],
+      async collect() {
+        this.set((await broker.stats()).connectedClients);
+      },
+    });
     new Gauge({
       name: 'hv_broker_refused_total',
       help: 'Connections, publishes and subscriptions the embedded broker refused, by kind',
       labelNames: ['kind'],
       registers: [this.metrics],
-      collect() {
-        for (const [kind, n] of Object.entries(broker.refused)) this.set({ kind }, n);
+      async collect() {
+        for (const [kind, n] of Object.entries((await broker.stats()).refused)) this.set({ kind }, n);
       },
     });
   }

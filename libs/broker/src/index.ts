@@ -5,3 +5,4 @@ export * from './registry-authority';
 export * from './broker.module';
 export * from './client-id';
 export * from './credential-events';
+export * from './broker-runner';

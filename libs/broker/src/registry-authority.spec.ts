@@ -77,4 +77,25 @@ describe('RegistryBrokerAuthority', () => {
     expect(await authority.authenticate('lamp-1', 'lamp-secret')).toMatchObject({ id: 'lamp-1' });
     expect(r.reads.verify).toBe(1);
   });
+
+  it('shares one registry read among the lookups of a device that miss the cache at once', async () => {
+    const r = registry();
+    const authority = new RegistryBrokerAuthority(SERVICE, r.store);
+    const homes = await Promise.all(Array.from({ length: 1_000 }, () => authority.deviceHome('lamp-1')));
+    expect(homes.every((h) => h?.tenant === '02408')).toBe(true);
+    expect(r.reads.home).toBe(1);
+  });
+
+  it('starts a fresh read for a lookup made after a credential event, not joining the stale one', async () => {
+    const r = registry();
+    const authority = new RegistryBrokerAuthority(SERVICE, r.store);
+    const before = authority.deviceHome('lamp-1'); // read in flight, row still active
+    r.rows.lamp.retired = true;
+    authority.forgetIdentity({ kind: 'device', id: 'lamp-1', devEuis: [] });
+    const after = authority.deviceHome('lamp-1');
+    expect(await after).toBeUndefined();
+    await before;
+    expect(r.reads.home).toBe(2);
+    expect(await authority.deviceHome('lamp-1')).toBeUndefined(); // the stale answer was not cached
+  });
 });

@@ -51,6 +51,13 @@ export class RegistryBrokerAuthority implements BrokerAuthority {
    * trusted nor cached. Per key, so that a bulk retirement does not disturb other logins.
    */
   private readonly reading = new Map<string, Set<{ stale: boolean }>>();
+  /**
+   * Lookups in flight, by cache key: the publishes that miss the cache for one device at
+   * once (a gateway's window of QoS 1 messages when its entry expires) share one registry
+   * read instead of queueing one each on the pool, where they waited past its connection
+   * timeout under load and the refused publishes closed the gateway's connection.
+   */
+  private readonly pendingLookups = new Map<string, Promise<{ value: unknown; stale: boolean }>>();
 
   constructor(
     service: ServiceAccount,
@@ -117,9 +124,16 @@ export class RegistryBrokerAuthority implements BrokerAuthority {
   private async lookup<T>(key: string, read: () => Promise<T>): Promise<T> {
     const hit = this.lookups.get(key);
     if (hit && hit.until > this.now()) return hit.value as T;
-    const { value, stale } = await this.read(key, read);
+    let pending = this.pendingLookups.get(key);
+    if (!pending) {
+      const started: Promise<{ value: unknown; stale: boolean }> = this.read(key, read).finally(() => {
+        if (this.pendingLookups.get(key) === started) this.pendingLookups.delete(key);
+      });
+      this.pendingLookups.set(key, (pending = started));
+    }
+    const { value, stale } = await pending;
     if (!stale) this.remember(this.lookups, key, { value, until: this.now() + LOOKUP_TTL_MS });
-    return value;
+    return value as T;
   }
 
   private rememberVerified(username: string, key: string, identity: Identity): void {
@@ -146,12 +160,14 @@ export class RegistryBrokerAuthority implements BrokerAuthority {
     for (const key of lookups) {
       this.markStale(key);
       this.lookups.delete(key);
+      this.pendingLookups.delete(key); // later lookups read afresh rather than join a stale read
     }
   }
 
   /** Forget every cached verification and lookup (the event feed may have missed some). */
   forget(): void {
     for (const key of this.reading.keys()) this.markStale(key);
+    this.pendingLookups.clear();
     this.verified.clear();
     this.keysOf.clear();
     this.lookups.clear();
