@@ -20,7 +20,7 @@ export const DEAD_LETTER_SINK = Symbol('DEAD_LETTER_SINK');
  * Where every message ends. The Normalizer (@hv/uplink) turns it into a Reading or a
  * Rejection; handle() resolves only when the message is at one of these ends, and the
  * transport acknowledges it then:
- *  1. stored: the reading's point in InfluxDB (BatchWriter → /write);
+ *  1. stored: the reading's line in InfluxDB (ReadingLines → BatchWriter → /write);
  *  2. spooled: a point in the disk spool, replayed into InfluxDB when it is back;
  *  3. quarantined: InfluxDB refused its batch (4xx); kept on disk, counted, logged;
  *  4. dead-lettered: rejected with a reason, counted, published on hv/dlq/v1/{reason}.

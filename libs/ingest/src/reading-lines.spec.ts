@@ -9,7 +9,7 @@ import { ReadingLines } from './reading-lines';
 const START = Date.UTC(2026, 10, 23, 18, 0, 0);
 const TYPES = Object.keys(DEVICE_TYPES) as DeviceType[];
 
-/** The line as ingest wrote it before: the reading's point, serialised. */
+/** The reference: the reading's point (pointOfReading), serialised. */
 const viaPoint = (r: Reading): string => serializePoint(pointOfReading(r, geohashOf(r.device.attributes)));
 /** The line, or the message of the error that refused it. */
 const outcome = (write: () => string): string => {
