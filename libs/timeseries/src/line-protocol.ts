@@ -162,7 +162,7 @@ function serializeFields(p: Point): string {
   return out;
 }
 
-/** A field's value as line protocol writes it, after the checks on its key. */
+/** A field's value as line protocol writes it; throws for a value or a key InfluxDB cannot store. */
 function fieldValueText(key: string, value: unknown, measurement: string): string {
   let text: string;
   if (typeof value === 'number') {
