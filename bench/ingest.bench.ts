@@ -31,6 +31,7 @@ import {
   startNodeApp as startChild,
   stopAllNodeApps,
   metricSum,
+  localPortOffset,
   type AppProcess as ChildApp,
 } from '@hv/devkit';
 import { connectGateway, FleetPublisher, lightingFleet, messages, type Fleet, type SimMessage } from '@hv/simulators';
@@ -42,6 +43,8 @@ const SEED = 'bench-ingest';
 const SERVICE = { username: 'hv-service', password: 'hv-bench-service-password' };
 const ENV = BENCH_ENV;
 const MEASUREMENT = 'lighting_controller';
+/** The app under test's HTTP port (its /metrics), shifted like the services' ports. */
+const HTTP_PORT = 13100 + localPortOffset();
 
 interface Args {
   messages: number;
@@ -117,13 +120,14 @@ export async function benchIngest(argv: string[]): Promise<Record<string, unknow
 async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: string, fleets: Fleet[], gateways: GatewayCredentials[]): Promise<BrokerResult> {
   const influxDb = `hv_bench_${broker}`;
   await influxQuery(ENV.influxUrl, `DROP DATABASE "${influxDb}"`);
-  const mqttPort = broker === 'embedded' ? 11984 : ENV.mosquittoPort;
+  // The embedded broker and the app's HTTP port follow HV_LOCAL_PORT_OFFSET like the services, so benches of two checkouts do not collide.
+  const mqttPort = broker === 'embedded' ? ENV.mosquittoPort + 1 : ENV.mosquittoPort;
   const mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
   const appEnv: Record<string, string> = {
     HV_PG_URL: pgUrl,
     HV_INFLUX_URL: ENV.influxUrl,
     HV_INFLUX_DB: influxDb,
-    HV_HTTP_PORT: '13100',
+    HV_HTTP_PORT: String(HTTP_PORT),
     HV_SERVICE_USERNAME: SERVICE.username,
     HV_SERVICE_PASSWORD: SERVICE.password,
     HV_BROKER_PORT: String(mqttPort),
@@ -164,7 +168,7 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
     : startChild('apps/ingest/src/main.js', { ...appEnv, ...nodeOptions, HV_MQTT_URL: mqttUrl }, 'ingest');
   await app.waitFor(/(hyperviseur|ingest) up/);
   // Completion is read from ingest's own counters (cheap), then verified by a count in InfluxDB.
-  const metricsUrl = 'http://127.0.0.1:13100/metrics';
+  const metricsUrl = `http://127.0.0.1:${HTTP_PORT}/metrics`;
   const written = async () => {
     const text = await (await fetch(metricsUrl)).text();
     return metricSum(text, 'hv_ingest_stored_points_total') + metricSum(text, 'hv_ingest_replayed_points_total');

@@ -107,11 +107,16 @@ export interface ReadingFacts {
  */
 export function pointOfReading(reading: ReadingFacts, geohash?: string): Point {
   const d = reading.device;
+  return completePoint(registryTagsOf(d, geohash), d.type, reading.channel, reading.body as Record<string, unknown>, reading.ts);
+}
+
+/** The tags a reading's point takes from the registry's record alone: a telemetry point's whole tag set. */
+export function registryTagsOf(d: DeviceInfo, geohash?: string): Record<string, string> {
   const tags: Record<string, string> = { tenant: d.tenant, device: d.id };
   if (d.epci) tags.epci = d.epci;
   if (d.cabinet) tags.cabinet = d.cabinet;
   if (geohash) tags.geohash = geohash;
-  return completePoint(tags, d.type, reading.channel, reading.body as Record<string, unknown>, reading.ts);
+  return tags;
 }
 
 /** Adds the channel's tags (type and domain but for telemetry, enum-valued keys) and the fields. */

@@ -1,11 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { clip, geohashOf, isDeviceId, pointOfReading, type DeviceInfo } from '@hv/contracts';
-import { InfluxRepository, serializePoint } from '@hv/timeseries';
+import { clip, isDeviceId } from '@hv/contracts';
+import { InfluxRepository } from '@hv/timeseries';
 import { Normalizer, Rejection, type DeviceDirectory, type InboundMessage, type Normalized } from '@hv/uplink';
 import { toDeadLetter, type DeadLetterSink } from './dead-letter.publisher';
 import { IngestReport } from './ingest-report';
 import { IngestMetrics } from './ingest.metrics';
 import { INGEST_OPTIONS, type IngestOptions } from './ingest.options';
+import { ReadingLines } from './reading-lines';
 import { BatchWriter } from './writer/batch-writer';
 
 export const DEVICE_DIRECTORY = Symbol('DEVICE_DIRECTORY');
@@ -19,7 +20,7 @@ export const DEAD_LETTER_SINK = Symbol('DEAD_LETTER_SINK');
  * Where every message ends. The Normalizer (@hv/uplink) turns it into a Reading or a
  * Rejection; handle() resolves only when the message is at one of these ends, and the
  * transport acknowledges it then:
- *  1. stored: the reading's point in InfluxDB (BatchWriter → /write);
+ *  1. stored: the reading's line in InfluxDB (ReadingLines → BatchWriter → /write);
  *  2. spooled: a point in the disk spool, replayed into InfluxDB when it is back;
  *  3. quarantined: InfluxDB refused its batch (4xx); kept on disk, counted, logged;
  *  4. dead-lettered: rejected with a reason, counted, published on hv/dlq/v1/{reason}.
@@ -36,8 +37,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   private reportWriting = false;
   private registryFailures = 0;
   private lastRegistryWarning = 0;
-  /** Per registry record (a reload makes new ones): computed once, not per message; null when it has no position. */
-  private readonly geohashes = new WeakMap<DeviceInfo, string | null>();
+  private readonly lines = new ReadingLines();
 
   constructor(
     private readonly normalizer: Normalizer,
@@ -139,19 +139,13 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     if (normalized instanceof Rejection) return this.deadLetter(normalized, msg);
     let line: string;
     try {
-      line = serializePoint(pointOfReading(normalized, this.geohashOf(normalized.device)));
+      line = this.lines.lineOf(normalized);
     } catch (error) {
       // The serialiser refuses what line protocol cannot carry (a non-finite float).
       return this.deadLetter(new Rejection('schema', clip((error as Error).message, 120), normalized.device.tenant, normalized.device.id), msg);
     }
     this.metrics.lag(msg.receivedAtMs - normalized.ts);
     return this.writer.add(line);
-  }
-
-  private geohashOf(device: DeviceInfo): string | undefined {
-    let hash = this.geohashes.get(device);
-    if (hash === undefined) this.geohashes.set(device, (hash = geohashOf(device.attributes) ?? null));
-    return hash ?? undefined;
   }
 
   private deadLetter(rejection: Rejection, msg: InboundMessage): Promise<void> {

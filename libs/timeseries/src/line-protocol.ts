@@ -100,16 +100,14 @@ function quoteString(s: string): string {
   return out + s.slice(start) + '"';
 }
 
-function serializeMeasurement(p: Point): string {
-  const m = p.measurement;
+function serializeMeasurement(m: string): string {
   if (typeof m !== 'string' || m === '') throw new InvalidPointError('measurement must be a non-empty string');
   // A line starting with `#` is a comment: InfluxDB would answer 204 and store nothing.
   if (m.charCodeAt(0) === 0x23) throw new InvalidPointError('measurement must not start with "#"', m);
   return escapeName(m, false);
 }
 
-function serializeTags(p: Point): string {
-  const tags = p.tags;
+function serializeTags(tags: Record<string, string>, measurement: string): string {
   const keys = Object.keys(tags);
   // InfluxDB's performance tip: tags sorted by key. JS compares UTF-16 units, Go compares
   // UTF-8 bytes; they differ only for astral vs U+E000..U+FFFF keys, and the server re-sorts.
@@ -119,18 +117,18 @@ function serializeTags(p: Point): string {
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const value = tags[key];
-    if (typeof value !== 'string') throw new InvalidPointError(`tag "${key}" must be a string`, p.measurement);
+    if (typeof value !== 'string') throw new InvalidPointError(`tag "${key}" must be a string`, measurement);
     // An empty tag value is "missing tag value" to InfluxDB; absent is what it means.
     if (value === '') continue;
-    if (key === '') throw new InvalidPointError('tag key must not be empty', p.measurement);
+    if (key === '') throw new InvalidPointError('tag key must not be empty', measurement);
     // 1.x rejects the whole point: "invalid tag key: input tag "time" ... is invalid".
-    if (key === 'time') throw new InvalidPointError('"time" is reserved and cannot be a tag key', p.measurement);
+    if (key === 'time') throw new InvalidPointError('"time" is reserved and cannot be a tag key', measurement);
     const escapedKey = escapeName(key, true);
     // Cheap: escapeName hands back the very same string when nothing needs changing.
     if (escapedKey !== key) changedKeys = true;
     out += ',' + escapedKey + '=' + escapeName(value, true);
   }
-  if (changedKeys) assertDistinctKeys(keys.filter((k) => tags[k] !== ''), 'tag', p.measurement);
+  if (changedKeys) assertDistinctKeys(keys.filter((k) => tags[k] !== ''), 'tag', measurement);
   return out;
 }
 
@@ -155,40 +153,74 @@ function serializeFields(p: Point): string {
   let out = '';
   let changedKeys = false;
   for (const key in fields) {
-    const value = fields[key];
-    let text: string;
-    if (typeof value === 'number') {
-      if (!Number.isFinite(value)) {
-        throw new InvalidPointError(`field "${key}" is ${value}; only finite numbers can be stored`, p.measurement);
-      }
-      // Shortest round-trip form (but -0 prints as 0); InfluxDB parses `1e+21` and `5e-324` as floats.
-      text = '' + value;
-    } else if (typeof value === 'string') text = quoteString(value);
-    else if (typeof value === 'boolean') text = value ? 'true' : 'false';
-    else throw new InvalidPointError(`field "${key}" must be a number, boolean or string`, p.measurement);
-    if (key === '') throw new InvalidPointError('field key must not be empty', p.measurement);
-    // 1.x drops a field named "time" without a word (204) when others remain.
-    if (key === 'time') throw new InvalidPointError('"time" is reserved and cannot be a field key', p.measurement);
     const escapedKey = escapeName(key, true);
     if (escapedKey !== key) changedKeys = true;
-    out += (out === '' ? '' : ',') + escapedKey + '=' + text;
+    out += (out === '' ? '' : ',') + escapedKey + '=' + fieldValueText(key, fields[key], p.measurement);
   }
   if (changedKeys) assertDistinctKeys(Object.keys(fields), 'field', p.measurement);
   if (out === '') throw new InvalidPointError('a point needs at least one field', p.measurement);
   return out;
 }
 
-function serializeTimestamp(p: Point): string {
-  const ts = p.timestampMs;
+/** A field's value as line protocol writes it; throws for a value or a key InfluxDB cannot store. */
+function fieldValueText(key: string, value: unknown, measurement: string): string {
+  let text: string;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) {
+      throw new InvalidPointError(`field "${key}" is ${value}; only finite numbers can be stored`, measurement);
+    }
+    // Shortest round-trip form (but -0 prints as 0); InfluxDB parses `1e+21` and `5e-324` as floats.
+    text = '' + value;
+  } else if (typeof value === 'string') text = quoteString(value);
+  else if (typeof value === 'boolean') text = value ? 'true' : 'false';
+  else throw new InvalidPointError(`field "${key}" must be a number, boolean or string`, measurement);
+  if (key === '') throw new InvalidPointError('field key must not be empty', measurement);
+  // 1.x drops a field named "time" without a word (204) when others remain.
+  if (key === 'time') throw new InvalidPointError('"time" is reserved and cannot be a field key', measurement);
+  return text;
+}
+
+/**
+ * The field set of a payload as a point's fields would hold it: every key but `skip`, in
+ * the payload's order, null and undefined values left out (what @hv/contracts'
+ * pointOfReading does). The same line as serializePoint of that point, without building it.
+ */
+export function serializeFieldsOf(payload: Readonly<Record<string, unknown>>, skip: string, measurement: string): string {
+  let out = '';
+  let changedKeys = false;
+  for (const key in payload) {
+    if (key === skip) continue;
+    const value = payload[key];
+    if (value === undefined || value === null) continue;
+    const escapedKey = escapeName(key, true);
+    if (escapedKey !== key) changedKeys = true;
+    out += (out === '' ? '' : ',') + escapedKey + '=' + fieldValueText(key, value, measurement);
+  }
+  if (changedKeys) assertDistinctKeys(Object.keys(payload).filter((k) => k !== skip && payload[k] != null), 'field', measurement);
+  if (out === '') throw new InvalidPointError('a point needs at least one field', measurement);
+  return out;
+}
+
+/** A point's timestamp as line protocol writes it (Unix ms, for `precision=ms`). */
+export function serializeTimestamp(ts: number, measurement: string): string {
   if (!Number.isInteger(ts) || ts > MAX_TIMESTAMP_MS || ts < -MAX_TIMESTAMP_MS) {
-    throw new InvalidPointError(`timestampMs ${ts} is not a whole number of ms within InfluxDB's range`, p.measurement);
+    throw new InvalidPointError(`timestampMs ${ts} is not a whole number of ms within InfluxDB's range`, measurement);
   }
   return '' + ts;
 }
 
+/**
+ * The measurement and tag set of a line (its series key, before the space and the fields):
+ * what serializePoint writes first for a point with these. A writer whose tags stay the
+ * same from one point to the next computes it once.
+ */
+export function serializeSeriesKey(measurement: string, tags: Record<string, string>): string {
+  return serializeMeasurement(measurement) + serializeTags(tags, measurement);
+}
+
 /** One line, without its newline. Throws InvalidPointError for a point InfluxDB cannot store. */
 export function serializePoint(p: Point): string {
-  return serializeMeasurement(p) + serializeTags(p) + ' ' + serializeFields(p) + ' ' + serializeTimestamp(p);
+  return serializeSeriesKey(p.measurement, p.tags) + ' ' + serializeFields(p) + ' ' + serializeTimestamp(p.timestampMs, p.measurement);
 }
 
 /** A `/write` body: one line per point, each ending with a newline ('' for no points). */

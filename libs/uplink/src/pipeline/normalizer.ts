@@ -28,6 +28,9 @@ export interface NormalizerLimits {
 
 export type Normalized = Reading | Rejection;
 
+/** Parsed topics kept: several per device of a large fleet. */
+const TOPIC_CACHE_SIZE = 65_536;
+
 /**
  * Turns one MQTT message into one validated Reading, or into a Rejection saying why not
  * (naming the field; its owner counts and dead-letters it). Per message: one registry
@@ -35,6 +38,9 @@ export type Normalized = Reading | Rejection;
  * Pure but for the registry lookup; never throws on any input.
  */
 export class Normalizer {
+  /** Well-formed device topics seen, parsed (read only: shared by their messages). */
+  private readonly topics = new Map<string, Readonly<DeviceTopic>>();
+
   constructor(
     private readonly devices: DeviceDirectory,
     private readonly limits: NormalizerLimits,
@@ -51,9 +57,16 @@ export class Normalizer {
   }
 
   private native(topic: string, payload: Buffer, receivedAtMs: number): Normalized | Promise<Normalized> {
-    const parsed = parseDeviceTopic(topic);
-    if (!parsed.ok) return new Rejection('bad_topic', parsed.error);
-    const t = parsed.topic;
+    let t = this.topics.get(topic);
+    if (t === undefined) {
+      const parsed = parseDeviceTopic(topic);
+      if (!parsed.ok) return new Rejection('bad_topic', parsed.error);
+      t = parsed.topic;
+      // A device publishes on a handful of topics: each is split and checked once. Bounded,
+      // so that a flood of made-up topics cannot grow it without end.
+      if (this.topics.size >= TOPIC_CACHE_SIZE) this.topics.clear();
+      this.topics.set(topic, t);
+    }
     if (t.channel === 'cmd') return new Rejection('unexpected_channel', 'cmd is a downlink channel', t.tenant, t.device);
     const found = this.devices.byId(t.device);
     return found instanceof Promise
@@ -61,7 +74,7 @@ export class Normalizer {
       : this.nativeFor(found, t, payload, receivedAtMs);
   }
 
-  private nativeFor(device: DeviceInfo | undefined, t: DeviceTopic, payload: Buffer, receivedAtMs: number): Normalized {
+  private nativeFor(device: DeviceInfo | undefined, t: Readonly<DeviceTopic>, payload: Buffer, receivedAtMs: number): Normalized {
     if (!device) return new Rejection('unknown_device', `device "${t.device}" is not registered`, t.tenant, t.device);
     // A device may publish only under its own tenant: an external broker without our ACLs
     // would otherwise let one collectivité's device write into another's data.

@@ -23,8 +23,8 @@ export interface ReadingOf<C extends UplinkChannel> {
 
 /**
  * One validated uplink of a registered device: what every consumer of the uplink path
- * receives from the Normalizer. Ingest maps it onto a point (pointOfReading in contracts),
- * telegestion judges it as it is. A new domain adds its schemas in contracts; they type
- * the body here with no change in this file.
+ * receives from the Normalizer. Ingest writes it as a line of line protocol (the mapping
+ * of pointOfReading in contracts), telegestion judges it as it is. A new domain adds its
+ * schemas in contracts; they type the body here with no change in this file.
  */
 export type Reading = { [C in UplinkChannel]: ReadingOf<C> }[UplinkChannel];
