@@ -2,7 +2,8 @@
  * The clear by hand across processes, as deployed apart: the broker, telegestion and the
  * HTTP API each in its own process, sharing only PostgreSQL. The API's clear reaches
  * telegestion through PostgreSQL's NOTIFY alone: telegestion publishes the `cleared` event
- * once (MQTT and InfluxDB), the ongoing fault does not raise the alarm again, and a new
+ * once (MQTT and InfluxDB), its stored rule state holds the condition as closed by hand,
+ * the ongoing fault does not raise the alarm again, and a new
  * fault (the supply healthy, then out of range again) raises a new alarm.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ import { ApiKeyRepository, Database } from '@hv/state';
 import { preparePlatform, SERVICE_ACCOUNT, type TestPlatform } from '../support/platform';
 import { freePort, waitFor } from '../support/wait';
 import {
-  alarmsOfLamp, clearedPoints, fleet, firstH, HOUR, lampEvents, listenAlarmEvents, newFaultH, play, secondStart, SEED, start, type AlarmEvent, type AlarmRow,
+  alarmsOfLamp, clearedPoints, fleet, firstH, HOUR, lamp, lampEvents, listenAlarmEvents, newFaultH, play, secondStart, SEED, start, TYPE, type AlarmEvent, type AlarmRow,
 } from './telegestion-clear-by-hand.fixtures';
 
 describe('an alarm cleared through the API app ends the rule condition in the telegestion app (separate processes)', () => {
@@ -27,6 +28,7 @@ describe('an alarm cleared through the API app ends the rule condition in the te
   let clearedId: number;
   let clearResponse: { status: number; body: Record<string, unknown> };
   let rows: AlarmRow[];
+  let closedByHandAt: number | null;
 
   beforeAll(async () => {
     tp = await preparePlatform('e2e_tg_clear_split', fleet.devices, SEED);
@@ -63,6 +65,10 @@ describe('an alarm cleared through the API app ends the rule condition in the te
     const res = await fetch(`${httpUrl}/api/v1/alarms/${clearedId}/clear`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
     clearResponse = { status: res.status, body: (await res.json()) as Record<string, unknown> };
     await waitFor(() => published, (p) => p.some((e) => e.event === 'cleared' && e.alarm.id === clearedId), 10_000);
+    // Telegestion's stored rule state learns that the condition was closed by hand (written once the event is out).
+    const ruleState = () =>
+      db.query<{ at: string | null }>(`SELECT state::jsonb #>> ARRAY['types', $2, 'closedByHandAt'] AS at FROM rule_states WHERE device_id = $1`, [lamp.id, TYPE]).then((r) => r.rows[0]?.at ?? null);
+    closedByHandAt = await waitFor(ruleState, (at) => at !== null, 5_000).then((at) => (at === null ? null : Number(at)));
 
     // The same fault goes on for 2 h, the supply is healthy for 1 h, then out of range again.
     runs.push(await play(gateway, 'fault goes on, ends, comes back', secondStart, 6, [
@@ -89,6 +95,11 @@ describe('an alarm cleared through the API app ends the rule condition in the te
   it('the API process closes the alarm in the name of the key that asked', () => {
     expect(clearResponse.status).toBe(200);
     expect(clearResponse.body).toMatchObject({ id: clearedId, state: 'cleared', clearedBy: expect.stringContaining('e2e operator') });
+  });
+
+  it("telegestion's stored rule state holds the condition as closed by hand, at the API's clear", async () => {
+    const { rows: [alarm] } = await db.query<{ cleared_at: Date }>('SELECT cleared_at FROM alarms WHERE id = $1', [clearedId]);
+    expect(closedByHandAt).toBe(alarm!.cleared_at.getTime());
   });
 
   it('telegestion publishes the clear once, on MQTT and in InfluxDB, and nothing when the old fault ends', async () => {
