@@ -1,10 +1,10 @@
 /**
  * The clear by hand across processes, as deployed apart: the broker, telegestion and the
- * HTTP API each in its own process, sharing only PostgreSQL. The API's clear reaches
- * telegestion through PostgreSQL's NOTIFY alone: telegestion publishes the `cleared` event
+ * HTTP API each in its own process; the API shares only PostgreSQL with telegestion, so its
+ * clear reaches telegestion through NOTIFY alone. Telegestion publishes the `cleared` event
  * once (MQTT and InfluxDB), its stored rule state holds the condition as closed by hand,
- * the ongoing fault does not raise the alarm again, and a new
- * fault (the supply healthy, then out of range again) raises a new alarm.
+ * the ongoing fault does not raise the alarm again, and a new fault (the supply healthy,
+ * then out of range again) raises a new alarm.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
