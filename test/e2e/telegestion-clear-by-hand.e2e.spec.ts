@@ -7,62 +7,30 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
-import type { DeviceType } from '@hv/contracts';
-import { influxQuery } from '@hv/devkit';
-import { connectGateway, mixedFleet, parseScenario, runScenario, type ScenarioResult } from '@hv/simulators';
+import { connectGateway, type ScenarioResult } from '@hv/simulators';
 import { ApiKeyRepository, Database } from '@hv/state';
 import { AlarmRepository } from '@hv/telegestion';
-import { connect, preparePlatform, SERVICE_ACCOUNT, sunsetDaysAgo, type TestPlatform } from '../support/platform';
+import { preparePlatform, type TestPlatform } from '../support/platform';
 import { waitFor } from '../support/wait';
-
-const SEED = 'e2e-telegestion-clear-by-hand';
-const HOUR = 3_600_000;
-const TENANT = '02408';
-const fleet = mixedFleet({ seed: SEED, tenants: [{ tenant: TENANT }], perTenant: { 'lighting-controller': 3, 'lighting-cabinet': 1 } as Record<DeviceType, number>, lorawan: [] });
-const lamp = fleet.devices.find((d) => d.type === 'lighting-controller')!;
-const TYPE = 'voltage_out_of_range';
-/** Five hours before sunset, three days ago (as the other telegestion suites). */
-const start = sunsetDaysAgo(3) - 5 * HOUR;
-/** The first run: the fault begins at 1 h and is still there at its end (6 h). */
-const firstH = 6;
-/** The second run follows: the same fault until 2 h, healthy until 3 h, a new fault from 3 h. */
-const secondStart = start + firstH * HOUR;
-const newFaultH = 3;
-
-interface AlarmRow {
-  id: number;
-  state: string;
-  since: Date;
-  cleared_by: string | null;
-}
+import {
+  alarmsOfLamp as alarmsOf, clearedPoints, fleet, firstH, HOUR, lamp, lampEvents, listenAlarmEvents, newFaultH, play as playOn, secondStart, SEED, start,
+  type AlarmEvent, type AlarmRow,
+} from './telegestion-clear-by-hand.fixtures';
 
 describe('an alarm cleared by hand through the API ends the rule condition it came from', () => {
   let tp: TestPlatform;
   let db: Database;
   let gateway: MqttClient;
   let listener: MqttClient;
-  const published: Array<{ event: string; alarm: { id: number; device: string; type: string } }> = [];
+  let published: AlarmEvent[];
   const runs: ScenarioResult[] = [];
   let clearedId: number;
   let clearResponse: { status: number; body: Record<string, unknown> };
   let rows: AlarmRow[];
 
-  const alarmsOfLamp = () =>
-    db.query<AlarmRow>(`SELECT id::int, state, since, cleared_by FROM alarms WHERE device_id = $1 AND type = $2 ORDER BY id`, [lamp.id, TYPE]).then((r) => r.rows);
+  const alarmsOfLamp = () => alarmsOf(db);
   const play = async (name: string, from: number, durationH: number, faults: Array<{ at_s: number; until_s: number }>) => {
-    const scenario = parseScenario({
-      name,
-      fleet: { kind: 'demo' },
-      start: new Date(from).toISOString(),
-      duration_s: durationH * 3600,
-      speed: 3600,
-      step_ms: 15_000,
-      seed: SEED,
-      channels: ['telemetry', 'event'],
-      event_share: 0,
-      faults: faults.map((f) => ({ type: TYPE, ...f, devices: [lamp.id] })),
-    });
-    runs.push(await runScenario(scenario, { transport: { kind: 'gateway', client: gateway }, fleet }));
+    runs.push(await playOn(gateway, name, from, durationH, faults));
   };
 
   beforeAll(async () => {
@@ -70,9 +38,7 @@ describe('an alarm cleared by hand through the API ends the rule condition it ca
     const { brokerUrl, httpUrl } = await tp.start();
     db = new Database(tp.pgUrl, { max: 2 });
     const key = (await new ApiKeyRepository(db).create({ name: 'e2e operator', role: 'operator', tenant: null, createdBy: 'e2e' })).key;
-    listener = await connect(brokerUrl, { ...SERVICE_ACCOUNT, clientId: 'tg-clear-by-hand-listener' });
-    listener.on('message', (_t, p) => published.push(JSON.parse(p.toString('utf8')) as (typeof published)[number]));
-    await listener.subscribeAsync(`hv/events/v1/${TENANT}/alarm`, { qos: 1 });
+    ({ client: listener, published } = await listenAlarmEvents(brokerUrl, 'tg-clear-by-hand-listener'));
     const gw = tp.gateways[0]!;
     gateway = await connectGateway(brokerUrl, gw.username, gw.password);
 
@@ -124,18 +90,13 @@ describe('an alarm cleared by hand through the API ends the rule condition it ca
   });
 
   it('publishes the clear by hand as any clear, and no second clear when the old fault ends', async () => {
-    const mine = published.filter((e) => e.alarm.device === lamp.id && e.alarm.type === TYPE && e.event !== 'escalated');
-    expect(mine.map((e) => [e.event, e.alarm.id])).toEqual([
+    expect(lampEvents(published)).toEqual([
       ['raised', clearedId],
       ['cleared', clearedId],
       ['raised', rows[1]!.id],
     ]);
-    const points = await waitFor(
-      async () => (await influxQuery(tp.influx.url, `SELECT "alarm_id" FROM "alarm_event" WHERE "device" = '${lamp.id}' AND "event" = 'cleared'`, tp.influx.db)).results?.[0]?.series?.[0]?.values ?? [],
-      (v) => v.length >= 1,
-      10_000,
-    );
-    expect(points.map((v) => v[1])).toEqual([clearedId]);
+    const points = await waitFor(() => clearedPoints(tp.influx), (v) => v.length >= 1, 10_000);
+    expect(points).toEqual([clearedId]);
   });
 
   it('takes at start-up a clear by hand made while telegestion was down: its cleared event once, and the end of the fault stays quiet', async () => {
@@ -147,8 +108,7 @@ describe('an alarm cleared by hand through the API ends the rule condition it ca
     const { brokerUrl } = await tp.start();
     const gw = tp.gateways[0]!;
     gateway = await connectGateway(brokerUrl, gw.username, gw.password);
-    const cleared = async () =>
-      ((await influxQuery(tp.influx.url, `SELECT "alarm_id" FROM "alarm_event" WHERE "device" = '${lamp.id}' AND "event" = 'cleared'`, tp.influx.db)).results?.[0]?.series?.[0]?.values ?? []).map((v) => v[1]);
+    const cleared = () => clearedPoints(tp.influx);
     expect(await waitFor(cleared, (ids) => ids.includes(second.id), 15_000)).toEqual([clearedId, second.id]);
     // The fault ends: its alarm is closed already, nothing more is stored or published.
     await play('fault repaired', secondStart + 6 * HOUR, 2, []);
