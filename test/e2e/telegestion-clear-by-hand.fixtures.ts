@@ -3,11 +3,13 @@
  * whose supply goes out of range, the scenarios it plays, and what the tests read back.
  */
 import type { MqttClient } from 'mqtt';
+import { expect } from 'vitest';
 import type { DeviceType } from '@hv/contracts';
 import { influxQuery } from '@hv/devkit';
 import { mixedFleet, parseScenario, runScenario, type ScenarioResult } from '@hv/simulators';
 import type { Database } from '@hv/state';
 import { connect, SERVICE_ACCOUNT, sunsetDaysAgo } from '../support/platform';
+import { waitFor } from '../support/wait';
 
 export const SEED = 'e2e-telegestion-clear-by-hand';
 export const HOUR = 3_600_000;
@@ -69,3 +71,14 @@ export async function listenAlarmEvents(brokerUrl: string, clientId: string): Pr
 /** The events of the lamp's alarm of TYPE, as [event, alarm id] (escalations left out). */
 export const lampEvents = (published: readonly AlarmEvent[]): Array<[string, number]> =>
   published.filter((e) => e.alarm.device === lamp.id && e.alarm.type === TYPE && e.event !== 'escalated').map((e) => [e.event, e.alarm.id]);
+
+/** A clear by hand published as any clear: raised, cleared once, raised again only by the new fault; one cleared point in InfluxDB. */
+export async function expectClearedOnce(published: readonly AlarmEvent[], influx: { url: string; db: string }, clearedId: number, newId: number): Promise<void> {
+  expect(lampEvents(published)).toEqual([
+    ['raised', clearedId],
+    ['cleared', clearedId],
+    ['raised', newId],
+  ]);
+  const points = await waitFor(() => clearedPoints(influx), (v) => v.length >= 1, 10_000);
+  expect(points).toEqual([clearedId]);
+}
