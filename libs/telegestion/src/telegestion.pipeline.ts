@@ -24,6 +24,7 @@ export interface ReconcileOptions {
  */
 export interface PipelineDeps {
   db: Queryable & Pick<Database, 'tx'>;
+  /** The same validation as ingest's: one registry lookup and one JSON parse per message. */
   normalizer: Pick<Normalizer, 'normalize'>;
   book: RuleBook;
   correlator: AlarmCorrelator;
@@ -70,36 +71,7 @@ export class TelegestionPipeline {
   private readonly lastReconcile = new Map<string, number>();
   private readonly lastPresence = new Map<string, number>();
 
-  private readonly db: PipelineDeps['db'];
-  /** The same validation as ingest's: one registry lookup and one JSON parse per message. */
-  private readonly normalizer: PipelineDeps['normalizer'];
-  private readonly book: RuleBook;
-  private readonly correlator: AlarmCorrelator;
-  private readonly alarms: PipelineDeps['alarms'];
-  private readonly states: PipelineDeps['states'];
-  private readonly programs: PipelineDeps['programs'];
-  private readonly commands: PipelineDeps['commands'];
-  private readonly events: PipelineDeps['events'];
-  private readonly metrics: PipelineDeps['metrics'];
-  private readonly reconcile: ReconcileOptions;
-  private readonly now: () => number;
-  private readonly gaps: SequenceGapCounter;
-
-  constructor(deps: PipelineDeps) {
-    this.db = deps.db;
-    this.normalizer = deps.normalizer;
-    this.book = deps.book;
-    this.correlator = deps.correlator;
-    this.alarms = deps.alarms;
-    this.states = deps.states;
-    this.programs = deps.programs;
-    this.commands = deps.commands;
-    this.events = deps.events;
-    this.metrics = deps.metrics;
-    this.reconcile = deps.reconcile;
-    this.now = deps.now;
-    this.gaps = deps.gaps;
-  }
+  constructor(private readonly deps: PipelineDeps) {}
 
   /** The consumer's handler: resolves once the batch's effects are durable (then it is acknowledged). */
   async handle(msgs: InboundMessage[]): Promise<void> {
@@ -118,7 +90,7 @@ export class TelegestionPipeline {
 
   private read(msg: InboundMessage): Normalized | Promise<Normalized> {
     try {
-      const normalized = this.normalizer.normalize(msg.topic, msg.payload, msg.receivedAtMs);
+      const normalized = this.deps.normalizer.normalize(msg.topic, msg.payload, msg.receivedAtMs);
       return normalized instanceof Promise ? normalized.catch((e: Error) => new Rejection('schema', e.message)) : normalized;
     } catch (error) {
       return new Rejection('schema', (error as Error).message);
@@ -128,8 +100,8 @@ export class TelegestionPipeline {
   /** The clock: communication loss (see DeviceRules.tick for `listeningSince`), overstays, correlation grace periods. */
   async tick(now: number, listeningSince: number | null): Promise<void> {
     await this.serial(async () => {
-      const changes = this.book.tick(now, listeningSince);
-      const released = this.correlator.tick(now);
+      const changes = this.deps.book.tick(now, listeningSince);
+      const released = this.deps.correlator.tick(now);
       await this.store(changes, released);
     });
     await this.durable();
@@ -153,8 +125,8 @@ export class TelegestionPipeline {
    */
   async catchUpClosedByHand(): Promise<void> {
     await this.serial(async () => {
-      const keys = new Set([...this.correlator.keys(), ...this.book.openConditions().keys()]);
-      for (const alarm of await this.alarms.closedByHandAmong([...keys])) this.takeClosedByHand(alarm);
+      const keys = new Set([...this.deps.correlator.keys(), ...this.deps.book.openConditions().keys()]);
+      for (const alarm of await this.deps.alarms.closedByHandAmong([...keys])) this.takeClosedByHand(alarm);
     });
     await this.durable();
   }
@@ -162,18 +134,18 @@ export class TelegestionPipeline {
   private takeClosedByHand(alarm: Alarm): void {
     const key = alarmKey(alarm.device, alarm.type);
     if (alarm.state !== 'cleared' || !this.holdsOpen(alarm)) return;
-    this.correlator.forget(key, this.now());
-    this.book.closeByHand(alarm.device, alarm.type, alarm.clearedAt?.getTime() ?? Date.now());
-    this.metrics.alarm('cleared');
-    this.events.alarm({ event: 'cleared', alarm });
+    this.deps.correlator.forget(key, this.deps.now());
+    this.deps.book.closeByHand(alarm.device, alarm.type, alarm.clearedAt?.getTime() ?? Date.now());
+    this.deps.metrics.alarm('cleared');
+    this.deps.events.alarm({ event: 'cleared', alarm });
   }
 
   /** Whether this alarm is, for this instance, still open: the correlation holds it, or (not held, after a restart) its rule's condition is active and not closed by hand. */
   private holdsOpen(alarm: Alarm): boolean {
     const since = alarm.since.getTime();
-    const held = this.correlator.get(alarmKey(alarm.device, alarm.type));
+    const held = this.deps.correlator.get(alarmKey(alarm.device, alarm.type));
     if (held) return held.since === since;
-    return this.book.openSince(alarm.device, alarm.type)?.includes(since) ?? false;
+    return this.deps.book.openSince(alarm.device, alarm.type)?.includes(since) ?? false;
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -185,15 +157,15 @@ export class TelegestionPipeline {
   private async judgeInOrder(uplinks: readonly Normalized[]): Promise<void> {
     const changes: AlarmChange[] = [];
     for (const u of uplinks) {
-      this.metrics.received++;
+      this.deps.metrics.received++;
       if (u instanceof Rejection) {
-        this.metrics.skip(u.reason);
+        this.deps.metrics.skip(u.reason);
         continue;
       }
-      this.gaps.observe(u.device, u.channel === 'status' ? undefined : u.body.seq, u.ts);
-      if (u.route) this.commands.onRoute(u.device.id, u.route);
+      this.deps.gaps.observe(u.device, u.channel === 'status' ? undefined : u.body.seq, u.ts);
+      if (u.route) this.deps.commands.onRoute(u.device.id, u.route);
       if (u.channel === 'ack') {
-        this.commands.onAck(u.device.id, u.body);
+        this.deps.commands.onAck(u.device.id, u.body);
         continue;
       }
       if (u.channel === 'status') continue;
@@ -201,9 +173,9 @@ export class TelegestionPipeline {
       if (u.channel === 'event' && u.body.event === 'presence') this.lastPresence.set(u.device.id, u.ts);
       const lighting = u.device.type === 'lighting-controller' && u.channel === 'telemetry';
       const expected = lighting ? this.expectedLevel(u) : undefined;
-      const judged = this.book.observe(u.device, u.channel, u.body, u.ts, expected !== undefined ? { expectedLevelPct: expected } : {});
+      const judged = this.deps.book.observe(u.device, u.channel, u.body, u.ts, expected !== undefined ? { expectedLevelPct: expected } : {});
       if (judged === null) {
-        this.metrics.skip('not_newer');
+        this.deps.metrics.skip('not_newer');
         continue;
       }
       changes.push(...judged);
@@ -213,9 +185,9 @@ export class TelegestionPipeline {
   }
 
   private expectedLevel(u: Reading): number | undefined {
-    const rules = this.book.rulesOf(u.device);
+    const rules = this.deps.book.rulesOf(u.device);
     try {
-      return this.programs.expectedLevel(rules.device, u.ts, this.commands.overridesOf(u.device.id, u.ts), this.lastPresence.get(u.device.id));
+      return this.deps.programs.expectedLevel(rules.device, u.ts, this.deps.commands.overridesOf(u.device.id, u.ts), this.lastPresence.get(u.device.id));
     } catch {
       return undefined; // no sunset at that latitude (not in France): nothing expected
     }
@@ -240,44 +212,44 @@ export class TelegestionPipeline {
       this.mismatchSince.set(id, u.ts);
       return;
     }
-    if (u.ts - since < this.reconcile.afterMs || this.commands.hasPending(id)) return;
+    if (u.ts - since < this.deps.reconcile.afterMs || this.deps.commands.hasPending(id)) return;
     const last = this.lastReconcile.get(id);
-    if (last !== undefined && u.ts - last < this.reconcile.minIntervalMs) return;
+    if (last !== undefined && u.ts - last < this.deps.reconcile.minIntervalMs) return;
     this.lastReconcile.set(id, u.ts);
     this.mismatchSince.delete(id);
-    const rules = this.book.rulesOf(u.device);
-    const next = this.programs.nextChange(rules.device, u.ts, this.commands.overridesOf(id, u.ts));
+    const rules = this.deps.book.rulesOf(u.device);
+    const next = this.deps.programs.nextChange(rules.device, u.ts, this.deps.commands.overridesOf(id, u.ts));
     const holdMs = next !== null ? next - u.ts : DEFAULT_HOLD_MS;
-    this.metrics.reconciled++;
-    void this.commands
-      .submit([u.device], 'lighting', { level_pct: expected, reason: 'schedule' }, { reason: 'schedule', expiresAt: this.now() + holdMs, createdBy: 'reconciliation', target: { devices: [id] } })
+    this.deps.metrics.reconciled++;
+    void this.deps.commands
+      .submit([u.device], 'lighting', { level_pct: expected, reason: 'schedule' }, { reason: 'schedule', expiresAt: this.deps.now() + holdMs, createdBy: 'reconciliation', target: { devices: [id] } })
       .catch((e: Error) => this.logger.warn(`reconciliation command for ${id} not stored: ${e.message}`));
   }
 
   /** Correlates, then stores the changes and the states of their devices in one transaction; events after the commit. */
   private async store(changes: AlarmChange[], released: string[]): Promise<void> {
     if (changes.length === 0 && released.length === 0) return;
-    const correlated: Correlated[] = changes.map((c) => this.correlator.apply(c));
-    const withChanges = this.book.takeDirtyOf(new Set(changes.map((c) => c.device)));
+    const correlated: Correlated[] = changes.map((c) => this.deps.correlator.apply(c));
+    const withChanges = this.deps.book.takeDirtyOf(new Set(changes.map((c) => c.device)));
     // The rules' state has moved on: these changes cannot be recomputed from a redelivery,
     // so they are retried until stored, holding the batch (and the broker's backlog) meanwhile.
     const transitions = await this.retrying('alarm changes', () => {
       // The usual case, a few independent changes: one statement, one round trip.
       if (released.length === 0 && withChanges.length <= RULE_STATES_PER_STATEMENT && AlarmRepository.oneStatementFits(correlated)) {
         const params: unknown[] = [];
-        const states = this.states.upsertStatement(withChanges, params);
-        return this.alarms.applyInOneStatement(this.db, correlated, { sql: states, params });
+        const states = this.deps.states.upsertStatement(withChanges, params);
+        return this.deps.alarms.applyInOneStatement(this.deps.db, correlated, { sql: states, params });
       }
-      return this.db.tx(async (tx) => {
-        const out = await this.alarms.apply(tx, correlated);
-        out.push(...(await this.alarms.release(tx, released)));
-        await this.states.save(withChanges, tx);
+      return this.deps.db.tx(async (tx) => {
+        const out = await this.deps.alarms.apply(tx, correlated);
+        out.push(...(await this.deps.alarms.release(tx, released)));
+        await this.deps.states.save(withChanges, tx);
         return out;
       });
     });
     for (const t of transitions) {
-      this.metrics.alarm(t.event);
-      this.events.alarm(t);
+      this.deps.metrics.alarm(t.event);
+      this.deps.events.alarm(t);
     }
   }
 
@@ -299,8 +271,8 @@ export class TelegestionPipeline {
       const waiters = this.waiters;
       this.waiters = [];
       try {
-        const states = this.book.takeDirty();
-        if (states.length) await this.retrying('rule states', () => this.states.save(states));
+        const states = this.deps.book.takeDirty();
+        if (states.length) await this.retrying('rule states', () => this.deps.states.save(states));
         for (const w of waiters) w.resolve();
       } catch (error) {
         for (const w of waiters) w.reject(error as Error);
