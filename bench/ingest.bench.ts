@@ -17,6 +17,11 @@
  * worker names in its start-up line) against the counter process: what is left holds
  * ingest and everything else the all-in-one runs on those messages (telegestion reads
  * every telemetry message too), the HTTP API's idle timers, V8's shared GC threads.
+ *
+ * CPU budget (`cpu_us_per_msg`): during the raw ceiling and during ingest's full-rate run,
+ * the CPU time of every process on the path (this load generator, the broker, the counter or
+ * ingest, InfluxDB, PostgreSQL) per message. With the cores saturated, a ratio above
+ * ceiling total / ingest total is out of reach whatever the code's speed.
  */
 import { cpus } from 'node:os';
 import { readFileSync } from 'node:fs';
@@ -37,7 +42,7 @@ import {
 import { connectGateway, FleetPublisher, lightingFleet, messages, type Fleet, type SimMessage } from '@hv/simulators';
 import { Database } from '@hv/state';
 import { BENCH_ENV, freshPgDatabase, percentile } from './bench-env';
-import { cpuSecondsOf } from './proc-cpu';
+import { cpuSecondsOf, cpuSince, pidFromFile, readCpu, servicePidFiles, type CpuReading, type WatchedProcess } from './proc-cpu';
 
 const SEED = 'bench-ingest';
 const SERVICE = { username: 'hv-service', password: 'hv-bench-service-password' };
@@ -71,6 +76,12 @@ interface BrokerResult {
   /** The raw counter's, in the same phase on the same broker, ms. */
   baseline_cpu_ms_per_1k: number;
   cpu_ratio: number;
+  /**
+   * Where the machine's CPU went per message, µs, during the raw ceiling and during the
+   * ingest run at full rate, by process (see cpuBudget): on 2 shared cores the ratio
+   * cannot exceed ceiling total / ingest total.
+   */
+  cpu_us_per_msg: { ceiling: Record<string, number>; ingest: Record<string, number> };
 }
 
 const log = (s: string) => console.log(`[bench ingest] ${s}`);
@@ -147,9 +158,12 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
   }
   const counter = startChild('bench/count-subscriber.js', {}, 'counter', [mqttUrl, SERVICE.username, SERVICE.password, 'hv/v1/+/+/+/telemetry', String(args.messages)]);
   await counter.waitFor(/\] ready$/);
+  const brokerPid = baselineBroker?.child.pid ?? pidFromFile(join(ENV.runDir, 'mosquitto', 'mosquitto.pid'));
+  const ceilingBudget = cpuBudget([{ name: 'broker', pid: brokerPid }, { name: 'counter', pid: counter.child.pid }]);
   const t0 = Date.now();
   await publishAll(mqttUrl, fleets, gateways, creds, args.messages, 0);
   const done = await counter.waitFor(/\] done \d+/, 300_000);
+  const ceilingCpu = ceilingBudget.perMessage(args.messages);
   const baselineMs = Number(/done (\d+)/.exec(done)?.[1]) || Date.now() - t0;
   const baseline = (args.messages / baselineMs) * 1000;
   log(`${broker}: raw ceiling ${baseline.toFixed(0)} msg/s`);
@@ -173,11 +187,21 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
     const text = await (await fetch(metricsUrl)).text();
     return metricSum(text, 'hv_ingest_stored_points_total') + metricSum(text, 'hv_ingest_replayed_points_total');
   };
+  const threadOfBroker = broker === 'embedded' ? Number(/broker thread (\d+)/.exec(app.output())?.[1]) || undefined : undefined;
+  const ingestBudget = cpuBudget(
+    broker === 'mosquitto'
+      ? [{ name: 'broker', pid: brokerPid }, { name: 'ingest', pid: app.child.pid }]
+      : threadOfBroker
+        ? [{ name: 'broker', pid: app.child.pid, tid: threadOfBroker }, { name: 'all_in_one_but_broker', pid: app.child.pid, minusTid: threadOfBroker }]
+        : [{ name: 'all_in_one', pid: app.child.pid }],
+  );
   const start = Date.now();
   const publishing = publishAll(mqttUrl, fleets, gateways, creds, args.messages, 1);
   const deadline = Date.now() + 600_000;
   while ((await written()) < args.messages && Date.now() < deadline) await sleep(50);
   const elapsedMs = Date.now() - start;
+  const ingestCpu = ingestBudget.perMessage(args.messages);
+  log(`${broker}: CPU µs per message, raw ceiling ${JSON.stringify(ceilingCpu)}; ingest ${JSON.stringify(ingestCpu)}`);
   await publishing;
   const stored = await storedCount(influxDb);
   const throughput = (Math.min(stored, args.messages) / elapsedMs) * 1000;
@@ -186,10 +210,9 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
   // 3. Latency at 2,000 msg/s: a probe device's points, polled in InfluxDB every 10 ms.
   // Meanwhile a raw counter reads the same messages from the same broker: both processes'
   // CPU time over the phase, per 1,000 messages, is the cost comparison (see the header).
-  const brokerTid = broker === 'embedded' ? Number(/broker thread (\d+)/.exec(app.output())?.[1]) : undefined;
   // An all-in-one that runs aedes on its main thread names no broker thread: then its whole
   // process is counted, broker included (said in the log line below).
-  const ingestCpuS = () => cpuSecondsOf(app.child.pid!) - (brokerTid ? cpuSecondsOf(app.child.pid!, brokerTid) : 0);
+  const ingestCpuS = () => cpuSecondsOf(app.child.pid!) - (threadOfBroker ? cpuSecondsOf(app.child.pid!, threadOfBroker) : 0);
   const steadyCounter = startChild('bench/count-subscriber.js', {}, 'steady-counter', [mqttUrl, SERVICE.username, SERVICE.password, 'hv/v1/+/+/+/telemetry', '0']);
   await steadyCounter.waitFor(/\] ready$/);
   const cpuBefore = { ingest: ingestCpuS(), counter: cpuSecondsOf(steadyCounter.child.pid!) };
@@ -202,7 +225,7 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
   const perK = (cpuS: number) => Number(((cpuS * 1000) / (latencies.published / 1000)).toFixed(1));
   const cpuMsPer1k = perK(cpuAfter.ingest - cpuBefore.ingest);
   const baselineCpuMsPer1k = perK(cpuAfter.counter - cpuBefore.counter);
-  const what = broker === 'mosquitto' ? 'ingest' : brokerTid ? 'all-in-one minus its broker thread' : 'all-in-one, broker included';
+  const what = broker === 'mosquitto' ? 'ingest' : threadOfBroker ? 'all-in-one minus its broker thread' : 'all-in-one, broker included';
   log(`${broker}: steady phase CPU per 1,000 messages: ${what} ${cpuMsPer1k} ms, raw counter ${baselineCpuMsPer1k} ms`);
   const metrics = await (await fetch(metricsUrl)).text();
   const received = metricSum(metrics, 'hv_ingest_received_total');
@@ -229,6 +252,44 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
     cpu_ms_per_1k: cpuMsPer1k,
     baseline_cpu_ms_per_1k: baselineCpuMsPer1k,
     cpu_ratio: Number((cpuMsPer1k / baselineCpuMsPer1k).toFixed(2)),
+    cpu_us_per_msg: { ceiling: ceilingCpu, ingest: ingestCpu },
+  };
+}
+
+interface BudgetProcess {
+  name: string;
+  pid: number | undefined;
+  /** Only this thread of the process. */
+  tid?: number;
+  /** The process without this thread. */
+  minusTid?: number;
+}
+
+/**
+ * CPU seconds of every process a phase runs, from now until perMessage() is called, per
+ * message, µs: this load generator, the broker, the consumer (the counter, or ingest), and
+ * InfluxDB and PostgreSQL (its postmaster and backends), with their total.
+ */
+function cpuBudget(own: BudgetProcess[]): { perMessage(messages: number): Record<string, number> } {
+  const pids = servicePidFiles(ENV.runDir);
+  const services: WatchedProcess[] = [
+    { name: 'influxdb', pid: pidFromFile(pids.influxdb) },
+    { name: 'postgres', pid: pidFromFile(pids.postgres), children: true },
+  ];
+  const cpuOf = (p: BudgetProcess) =>
+    p.pid === undefined ? 0 : p.tid !== undefined ? cpuSecondsOf(p.pid, p.tid) : cpuSecondsOf(p.pid) - (p.minusTid !== undefined ? cpuSecondsOf(p.pid, p.minusTid) : 0);
+  const read = (): [number, number[], CpuReading] => [process.cpuUsage().user + process.cpuUsage().system, own.map(cpuOf), readCpu(services)];
+  const [selfBefore, ownBefore, servicesBefore] = read();
+  return {
+    perMessage(messages: number) {
+      const [selfAfter, ownAfter, servicesAfter] = read();
+      const us = (s: number) => Math.round((s * 1e6) / messages);
+      const out: Record<string, number> = { load_generator: us((selfAfter - selfBefore) / 1e6) };
+      own.forEach((p, i) => (out[p.name] = us(ownAfter[i]! - ownBefore[i]!)));
+      for (const [name, s] of Object.entries(cpuSince(servicesBefore, servicesAfter))) out[name] = us(s);
+      out.total = Object.values(out).reduce((a, b) => a + b, 0);
+      return out;
+    },
   };
 }
 
