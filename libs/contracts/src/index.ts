@@ -2,6 +2,7 @@ export * from './ids';
 export * from './domains';
 export * from './topics';
 export * from './contract';
+export * from './fast-validator';
 export * from './point';
 export * from './schemas/common.schema';
 export * from './schemas/lighting.schema';
