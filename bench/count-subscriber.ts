@@ -2,7 +2,7 @@
  * The raw ceiling of a broker: an mqtt.js subscriber that only counts QoS 1 messages
  * (mqtt.js acknowledges each as it is parsed). Run as its own process by the ingest
  * benchmark, like ingest is, so that both compete for the same cores the same way.
- * argv: url username password filter expected — prints `ready`, then `done <ms since first>`
+ * argv: url username password filter expected — prints `ready`, then `done <ms since first> <count> <own CPU s>`
  * once it has `expected` messages (0: never), and `count <n>` every second.
  */
 import mqtt from 'mqtt';
@@ -22,7 +22,8 @@ let first = 0;
 client.on('message', () => {
   if (count++ === 0) first = Date.now();
   if (count === expected) {
-    console.log(`done ${Date.now() - first} ${count}`);
+    const cpu = process.cpuUsage();
+    console.log(`done ${Date.now() - first} ${count} ${(cpu.user + cpu.system) / 1e6}`);
     void client.endAsync().then(() => process.exit(0));
   }
 });
