@@ -221,6 +221,8 @@ const anyValue = fc.oneof(
   { weight: 2, arbitrary: text() },
   { weight: 1, arbitrary: fc.constantFrom(null, undefined, {}, [], 'say "hi" \\o/ \\', 'line\nbreak') },
 );
+/** Any timestamp InfluxDB stores, whole ms (fc.integer stops at 32 bits). */
+const anyStoredTs = fc.maxSafeInteger().map((n) => n % 9_223_372_036_855);
 const anyKey = fc.oneof(fc.constantFrom('v', 'ts', 'power_w', 'level_pct', 'time', '', 'a b', 'x=y', 'c,d', 'e\\', 'q"', 'k\n', 'k\r', `k${R}`), text(1));
 const anyFields = fc.dictionary(anyKey, anyValue, { maxKeys: 10 });
 
@@ -228,7 +230,7 @@ describe('serializer shortcuts: the same bytes and errors as the plain serialise
   it('serializePoint and serializePoints, for any measurement, tags, fields and timestamp', () => {
     const anyTags = fc.dictionary(anyKey, fc.oneof({ weight: 5, arbitrary: text() }, { weight: 1, arbitrary: fc.constant(1 as unknown as string) }), { maxKeys: 4 });
     const anyMeasurement = fc.oneof(fc.constantFrom('lighting_controller', '#m', ''), text(1));
-    const anyTs = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(9_223_372_036_854, 9_223_372_036_855, -9_223_372_036_855));
+    const anyTs = fc.oneof(fc.integer(), fc.maxSafeInteger(), anyStoredTs, fc.double(), fc.constantFrom(9_223_372_036_854, 9_223_372_036_855, -9_223_372_036_855, 999_999, 1_000_000));
     fc.assert(
       fc.property(anyMeasurement, anyTags, anyFields, anyTs, (measurement, tags, fields, timestampMs) => {
         const p: Point = { measurement, tags, fields: fields as Point['fields'], timestampMs };
@@ -267,6 +269,20 @@ describe('serializer shortcuts: the same bytes and errors as the plain serialise
       for (const n of [i / 10_000, i / 1_000 + 123_456, 999_999_000 + i / 1_000]) expect(serializeFieldsOf({ v: n }, 'ts', 'm')).toBe(`v=${'' + n}`);
     }
   }, 30_000);
+
+  it("writes every timestamp InfluxDB stores as '' + timestampMs does", () => {
+    const line = (timestampMs: number) => serializePoint(point({ timestampMs }));
+    fc.assert(
+      fc.property(anyStoredTs, (ts) => {
+        expect(line(ts)).toBe(`m v=1 ${'' + ts}`);
+      }),
+      { numRuns: 20_000 },
+    );
+    // Around every power of ten, a stretch of today's timestamps, and the edges of the range.
+    for (let p = 1; p <= 9_223_372_036_854; p *= 10) for (const ts of [p - 1, p, p + 1]) expect(line(ts)).toBe(`m v=1 ${ts}`);
+    for (let ts = Date.UTC(2026, 10, 23) - 2_000_000; ts < Date.UTC(2026, 10, 23) + 2_000_000; ts += 997) expect(line(ts)).toBe(`m v=1 ${'' + ts}`);
+    for (const ts of [1_000_000, 1_000_001, 1_999_999, 9_223_372_036_854, 9_223_372_000_000, 9_223_371_999_999]) expect(line(ts)).toBe(`m v=1 ${'' + ts}`);
+  });
 
   it('keeps writing the same keys once more keys have come than the key cache holds', () => {
     for (let round = 0; round < 2; round++) {

@@ -262,8 +262,7 @@ export function appendFieldsOf(line: string, payload: Readonly<Record<string, un
     const text = fieldValueText(key, value, measurement);
     if (field.error !== undefined) throw new InvalidPointError(field.error, measurement);
     if (field.changed) changedKeys = true;
-    out += empty ? field.first : field.next;
-    out += text;
+    out += (empty ? field.first : field.next) + text;
     empty = false;
   }
   if (changedKeys) assertDistinctKeys(Object.keys(payload).filter((k) => k !== skip && payload[k] != null), 'field', measurement);
@@ -284,8 +283,17 @@ export function serializeTimestamp(ts: number, measurement: string): string {
   if (!Number.isInteger(ts) || ts > MAX_TIMESTAMP_MS || ts < -MAX_TIMESTAMP_MS) {
     throw new InvalidPointError(`timestampMs ${ts} is not a whole number of ms within InfluxDB's range`, measurement);
   }
+  // Today's ms timestamps are past 2^31, so '' + ts takes the general double conversion; two
+  // small integers (millions of ms, then the other six digits) print at half the cost.
+  if (ts >= 1_000_000) {
+    const millions = Math.floor(ts / 1_000_000);
+    const rest = '' + (ts - millions * 1_000_000);
+    return '' + millions + SIX_DIGITS_PADDING[6 - rest.length]! + rest;
+  }
   return '' + ts;
 }
+
+const SIX_DIGITS_PADDING = ['', '0', '00', '000', '0000', '00000'];
 
 /**
  * The measurement and tag set of a line (its series key, before the space and the fields):
