@@ -4,6 +4,7 @@ import { DEVICE_TYPES, geohashOf, pointOfReading, type DeviceInfo, type DeviceTy
 import { messages, mixedFleet } from '@hv/simulators';
 import { serializePoint } from '@hv/timeseries';
 import { Normalizer, Rejection, StaticDeviceDirectory, type Reading } from '@hv/uplink';
+import { plainPoint } from '../../timeseries/src/testing/line-protocol.plain';
 import { ReadingLines } from './reading-lines';
 
 const START = Date.UTC(2026, 10, 23, 18, 0, 0);
@@ -11,6 +12,8 @@ const TYPES = Object.keys(DEVICE_TYPES) as DeviceType[];
 
 /** The reference: the reading's point (pointOfReading), serialised. */
 const viaPoint = (r: Reading): string => serializePoint(pointOfReading(r, geohashOf(r.device.attributes)));
+/** The same point written by the plain serialiser, which takes no shortcut. */
+const viaPlainPoint = (r: Reading): string => plainPoint(pointOfReading(r, geohashOf(r.device.attributes)));
 /** The line, or the message of the error that refused it. */
 const outcome = (write: () => string): string => {
   try {
@@ -30,6 +33,7 @@ describe('ReadingLines: the line serializePoint(pointOfReading(…)) writes, byt
       const reading = normalizer.normalize(m.topic, m.payload, START + 300_000);
       if (reading instanceof Promise || reading instanceof Rejection) throw new Error(`not a reading: ${m.topic} ${JSON.stringify(reading)}`);
       expect(lines.lineOf(reading)).toBe(viaPoint(reading));
+      expect(lines.lineOf(reading)).toBe(viaPlainPoint(reading));
       seen.add(`${reading.device.type}/${reading.channel}`);
     }
     // Every type's telemetry took the short way at least once, and other channels the point's.
@@ -77,13 +81,17 @@ describe('ReadingLines: the line serializePoint(pointOfReading(…)) writes, byt
 
   it('agrees with the point over generated records and bodies, accepted or refused', () => {
     const name = fc.oneof(fc.constantFrom('v', 'power_w', 'time', '', 'a b', 'x=y', 'c,d', 'e\\', 'q"'), fc.string({ maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 4 }));
-    const value = fc.oneof(fc.double(), fc.integer(), fc.boolean(), fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 4 }), fc.constant(null), fc.constant(undefined), fc.constant({}));
+    const decimal = fc.tuple(fc.integer({ min: -2e9, max: 2e9 }), fc.constantFrom(10, 100, 1_000, 10_000)).map(([n, d]) => n / d);
+    const value = fc.oneof(fc.double(), fc.integer(), decimal, fc.boolean(), fc.string({ maxLength: 8 }), fc.string({ unit: 'binary', maxLength: 4 }), fc.constant(null), fc.constant(undefined), fc.constant({}));
     const tagValue = fc.option(fc.oneof(name, fc.constantFrom('200043495', 'lc-02408-c1')), { nil: null });
     fc.assert(
       fc.property(fc.dictionary(name, value, { maxKeys: 5 }), name, name, tagValue, tagValue, fc.constantFrom(...TYPES), fc.oneof(fc.integer(), fc.double()), (body, tenant, id, epci, cabinet, type, ts) => {
         const device: DeviceInfo = { id: id === '' ? 'd' : id, tenant, type, epci, cabinet, devEui: null };
         const reading = telemetry(device, body, ts);
-        expect(outcome(() => new ReadingLines().lineOf(reading))).toBe(outcome(() => viaPoint(reading)));
+        const lines = new ReadingLines();
+        expect(outcome(() => lines.lineOf(reading))).toBe(outcome(() => viaPoint(reading)));
+        // Again, with the series key and the field keys cached, and against the plain serialiser.
+        expect(outcome(() => lines.lineOf(reading))).toBe(outcome(() => viaPlainPoint(reading)));
       }),
       { numRuns: 1_000 },
     );

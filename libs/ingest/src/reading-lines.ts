@@ -1,5 +1,5 @@
 import { geohashOf, measurementOf, pointOfReading, registryTagsOf, type DeviceInfo } from '@hv/contracts';
-import { serializeFieldsOf, serializePoint, serializeSeriesKey, serializeTimestamp } from '@hv/timeseries';
+import { appendFieldsOf, serializePoint, serializeSeriesKey, serializeTimestamp } from '@hv/timeseries';
 import type { Reading } from '@hv/uplink';
 
 /**
@@ -7,13 +7,14 @@ import type { Reading } from '@hv/uplink';
  * writes, and refused with the same InvalidPointError. Telemetry, nearly every message,
  * takes a short way: its tags come from the registry's record alone (tenant, device, EPCI,
  * cabinet, position), so the escaped measurement and tags are computed once per record and
- * the body's fields are written after them, with no point, tag or field object in between.
+ * the body's fields are appended to them, with no point, tag or field object in between.
  * A registry reload makes new records, so a changed device gets a new series key. Events,
  * statuses and acks (tags from their body too) go through the point.
  */
 export class ReadingLines {
   /** Per registry record; null when it has no position. */
   private readonly geohashes = new WeakMap<DeviceInfo, string | null>();
+  /** Per registry record: its telemetry series key and the space that follows it. */
   private readonly telemetryKeys = new WeakMap<DeviceInfo, string>();
 
   lineOf(reading: Reading): string {
@@ -23,11 +24,11 @@ export class ReadingLines {
     let key = this.telemetryKeys.get(device);
     if (key === undefined) {
       // A key serializeSeriesKey refuses is not kept: it throws again for the next message, as the point would.
-      key = serializeSeriesKey(measurement, registryTagsOf(device, this.geohashOf(device)));
+      key = serializeSeriesKey(measurement, registryTagsOf(device, this.geohashOf(device))) + ' ';
       this.telemetryKeys.set(device, key);
     }
     const body = reading.body as unknown as Readonly<Record<string, unknown>>;
-    return key + ' ' + serializeFieldsOf(body, 'ts', measurement) + ' ' + serializeTimestamp(reading.ts, measurement);
+    return appendFieldsOf(key, body, 'ts', measurement) + ' ' + serializeTimestamp(reading.ts, measurement);
   }
 
   private geohashOf(device: DeviceInfo): string | undefined {

@@ -102,14 +102,17 @@ export class InfluxHttp {
 
   async request(req: HttpRequest): Promise<HttpAnswer> {
     if (this.closed) throw new InfluxUnavailableError('InfluxDB client is closed');
+    // Encoded once, here: its length is the content-length, and the socket sends these bytes
+    // as they are instead of encoding the text again (a retry reuses them too).
+    const body = req.body === undefined ? undefined : Buffer.from(req.body, 'utf8');
     try {
-      return await this.once(req);
+      return await this.once(req, body);
     } catch (error) {
       // Retry once: the request most likely never reached the server, and if it did, writes
       // are idempotent (same series and timestamp overwrite) and queries read.
       if (!(error instanceof StaleSocketError)) throw error;
       try {
-        return await this.once(req);
+        return await this.once(req, body);
       } catch (retryError) {
         throw retryError instanceof StaleSocketError ? retryError.unavailable : retryError;
       }
@@ -121,12 +124,12 @@ export class InfluxHttp {
     this.agent.destroy();
   }
 
-  private once(req: HttpRequest): Promise<HttpAnswer> {
+  private once(req: HttpRequest, body: Buffer | undefined): Promise<HttpAnswer> {
     return new Promise<HttpAnswer>((resolve, reject) => {
       const headers: http.OutgoingHttpHeaders = { ...this.headers };
-      if (req.body !== undefined) {
+      if (body !== undefined) {
         headers['content-type'] = req.contentType ?? 'text/plain; charset=utf-8';
-        headers['content-length'] = Buffer.byteLength(req.body);
+        headers['content-length'] = body.length;
       }
       if (req.accept !== undefined) headers.accept = req.accept;
       let settled = false;
@@ -175,7 +178,7 @@ export class InfluxHttp {
           fail(new StaleSocketError(unavailable));
         } else fail(unavailable);
       });
-      request.end(req.body);
+      request.end(body);
     });
   }
 }

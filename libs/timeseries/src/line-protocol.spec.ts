@@ -1,7 +1,8 @@
 import type { Point } from '@hv/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { REPLACEMENT, serializePoint, serializePoints } from './line-protocol';
+import { appendFieldsOf, REPLACEMENT, serializeFieldsOf, serializePoint, serializePoints } from './line-protocol';
+import { plainFieldsOf, plainPoint } from './testing/line-protocol.plain';
 import { isVerbatim, parseLine, storedName, storedString } from './testing/line-protocol.reference';
 import { InvalidPointError } from './timeseries.errors';
 
@@ -194,5 +195,101 @@ describe('serializePoint: properties over arbitrary unicode', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+/** The line, or the class and message of what was thrown instead. */
+const outcome = (write: () => string): string => {
+  try {
+    return write();
+  } catch (error) {
+    return `${(error as Error).name}: ${(error as Error).message}`;
+  }
+};
+
+/** Numbers as readings carry them (decimals of a few places), and the ones that print oddly. */
+const anyNumber = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.tuple(fc.integer({ min: -2e9, max: 2e9 }), fc.constantFrom(1, 10, 100, 1_000, 10_000, 1e6)).map(([n, d]) => n / d),
+  fc.tuple(fc.double({ min: -1e10, max: 1e10, noNaN: true }), fc.integer({ min: 0, max: 4 })).map(([x, places]) => Math.round(x * 10 ** places) / 10 ** places),
+  fc.constantFrom(-0, 0.1, 0.001, 0.0005, 1e-7, 1e21, 1e-21, 5e-324, 1.7976931348623157e308, -1.7976931348623157e308, 999_999_999.999, -999_999_999.999, 1e9 - 0.5, 1e9 + 0.5, 0.1 + 0.2, 2 ** 53 + 2, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+);
+const anyValue = fc.oneof(
+  { weight: 4, arbitrary: anyNumber },
+  { weight: 1, arbitrary: fc.boolean() },
+  { weight: 2, arbitrary: text() },
+  { weight: 1, arbitrary: fc.constantFrom(null, undefined, {}, [], 'say "hi" \\o/ \\', 'line\nbreak') },
+);
+/** Any timestamp InfluxDB stores, whole ms (fc.integer stops at 32 bits). */
+const anyStoredTs = fc.maxSafeInteger().map((n) => n % 9_223_372_036_855);
+const anyKey = fc.oneof(fc.constantFrom('v', 'ts', 'power_w', 'level_pct', 'time', '', 'a b', 'x=y', 'c,d', 'e\\', 'q"', 'k\n', 'k\r', `k${R}`), text(1));
+const anyFields = fc.dictionary(anyKey, anyValue, { maxKeys: 10 });
+
+describe('serializer shortcuts: the same bytes and errors as the plain serialiser (testing/line-protocol.plain)', () => {
+  it('serializePoint and serializePoints, for any measurement, tags, fields and timestamp', () => {
+    const anyTags = fc.dictionary(anyKey, fc.oneof({ weight: 5, arbitrary: text() }, { weight: 1, arbitrary: fc.constant(1 as unknown as string) }), { maxKeys: 4 });
+    const anyMeasurement = fc.oneof(fc.constantFrom('lighting_controller', '#m', ''), text(1));
+    const anyTs = fc.oneof(fc.integer(), fc.maxSafeInteger(), anyStoredTs, fc.double(), fc.constantFrom(9_223_372_036_854, 9_223_372_036_855, -9_223_372_036_855, 999_999, 1_000_000));
+    fc.assert(
+      fc.property(anyMeasurement, anyTags, anyFields, anyTs, (measurement, tags, fields, timestampMs) => {
+        const p: Point = { measurement, tags, fields: fields as Point['fields'], timestampMs };
+        const expected = outcome(() => plainPoint(p));
+        // Twice: the second time the field keys come from the cache.
+        expect(outcome(() => serializePoint(p))).toBe(expected);
+        expect(outcome(() => serializePoint(p))).toBe(expected);
+        expect(outcome(() => serializePoints([p, p]))).toBe(expected.startsWith('InvalidPointError: ') ? expected : `${expected}\n${expected}\n`);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it('serializeFieldsOf and appendFieldsOf, for any payload', () => {
+    fc.assert(
+      fc.property(anyFields, text(), fc.constantFrom('ts', 'v', ''), (payload, line, skip) => {
+        const expected = outcome(() => plainFieldsOf(payload, skip, 'm'));
+        expect(outcome(() => serializeFieldsOf(payload, skip, 'm'))).toBe(expected);
+        expect(outcome(() => serializeFieldsOf(payload, skip, 'm'))).toBe(expected);
+        expect(outcome(() => appendFieldsOf(line, payload, skip, 'm'))).toBe(expected.startsWith('InvalidPointError: ') ? expected : line + expected);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it("writes every number as '' + value does", () => {
+    fc.assert(
+      fc.property(anyNumber, (n) => {
+        fc.pre(Number.isFinite(n));
+        expect(serializeFieldsOf({ v: n }, 'ts', 'm')).toBe(`v=${'' + n}`);
+      }),
+      { numRuns: 20_000 },
+    );
+    // Every decimal of up to four places in a stretch, both signs, and the largest ones written the short way.
+    for (let i = -30_000; i <= 30_000; i++) {
+      for (const n of [i / 10_000, i / 1_000 + 123_456, 999_999_000 + i / 1_000]) expect(serializeFieldsOf({ v: n }, 'ts', 'm')).toBe(`v=${'' + n}`);
+    }
+  }, 30_000);
+
+  it("writes every timestamp InfluxDB stores as '' + timestampMs does", () => {
+    const line = (timestampMs: number) => serializePoint(point({ timestampMs }));
+    fc.assert(
+      fc.property(anyStoredTs, (ts) => {
+        expect(line(ts)).toBe(`m v=1 ${'' + ts}`);
+      }),
+      { numRuns: 20_000 },
+    );
+    // Around every power of ten, a stretch of today's timestamps, and the edges of the range.
+    for (let p = 1; p <= 9_223_372_036_854; p *= 10) for (const ts of [p - 1, p, p + 1]) expect(line(ts)).toBe(`m v=1 ${ts}`);
+    for (let ts = Date.UTC(2026, 10, 23) - 2_000_000; ts < Date.UTC(2026, 10, 23) + 2_000_000; ts += 997) expect(line(ts)).toBe(`m v=1 ${'' + ts}`);
+    for (const ts of [1_000_000, 1_000_001, 1_999_999, 9_223_372_036_854, 9_223_372_000_000, 9_223_371_999_999]) expect(line(ts)).toBe(`m v=1 ${'' + ts}`);
+  });
+
+  it('keeps writing the same keys once more keys have come than the key cache holds', () => {
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 3_000; i++) {
+        const payload = { [`k ${i}`]: i / 10, [`f${i % 7}`]: true, [`${'x'.repeat(70)},${i}`]: 'long key' };
+        expect(serializeFieldsOf(payload, 'ts', 'm')).toBe(plainFieldsOf(payload, 'ts', 'm'));
+      }
+    }
   });
 });

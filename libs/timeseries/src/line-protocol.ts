@@ -153,52 +153,129 @@ function serializeFields(p: Point): string {
   let out = '';
   let changedKeys = false;
   for (const key in fields) {
-    const escapedKey = escapeName(key, true);
-    if (escapedKey !== key) changedKeys = true;
-    out += (out === '' ? '' : ',') + escapedKey + '=' + fieldValueText(key, fields[key], p.measurement);
+    const field = fieldKeyOf(key);
+    const text = fieldValueText(key, fields[key], p.measurement);
+    if (field.error !== undefined) throw new InvalidPointError(field.error, p.measurement);
+    if (field.changed) changedKeys = true;
+    out += (out === '' ? field.first : field.next) + text;
   }
   if (changedKeys) assertDistinctKeys(Object.keys(fields), 'field', p.measurement);
   if (out === '') throw new InvalidPointError('a point needs at least one field', p.measurement);
   return out;
 }
 
-/** A field's value as line protocol writes it; throws for a value or a key InfluxDB cannot store. */
+/** A field key as every line writes it, escaped and checked once rather than once per line. */
+interface FieldKey {
+  /** `key=`, escaped, for a line's first field. */
+  readonly first: string;
+  /** `,key=`, escaped, for the others. */
+  readonly next: string;
+  /** escapeName changed the key: a replacement may have made it equal to another. */
+  readonly changed: boolean;
+  /** Why InfluxDB cannot store the key; thrown once its value has been checked, as a point would. */
+  readonly error: string | undefined;
+}
+
+/**
+ * Field keys come from a handful of device schemas, so a small cache holds them all; a
+ * sender of ever-new keys only empties it now and then. Long keys are not kept, so the
+ * cache stays a few hundred kB at most.
+ */
+const fieldKeys = new Map<string, FieldKey>();
+const MAX_FIELD_KEYS = 1_024;
+const MAX_CACHED_KEY_LENGTH = 64;
+
+function fieldKeyOf(key: string): FieldKey {
+  let field = fieldKeys.get(key);
+  if (field !== undefined) return field;
+  const escaped = escapeName(key, true);
+  field = {
+    first: escaped + '=',
+    next: ',' + escaped + '=',
+    changed: escaped !== key,
+    // 1.x drops a field named "time" without a word (204) when others remain.
+    error: key === '' ? 'field key must not be empty' : key === 'time' ? '"time" is reserved and cannot be a field key' : undefined,
+  };
+  if (key.length <= MAX_CACHED_KEY_LENGTH) {
+    if (fieldKeys.size >= MAX_FIELD_KEYS) fieldKeys.clear();
+    fieldKeys.set(key, field);
+  }
+  return field;
+}
+
+/** A field's value as line protocol writes it; throws for a value InfluxDB cannot store. */
 function fieldValueText(key: string, value: unknown, measurement: string): string {
-  let text: string;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) {
       throw new InvalidPointError(`field "${key}" is ${value}; only finite numbers can be stored`, measurement);
     }
-    // Shortest round-trip form (but -0 prints as 0); InfluxDB parses `1e+21` and `5e-324` as floats.
-    text = '' + value;
-  } else if (typeof value === 'string') text = quoteString(value);
-  else if (typeof value === 'boolean') text = value ? 'true' : 'false';
-  else throw new InvalidPointError(`field "${key}" must be a number, boolean or string`, measurement);
-  if (key === '') throw new InvalidPointError('field key must not be empty', measurement);
-  // 1.x drops a field named "time" without a word (204) when others remain.
-  if (key === 'time') throw new InvalidPointError('"time" is reserved and cannot be a field key', measurement);
-  return text;
+    return numberText(value);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'string') return quoteString(value);
+  throw new InvalidPointError(`field "${key}" must be a number, boolean or string`, measurement);
+}
+
+const POWERS_OF_TEN = [1, 10, 100, 1_000];
+const ZEROS = ['', '0', '00'];
+
+/**
+ * `'' + value`, byte for byte: the shortest form that reads back as the same double (but -0
+ * prints as 0); InfluxDB parses `1e+21` and `5e-324` as floats. Readings are mostly decimals
+ * with one to three places, written here from integers at about half the cost of the general
+ * conversion. `scaled / scale` is the double nearest the decimal, so it equals `value` exactly
+ * when the decimal reads back as `value`, and fewer places were tried first, so it is the
+ * shortest; below 1e9 doubles are far closer together than 0.001, so no other decimal with
+ * as few places reads back as `value`.
+ */
+function numberText(value: number): string {
+  if (value > -1e9 && value < 1e9 && !Number.isInteger(value)) {
+    const magnitude = value < 0 ? -value : value;
+    for (let places = 1; places <= 3; places++) {
+      const scale = POWERS_OF_TEN[places]!;
+      const scaled = Math.round(magnitude * scale);
+      if (scaled / scale === magnitude) {
+        const whole = Math.floor(magnitude);
+        const fraction = '' + (scaled - whole * scale);
+        return (value < 0 ? '-' : '') + whole + '.' + ZEROS[places - fraction.length]! + fraction;
+      }
+    }
+  }
+  return '' + value;
 }
 
 /**
- * The field set of a payload as a point's fields would hold it: every key but `skip`, in
- * the payload's order, null and undefined values left out (what @hv/contracts'
- * pointOfReading does). The same line as serializePoint of that point, without building it.
+ * `line` followed by the field set of a payload as a point's fields would hold it: every
+ * key but `skip`, in the payload's order, null and undefined values left out (what
+ * @hv/contracts' pointOfReading does). Appending to the series key as it goes, rather than
+ * joining separate strings, leaves fewer pieces for the batch body to copy.
  */
-export function serializeFieldsOf(payload: Readonly<Record<string, unknown>>, skip: string, measurement: string): string {
-  let out = '';
+export function appendFieldsOf(line: string, payload: Readonly<Record<string, unknown>>, skip: string, measurement: string): string {
+  let out = line;
+  let empty = true;
   let changedKeys = false;
   for (const key in payload) {
     if (key === skip) continue;
     const value = payload[key];
     if (value === undefined || value === null) continue;
-    const escapedKey = escapeName(key, true);
-    if (escapedKey !== key) changedKeys = true;
-    out += (out === '' ? '' : ',') + escapedKey + '=' + fieldValueText(key, value, measurement);
+    const field = fieldKeyOf(key);
+    const text = fieldValueText(key, value, measurement);
+    if (field.error !== undefined) throw new InvalidPointError(field.error, measurement);
+    if (field.changed) changedKeys = true;
+    out += (empty ? field.first : field.next) + text;
+    empty = false;
   }
   if (changedKeys) assertDistinctKeys(Object.keys(payload).filter((k) => k !== skip && payload[k] != null), 'field', measurement);
-  if (out === '') throw new InvalidPointError('a point needs at least one field', measurement);
+  if (empty) throw new InvalidPointError('a point needs at least one field', measurement);
   return out;
+}
+
+/**
+ * The field set of a payload, as appendFieldsOf writes it: the same line as serializePoint
+ * of the point pointOfReading would build, without building it.
+ */
+export function serializeFieldsOf(payload: Readonly<Record<string, unknown>>, skip: string, measurement: string): string {
+  return appendFieldsOf('', payload, skip, measurement);
 }
 
 /** A point's timestamp as line protocol writes it (Unix ms, for `precision=ms`). */
@@ -206,8 +283,17 @@ export function serializeTimestamp(ts: number, measurement: string): string {
   if (!Number.isInteger(ts) || ts > MAX_TIMESTAMP_MS || ts < -MAX_TIMESTAMP_MS) {
     throw new InvalidPointError(`timestampMs ${ts} is not a whole number of ms within InfluxDB's range`, measurement);
   }
+  // Today's ms timestamps are past 2^31, so '' + ts takes the general double conversion; two
+  // small integers (millions of ms, then the other six digits) print at half the cost.
+  if (ts >= 1_000_000) {
+    const millions = Math.floor(ts / 1_000_000);
+    const rest = '' + (ts - millions * 1_000_000);
+    return '' + millions + SIX_DIGITS_PADDING[6 - rest.length]! + rest;
+  }
   return '' + ts;
 }
+
+const SIX_DIGITS_PADDING = ['', '0', '00', '000', '0000', '00000'];
 
 /**
  * The measurement and tag set of a line (its series key, before the space and the fields):
