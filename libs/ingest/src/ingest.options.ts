@@ -40,6 +40,7 @@ export function ingestOptionsFrom(config: HvConfig, mqttUrl: string): IngestOpti
       filters: INGEST_FILTERS,
       sharedGroup: config.HV_INGEST_SHARED_GROUP,
       maxInflight: config.HV_INGEST_MAX_INFLIGHT,
+      readLingerMs: config.HV_INGEST_READ_LINGER_MS,
     },
     batchLines: config.HV_INGEST_BATCH_LINES,
     flushMs: config.HV_INGEST_FLUSH_MS,

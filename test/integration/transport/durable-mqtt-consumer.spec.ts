@@ -1,7 +1,8 @@
 /**
  * The durable consumer against a real broker (aedes, in process): a persistent session
  * with a backlog that takes several keepalive periods to read keeps its connection, and
- * every message reaches the handler exactly once.
+ * every message reaches the handler exactly once; with a read linger, what arrives during
+ * the pause is handled as one group.
  */
 import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
@@ -66,4 +67,57 @@ describe('DurableMqttConsumer', () => {
     expect(closes).toBe(0);
     expect(consumer.connected).toBe(true);
   }, 60_000);
+
+  /** Group sizes the handler sees for 1 message, then 5 more 50 ms apart, 50 ms later. */
+  async function groupsWithLinger(readLingerMs: number): Promise<number[]> {
+    const groups: number[] = [];
+    consumer = new DurableMqttConsumer({ url, clientId: `linger-${readLingerMs}`, filters: ['linger/#'], maxInflight: 100, readLingerMs }, async (msgs) => void groups.push(msgs.length), 'UnderTest');
+    const subscribed = new Promise<void>((resolve) => broker.once('subscribe', () => resolve()));
+    consumer.start();
+    await subscribed;
+    const publisher = await mqtt.connectAsync(url, { clientId: `linger-publisher-${readLingerMs}` });
+    try {
+      await publisher.publishAsync('linger/0', '0', { qos: 1 });
+      await new Promise((r) => setTimeout(r, 50));
+      for (let i = 1; i <= 5; i++) {
+        await publisher.publishAsync(`linger/${i}`, String(i), { qos: 1 });
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await publisher.endAsync();
+    }
+    const deadline = Date.now() + 5_000;
+    while (groups.reduce((a, b) => a + b, 0) < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    return groups;
+  }
+
+  it('with a read linger, hands what arrived during the pause to the handler in one group', async () => {
+    // The pause (2 s) outlasts the publishes (≈ 300 ms). The broker may hold the first
+    // message back until the second (Nagle's algorithm on its socket): then it is [2, 4].
+    const groups = await groupsWithLinger(2_000);
+    expect(groups.reduce((a, b) => a + b, 0)).toBe(6);
+    expect(groups).toHaveLength(2);
+  });
+
+  it('without a read linger, hands each read to the handler as it comes', async () => {
+    const groups = await groupsWithLinger(0);
+    expect(groups.reduce((a, b) => a + b, 0)).toBe(6);
+    expect(groups.length).toBeGreaterThan(2);
+  });
+
+  it('closes at once while lingering', async () => {
+    const groups: number[] = [];
+    consumer = new DurableMqttConsumer({ url, clientId: 'linger-close', filters: ['linger/#'], maxInflight: 100, readLingerMs: 60_000 }, async (msgs) => void groups.push(msgs.length), 'UnderTest');
+    const subscribed = new Promise<void>((resolve) => broker.once('subscribe', () => resolve()));
+    consumer.start();
+    await subscribed;
+    const publisher = await mqtt.connectAsync(url, { clientId: 'linger-close-publisher' });
+    await publisher.publishAsync('linger/0', '0', { qos: 1 });
+    await publisher.endAsync();
+    while (groups.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const started = Date.now();
+    await consumer.close();
+    consumer = undefined;
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
 });
