@@ -48,7 +48,7 @@ import { issueKeys, keyChooser, pick, sampleDevices, seedAlarms, writeRollupData
 import { baselineGroup, deviceGroups, KPI_QUERIES, kpiGroups, kpiPaths, type BenchPeriod, type RouteGroup } from './api-routes';
 import { BENCH_ENV, dropPgDatabase, freshPgDatabase, percentile } from './bench-env';
 import { runLoad, timeOne, type LoadResult } from './http-load';
-import { cpuSince, pidFromFile, readCpu, servicePidFiles, type WatchedProcess } from './proc-cpu';
+import { cpuSince, readCpu, storageProcesses, type WatchedProcess } from './proc-cpu';
 import { GENERATED_ROLLUP_SOURCES } from './rollup-data';
 
 const SEED = 'bench-api';
@@ -152,13 +152,7 @@ export async function benchApi(argv: string[]): Promise<Record<string, unknown>>
     influx.close();
     log(`device_h1: ${deviceHourPoints} hourly means of the devices, rolled up in ${deviceRollupS.toFixed(1)} s`);
 
-    const pids = servicePidFiles(ENV.runDir);
-    const watched: WatchedProcess[] = [
-      { name: 'api', pid: api.child.pid },
-      { name: 'influxdb', pid: pidFromFile(pids.influxdb) },
-      { name: 'postgres', pid: pidFromFile(pids.postgres), children: true },
-      { name: 'bench', pid: process.pid },
-    ];
+    const watched: WatchedProcess[] = [{ name: 'api', pid: api.child.pid }, ...storageProcesses(ENV.runDir), { name: 'bench', pid: process.pid }];
     const measure = async (group: RouteGroup): Promise<Measured> => {
       // The group's first request, alone: for a period KPI, the figures computed (nothing kept
       // yet for this question); the load after it is then answered from the KPI cache.

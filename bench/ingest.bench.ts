@@ -42,7 +42,7 @@ import {
 import { connectGateway, FleetPublisher, lightingFleet, messages, type Fleet, type SimMessage } from '@hv/simulators';
 import { Database } from '@hv/state';
 import { BENCH_ENV, freshPgDatabase, percentile } from './bench-env';
-import { cpuSecondsOf, cpuSince, pidFromFile, readCpu, servicePidFiles, type CpuReading, type WatchedProcess } from './proc-cpu';
+import { cpuBudget, cpuSecondsOf, cpuSince, pidFromFile, readCpu, servicePidFiles, storageProcesses, type WatchedProcess } from './proc-cpu';
 
 const SEED = 'bench-ingest';
 const SERVICE = { username: 'hv-service', password: 'hv-bench-service-password' };
@@ -158,14 +158,14 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
   }
   const counter = startChild('bench/count-subscriber.js', {}, 'counter', [mqttUrl, SERVICE.username, SERVICE.password, 'hv/v1/+/+/+/telemetry', String(args.messages)]);
   await counter.waitFor(/\] ready$/);
-  const brokerPid = baselineBroker?.child.pid ?? pidFromFile(join(ENV.runDir, 'mosquitto', 'mosquitto.pid'));
-  const ceilingBudget = cpuBudget([{ name: 'broker', pid: brokerPid }]);
+  const brokerPid = baselineBroker?.child.pid ?? pidFromFile(servicePidFiles(ENV.runDir).mosquitto);
+  const ceilingBudget = cpuBudget(pathProcesses({ name: 'broker', pid: brokerPid }));
   const counterCpuBefore = cpuSecondsOf(counter.child.pid!);
   const t0 = Date.now();
   await publishAll(mqttUrl, fleets, gateways, creds, args.messages, 0);
   const done = await counter.waitFor(/\] done \d+/, 300_000);
   // The counter exits once done: its own CPU time is on its last line.
-  const ceilingCpu = ceilingBudget.perMessage(args.messages, { counter: Number(done.split(' ').at(-1)) - counterCpuBefore });
+  const ceilingCpu = ceilingBudget.perItem(args.messages, { counter: Number(done.split(' ').at(-1)) - counterCpuBefore });
   const baselineMs = Number(/done (\d+)/.exec(done)?.[1]) || Date.now() - t0;
   const baseline = (args.messages / baselineMs) * 1000;
   log(`${broker}: raw ceiling ${baseline.toFixed(0)} msg/s`);
@@ -189,20 +189,24 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
     const text = await (await fetch(metricsUrl)).text();
     return metricSum(text, 'hv_ingest_stored_points_total') + metricSum(text, 'hv_ingest_replayed_points_total');
   };
+  // An all-in-one that runs aedes on its main thread names no broker thread: then its whole
+  // process is counted, broker included (said in the log lines below).
   const threadOfBroker = broker === 'embedded' ? Number(/broker thread (\d+)/.exec(app.output())?.[1]) || undefined : undefined;
-  const ingestBudget = cpuBudget(
+  const ingestProcess: WatchedProcess =
     broker === 'mosquitto'
-      ? [{ name: 'broker', pid: brokerPid }, { name: 'ingest', pid: app.child.pid }]
+      ? { name: 'ingest', pid: app.child.pid }
       : threadOfBroker
-        ? [{ name: 'broker', pid: app.child.pid, tid: threadOfBroker }, { name: 'all_in_one_but_broker', pid: app.child.pid, minusTid: threadOfBroker }]
-        : [{ name: 'all_in_one', pid: app.child.pid }],
-  );
+        ? { name: 'all_in_one_but_broker', pid: app.child.pid, minusTid: threadOfBroker }
+        : { name: 'all_in_one', pid: app.child.pid };
+  const brokerProcesses: WatchedProcess[] =
+    broker === 'mosquitto' ? [{ name: 'broker', pid: brokerPid }] : threadOfBroker ? [{ name: 'broker', pid: app.child.pid, tid: threadOfBroker }] : [];
+  const ingestBudget = cpuBudget(pathProcesses(...brokerProcesses, ingestProcess));
   const start = Date.now();
   const publishing = publishAll(mqttUrl, fleets, gateways, creds, args.messages, 1);
   const deadline = Date.now() + 600_000;
   while ((await written()) < args.messages && Date.now() < deadline) await sleep(50);
   const elapsedMs = Date.now() - start;
-  const ingestCpu = ingestBudget.perMessage(args.messages);
+  const ingestCpu = ingestBudget.perItem(args.messages);
   log(`${broker}: CPU µs per message, raw ceiling ${JSON.stringify(ceilingCpu)}; ingest ${JSON.stringify(ingestCpu)}`);
   await publishing;
   const stored = await storedCount(influxDb);
@@ -212,21 +216,19 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
   // 3. Latency at 2,000 msg/s: a probe device's points, polled in InfluxDB every 10 ms.
   // Meanwhile a raw counter reads the same messages from the same broker: both processes'
   // CPU time over the phase, per 1,000 messages, is the cost comparison (see the header).
-  // An all-in-one that runs aedes on its main thread names no broker thread: then its whole
-  // process is counted, broker included (said in the log line below).
-  const ingestCpuS = () => cpuSecondsOf(app.child.pid!) - (threadOfBroker ? cpuSecondsOf(app.child.pid!, threadOfBroker) : 0);
   const steadyCounter = startChild('bench/count-subscriber.js', {}, 'steady-counter', [mqttUrl, SERVICE.username, SERVICE.password, 'hv/v1/+/+/+/telemetry', '0']);
   await steadyCounter.waitFor(/\] ready$/);
-  const cpuBefore = { ingest: ingestCpuS(), counter: cpuSecondsOf(steadyCounter.child.pid!) };
+  const steadyProcesses: WatchedProcess[] = [{ ...ingestProcess, name: 'ingest' }, { name: 'counter', pid: steadyCounter.child.pid }];
+  const cpuBefore = readCpu(steadyProcesses);
   const latencies = await measureLatency(mqttUrl, fleets, gateways, creds, influxDb, args.latencySeconds);
   // Both have read every message of the phase (ingest has stored them) before the second reading.
   const phaseDeadline = Date.now() + 60_000;
   while (((await written()) < args.messages + latencies.published || counted(steadyCounter) < latencies.published) && Date.now() < phaseDeadline) await sleep(50);
-  const cpuAfter = { ingest: ingestCpuS(), counter: cpuSecondsOf(steadyCounter.child.pid!) };
+  const steadyCpu = cpuSince(cpuBefore, readCpu(steadyProcesses));
   await steadyCounter.stop();
   const perK = (cpuS: number) => Number(((cpuS * 1000) / (latencies.published / 1000)).toFixed(1));
-  const cpuMsPer1k = perK(cpuAfter.ingest - cpuBefore.ingest);
-  const baselineCpuMsPer1k = perK(cpuAfter.counter - cpuBefore.counter);
+  const cpuMsPer1k = perK(steadyCpu.ingest!);
+  const baselineCpuMsPer1k = perK(steadyCpu.counter!);
   const what = broker === 'mosquitto' ? 'ingest' : threadOfBroker ? 'all-in-one minus its broker thread' : 'all-in-one, broker included';
   log(`${broker}: steady phase CPU per 1,000 messages: ${what} ${cpuMsPer1k} ms, raw counter ${baselineCpuMsPer1k} ms`);
   const metrics = await (await fetch(metricsUrl)).text();
@@ -258,41 +260,9 @@ async function runBroker(broker: 'embedded' | 'mosquitto', args: Args, pgUrl: st
   };
 }
 
-interface BudgetProcess {
-  name: string;
-  pid: number | undefined;
-  /** Only this thread of the process. */
-  tid?: number;
-  /** The process without this thread. */
-  minusTid?: number;
-}
-
-/**
- * CPU seconds of every process a phase runs, from now until perMessage() is called, per
- * message, µs: this load generator, the broker, the consumer (the counter, or ingest), and
- * InfluxDB and PostgreSQL (its postmaster and backends), with their total.
- */
-function cpuBudget(own: BudgetProcess[]): { perMessage(messages: number, more?: Record<string, number>): Record<string, number> } {
-  const pids = servicePidFiles(ENV.runDir);
-  const services: WatchedProcess[] = [
-    { name: 'influxdb', pid: pidFromFile(pids.influxdb) },
-    { name: 'postgres', pid: pidFromFile(pids.postgres), children: true },
-  ];
-  const cpuOf = (p: BudgetProcess) =>
-    p.pid === undefined ? 0 : p.tid !== undefined ? cpuSecondsOf(p.pid, p.tid) : cpuSecondsOf(p.pid) - (p.minusTid !== undefined ? cpuSecondsOf(p.pid, p.minusTid) : 0);
-  const read = (): [number, number[], CpuReading] => [process.cpuUsage().user + process.cpuUsage().system, own.map(cpuOf), readCpu(services)];
-  const [selfBefore, ownBefore, servicesBefore] = read();
-  return {
-    perMessage(messages: number, more: Record<string, number> = {}) {
-      const [selfAfter, ownAfter, servicesAfter] = read();
-      const us = (s: number) => Math.round((s * 1e6) / messages);
-      const out: Record<string, number> = { load_generator: us((selfAfter - selfBefore) / 1e6) };
-      own.forEach((p, i) => (out[p.name] = us(ownAfter[i]! - ownBefore[i]!)));
-      for (const [name, s] of Object.entries({ ...more, ...cpuSince(servicesBefore, servicesAfter) })) out[name] = us(s);
-      out.total = Object.values(out).reduce((a, b) => a + b, 0);
-      return out;
-    },
-  };
+/** The processes on a phase's path: this load generator, `own` (broker, consumer), InfluxDB and PostgreSQL. */
+function pathProcesses(...own: WatchedProcess[]): WatchedProcess[] {
+  return [{ name: 'load_generator', pid: process.pid }, ...own, ...storageProcesses(ENV.runDir)];
 }
 
 /** Publishes `count` telemetry messages through one gateway per tenant, as fast as the windows allow. */

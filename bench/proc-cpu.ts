@@ -71,10 +71,21 @@ export interface WatchedProcess {
   name: string;
   pid: number | undefined;
   children?: boolean;
+  /** Only this thread of the process (the all-in-one's broker thread). */
+  tid?: number;
+  /** The process without this thread. */
+  minusTid?: number;
+}
+
+function cpuOf(p: WatchedProcess): Map<number, number> {
+  if (p.pid === undefined || (p.tid === undefined && p.minusTid === undefined)) return cpuByPid(p.pid, p.children ?? false);
+  const own = readStat(p.pid, p.tid);
+  if (!own) return new Map();
+  return new Map([[p.pid, own.cpuS - (p.minusTid !== undefined ? (readStat(p.pid, p.minusTid)?.cpuS ?? 0) : 0)]]);
 }
 
 export function readCpu(processes: readonly WatchedProcess[]): CpuReading {
-  return Object.fromEntries(processes.map((p) => [p.name, cpuByPid(p.pid, p.children ?? false)]));
+  return Object.fromEntries(processes.map((p) => [p.name, cpuOf(p)]));
 }
 
 /**
@@ -94,6 +105,35 @@ export function cpuSince(before: CpuReading, after: CpuReading): Record<string, 
 }
 
 /** Where the run dir keeps each service's PID file (infra/services.sh's pid_file). */
-export function servicePidFiles(runDir: string): { influxdb: string; postgres: string } {
-  return { influxdb: join(runDir, 'influxdb', 'influxd.pid'), postgres: join(runDir, 'postgres', 'data', 'postmaster.pid') };
+export function servicePidFiles(runDir: string): { influxdb: string; postgres: string; mosquitto: string } {
+  return {
+    influxdb: join(runDir, 'influxdb', 'influxd.pid'),
+    postgres: join(runDir, 'postgres', 'data', 'postmaster.pid'),
+    mosquitto: join(runDir, 'mosquitto', 'mosquitto.pid'),
+  };
+}
+
+/** InfluxDB, and PostgreSQL's postmaster with its backends, of the run dir's services. */
+export function storageProcesses(runDir: string): WatchedProcess[] {
+  const pids = servicePidFiles(runDir);
+  return [
+    { name: 'influxdb', pid: pidFromFile(pids.influxdb) },
+    { name: 'postgres', pid: pidFromFile(pids.postgres), children: true },
+  ];
+}
+
+/**
+ * The CPU every watched process spends from now until perItem(), per item, µs, with their
+ * total; `more` adds seconds measured otherwise (a process that exited meanwhile).
+ */
+export function cpuBudget(processes: readonly WatchedProcess[]): { perItem(items: number, more?: Record<string, number>): Record<string, number> } {
+  const before = readCpu(processes);
+  return {
+    perItem(items, more = {}) {
+      const out: Record<string, number> = {};
+      for (const [name, s] of Object.entries({ ...cpuSince(before, readCpu(processes)), ...more })) out[name] = Math.round((s * 1e6) / items);
+      out.total = Object.values(out).reduce((a, b) => a + b, 0);
+      return out;
+    },
+  };
 }
