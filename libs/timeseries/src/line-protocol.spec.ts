@@ -1,7 +1,7 @@
 import type { Point } from '@hv/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { appendFieldsOf, REPLACEMENT, serializeFieldsOf, serializePoint, serializePoints } from './line-protocol';
+import { appendFieldsOf, REPLACEMENT, serializePoint, serializePoints } from './line-protocol';
 import { plainFieldsOf, plainPoint } from './testing/line-protocol.plain';
 import { isVerbatim, parseLine, storedName, storedString } from './testing/line-protocol.reference';
 import { InvalidPointError } from './timeseries.errors';
@@ -244,12 +244,12 @@ describe('serializer shortcuts: the same bytes and errors as the plain serialise
     );
   });
 
-  it('serializeFieldsOf and appendFieldsOf, for any payload', () => {
+  it('appendFieldsOf, for any payload, onto nothing or a line', () => {
     fc.assert(
       fc.property(anyFields, text(), fc.constantFrom('ts', 'v', ''), (payload, line, skip) => {
         const expected = outcome(() => plainFieldsOf(payload, skip, 'm'));
-        expect(outcome(() => serializeFieldsOf(payload, skip, 'm'))).toBe(expected);
-        expect(outcome(() => serializeFieldsOf(payload, skip, 'm'))).toBe(expected);
+        expect(outcome(() => appendFieldsOf('', payload, skip, 'm'))).toBe(expected);
+        expect(outcome(() => appendFieldsOf('', payload, skip, 'm'))).toBe(expected);
         expect(outcome(() => appendFieldsOf(line, payload, skip, 'm'))).toBe(expected.startsWith('InvalidPointError: ') ? expected : line + expected);
       }),
       { numRuns: 3_000 },
@@ -260,13 +260,13 @@ describe('serializer shortcuts: the same bytes and errors as the plain serialise
     fc.assert(
       fc.property(anyNumber, (n) => {
         fc.pre(Number.isFinite(n));
-        expect(serializeFieldsOf({ v: n }, 'ts', 'm')).toBe(`v=${'' + n}`);
+        expect(appendFieldsOf('', { v: n }, 'ts', 'm')).toBe(`v=${'' + n}`);
       }),
       { numRuns: 20_000 },
     );
     // Every decimal of up to four places in a stretch, both signs, and the largest ones written the short way.
     for (let i = -30_000; i <= 30_000; i++) {
-      for (const n of [i / 10_000, i / 1_000 + 123_456, 999_999_000 + i / 1_000]) expect(serializeFieldsOf({ v: n }, 'ts', 'm')).toBe(`v=${'' + n}`);
+      for (const n of [i / 10_000, i / 1_000 + 123_456, 999_999_000 + i / 1_000]) expect(appendFieldsOf('', { v: n }, 'ts', 'm')).toBe(`v=${'' + n}`);
     }
   }, 30_000);
 
@@ -288,7 +288,7 @@ describe('serializer shortcuts: the same bytes and errors as the plain serialise
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 3_000; i++) {
         const payload = { [`k ${i}`]: i / 10, [`f${i % 7}`]: true, [`${'x'.repeat(70)},${i}`]: 'long key' };
-        expect(serializeFieldsOf(payload, 'ts', 'm')).toBe(plainFieldsOf(payload, 'ts', 'm'));
+        expect(appendFieldsOf('', payload, 'ts', 'm')).toBe(plainFieldsOf(payload, 'ts', 'm'));
       }
     }
   });

@@ -270,14 +270,6 @@ export function appendFieldsOf(line: string, payload: Readonly<Record<string, un
   return out;
 }
 
-/**
- * The field set of a payload, as appendFieldsOf writes it: the same line as serializePoint
- * of the point pointOfReading would build, without building it.
- */
-export function serializeFieldsOf(payload: Readonly<Record<string, unknown>>, skip: string, measurement: string): string {
-  return appendFieldsOf('', payload, skip, measurement);
-}
-
 /** A point's timestamp as line protocol writes it (Unix ms, for `precision=ms`). */
 export function serializeTimestamp(ts: number, measurement: string): string {
   if (!Number.isInteger(ts) || ts > MAX_TIMESTAMP_MS || ts < -MAX_TIMESTAMP_MS) {

@@ -100,7 +100,7 @@ export function plainTimestamp(ts: number, measurement: string): string {
   return String(ts);
 }
 
-/** What serializeFieldsOf writes: every key but `skip`, null and undefined values left out. */
+/** What appendFieldsOf appends: every key but `skip`, null and undefined values left out. */
 export function plainFieldsOf(payload: Readonly<Record<string, unknown>>, skip: string, measurement: string): string {
   return fieldSet(Object.entries(payload).filter(([key, value]) => key !== skip && value !== undefined && value !== null), measurement);
 }
