@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Shutdown } from './shutdown';
 
 const never = () => new Promise<never>(() => undefined);
@@ -47,6 +47,21 @@ describe('Shutdown', () => {
     await shutdown.stop(0);
     expect(servicesStopped).toBe(true);
     expect(code()).toBe(1);
+    expect(lines.join('\n')).toMatch(/the simulated fleet \(still running after 150 ms\); the hypervisor \(not stopped: shutdown deadline of 150 ms passed\)/);
+  });
+
+  it('a step that ran out the deadline leaves none of it to the next, whatever the clock reads then', async () => {
+    const { shutdown, lines } = harness({ stepTimeoutMs: 1_000, deadlineMs: 150 });
+    shutdown.add('the hypervisor', never);
+    shutdown.add('the simulated fleet', never);
+    // The timer fires at the deadline while Date.now() still reads 1 ms before it.
+    const t0 = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValueOnce(t0).mockReturnValueOnce(t0).mockReturnValue(t0 + 149);
+    try {
+      await shutdown.stop(0);
+    } finally {
+      clock.mockRestore();
+    }
     expect(lines.join('\n')).toMatch(/the simulated fleet \(still running after 150 ms\); the hypervisor \(not stopped: shutdown deadline of 150 ms passed\)/);
   });
 

@@ -83,14 +83,19 @@ export class Shutdown {
   private async run(code: number): Promise<void> {
     const failed: string[] = [];
     const deadline = Date.now() + this.deadlineMs;
+    // Set once a step's bound was what was left of the deadline and it ran out: the timer and
+    // Date.now() may disagree by a millisecond, which must not leave the next step 1 ms.
+    let deadlinePassed = false;
     for (const step of [...this.steps].reverse()) {
       const left = deadline - Date.now();
-      if (this.isForced || left <= 0) {
+      if (this.isForced || deadlinePassed || left <= 0) {
         failed.push(`${step.name} (not stopped: ${this.isForced ? 'forced exit' : `shutdown deadline of ${this.deadlineMs} ms passed`})`);
         continue;
       }
-      const outcome = await bounded(step.run, Math.min(step.timeoutMs, left), this.forced);
-      if (outcome !== 'done') failed.push(describe(step.name, outcome, Math.min(step.timeoutMs, left)));
+      const bound = Math.min(step.timeoutMs, left);
+      const outcome = await bounded(step.run, bound, this.forced);
+      if (outcome === 'timeout' && bound === left) deadlinePassed = true;
+      if (outcome !== 'done') failed.push(describe(step.name, outcome, bound));
     }
     for (const step of [...this.finals].reverse()) {
       const outcome = await bounded(step.run, step.timeoutMs, new Promise<never>(() => undefined));
