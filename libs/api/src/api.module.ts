@@ -20,6 +20,7 @@ import { DevicesController } from './devices/devices.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { CsvBodyParser } from './http/csv-body.parser';
 import { OpenApiController } from './http/openapi.controller';
+import { DataQualityController } from './quality/data-quality.controller';
 import { OpenApiService } from './http/openapi';
 import { GatewaysController } from './gateways/gateways.controller';
 import { KeysController } from './keys/keys.controller';
@@ -38,7 +39,7 @@ import { TenantsController } from './tenants/tenants.controller';
  */
 @Module({
   imports: [DiscoveryModule, OpenDataModule],
-  controllers: [OpenApiController, SessionController, UsersController, TenantsController, KeysController, DevicesController, AlarmsController, CommandsController, ProgramsController, KpisController, CdnReportController, SubscriptionsController, GatewaysController, DeviceModelsController],
+  controllers: [OpenApiController, SessionController, UsersController, TenantsController, KeysController, DevicesController, AlarmsController, CommandsController, ProgramsController, KpisController, CdnReportController, SubscriptionsController, GatewaysController, DeviceModelsController, DataQualityController],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },

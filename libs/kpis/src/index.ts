@@ -28,3 +28,4 @@ export * from './parking/overstays.repository';
 export * from './parking/parking.service';
 export * from './report/cdn-report.service';
 export * from './report/report-csv';
+export * from './quality/data-quality.service';

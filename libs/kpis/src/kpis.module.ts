@@ -1,3 +1,4 @@
+import { DataQualityService } from './quality/data-quality.service';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AirQualityRepository } from './air/air-quality.repository';
 import { AirQualityService } from './air/air-quality.service';
@@ -17,6 +18,7 @@ import { TenantRules } from './tenant-rules';
 import { TerritoryLoader } from './territory';
 
 const SERVICES = [
+  DataQualityService,
   TerritoryLoader,
   TenantRules,
   RollupReader,

@@ -81,6 +81,7 @@ const CASES: Record<string, RouteCase> = {
     tenantBound: false,
     request: async (t, p) => ({ path: '/api/v1/password-reset/confirm', body: { token: await freshToken(t, p, 'reset'), password: 'un mot de passe assez long' } }),
   },
+  'GET /api/v1/data-quality': { access: 'tenant', status: 200, request: (t) => ({ path: `/api/v1/data-quality?tenant=${t.tenant}` }), check: (body, t) => body.tenants.every((q: { tenant: string }) => q.tenant === t.tenant) },
   // People's accounts: an operator administers all, an EPCI its own and its communes'.
   'GET /api/v1/users': { access: 'admin', status: 200, request: () => ({ path: '/api/v1/users' }), holds: (body, t) => body.users.some((u: { tenant: string }) => u.tenant === t.tenant) },
   'POST /api/v1/users': { access: 'admin', status: 201, request: (t) => ({ path: '/api/v1/users', body: { email: `${fresh('agent')}@example.org`, name: 'Agent', role: 'commune', tenant: t.tenant } }) },
