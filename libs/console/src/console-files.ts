@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { constants, gzipSync } from 'node:zlib';
 
 /** One file the console serves, read once at start-up (the whole console is about 100 KB). */
 export interface ConsoleFile {
   body: Buffer;
   contentType: string;
   etag: string;
+  /** The same bytes gzipped, compressed once at start-up; absent when that saves nothing (images). */
+  gzip?: { body: Buffer; etag: string };
   /** Versioned vendor files never change under their URL; the console's own files may. */
   immutable: boolean;
 }
@@ -111,7 +114,15 @@ export function consoleRoot(): string {
 function fileOf(body: Buffer, extension: string, immutable: boolean): ConsoleFile {
   const contentType = CONTENT_TYPES[extension];
   if (!contentType) throw new Error(`console: no content type for ${extension} files`);
-  return { body, contentType, immutable, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
+  const tag = createHash('sha256').update(body).digest('base64url').slice(0, 22);
+  const gzipped = gzipSync(body, { level: constants.Z_BEST_COMPRESSION });
+  return {
+    body,
+    contentType,
+    immutable,
+    etag: `"${tag}"`,
+    ...(gzipped.length < body.length * 0.9 ? { gzip: { body: gzipped, etag: `"${tag}-gz"` } } : {}),
+  };
 }
 
 function filesUnder(dir: string): string[] {

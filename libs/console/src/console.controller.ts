@@ -29,16 +29,31 @@ export class ConsoleController {
   }
 
   private send(request: FastifyRequest, reply: FastifyReply, file: ConsoleFile): void {
+    const gzip = file.gzip && acceptsGzip(request.headers['accept-encoding']) ? file.gzip : undefined;
+    const etag = gzip?.etag ?? file.etag;
     void reply
       .header('content-security-policy', this.bundle.contentSecurityPolicy)
       .header('x-content-type-options', 'nosniff')
       .header('referrer-policy', 'no-referrer')
       .header('cache-control', file.immutable ? `public, max-age=${IMMUTABLE_MAX_AGE_S}, immutable` : 'no-cache')
-      .header('etag', file.etag);
-    if (request.headers['if-none-match'] === file.etag) {
+      .header('vary', 'accept-encoding')
+      .header('etag', etag);
+    if (request.headers['if-none-match'] === etag) {
       void reply.status(304).send();
       return;
     }
-    void reply.header('content-type', file.contentType).send(file.body);
+    if (gzip) void reply.header('content-encoding', 'gzip');
+    void reply.header('content-type', file.contentType).send(gzip?.body ?? file.body);
   }
+}
+
+/** True unless the client refuses gzip or does not name it (`gzip;q=0` refuses). */
+function acceptsGzip(header: string | string[] | undefined): boolean {
+  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  return text.split(',').some((part) => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (coding !== 'gzip' && coding !== '*') return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
 }

@@ -53,6 +53,8 @@ describe('the console shell', () => {
     const app = await fetch(`${platform.url}/assets/app/main.js`);
     expect(app.status).toBe(200);
     expect(app.headers.get('cache-control')).toBe('no-cache');
+    expect(app.headers.get('content-encoding')).toBe('gzip');
+    expect(await app.text()).toContain("from 'preact'");
     const again = await fetch(`${platform.url}/assets/app/main.js`, { headers: { 'if-none-match': app.headers.get('etag')! } });
     expect(again.status).toBe(304);
 

@@ -6,6 +6,24 @@ export const route = createStore(currentPath());
 
 window.addEventListener('hashchange', () => route.set(currentPath()));
 
+/** Where a person sent to the sign-in page was going. */
+let destination = '/';
+
+export function rememberDestination(path) {
+  destination = path;
+}
+
+export function currentDestination() {
+  return destination;
+}
+
+/** After signing in: back where the person was going (the overview by default). */
+export function goToDestination() {
+  const to = destination;
+  destination = '/';
+  navigate(to);
+}
+
 export function navigate(path) {
   if (currentPath() === path) route.set(path);
   else location.hash = `#${path}`;

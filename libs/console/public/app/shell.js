@@ -2,13 +2,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html.js';
 import { language, LANGUAGES, pick, setLanguage, t } from './i18n.js';
 import { navigationFor, PAGES } from './pages.js';
-import { match, navigate, route } from './router.js';
+import { currentDestination, match, navigate, rememberDestination, route } from './router.js';
 import { logout, session } from './session.js';
 import { showNotice } from './notice.js';
 import { useStore } from './store.js';
-
-/** Where a person who was sent to sign in wanted to go. */
-let afterSignIn = '/';
 
 export function App() {
   const current = useStore(session);
@@ -42,24 +39,17 @@ function viewOf(path, current) {
     const params = match(page.path, path);
     if (!params) continue;
     if (page.roles === 'anonymous') {
-      if (signedIn) return { kind: 'redirect', to: afterSignIn };
+      if (signedIn) return { kind: 'redirect', to: currentDestination() };
       return { kind: 'page', page, params };
     }
     if (!signedIn) {
-      afterSignIn = path;
+      rememberDestination(path);
       return { kind: 'redirect', to: '/connexion' };
     }
     if (!page.roles.includes(current.user.role)) return { kind: 'refused' };
     return { kind: 'page', page, params };
   }
   return { kind: 'not-found' };
-}
-
-/** Called by the sign-in page once signed in: back where the person was going. */
-export function signedInGoOn() {
-  const to = afterSignIn;
-  afterSignIn = '/';
-  navigate(to);
 }
 
 function Layout({ current, path, children }) {

@@ -6,7 +6,7 @@ import { html } from '../../app/html.js';
 import { t } from '../../app/i18n.js';
 import { takeNotice } from '../../app/notice.js';
 import { login, session } from '../../app/session.js';
-import { signedInGoOn } from '../../app/shell.js';
+import { goToDestination } from '../../app/router.js';
 import { useStore } from '../../app/store.js';
 
 export default function LoginPage() {
@@ -27,7 +27,7 @@ export default function LoginPage() {
     setError('');
     try {
       await login(email.trim(), password);
-      signedInGoOn();
+      goToDestination();
     } catch (failure) {
       setError(messageOf(failure));
       setBusy(false);
