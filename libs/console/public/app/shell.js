@@ -25,8 +25,8 @@ export function App() {
   return html`
     <${Layout} current=${current} path=${path}>
       ${view.kind === 'page' && html`<${PageView} page=${view.page} params=${view.params} path=${path} />`}
-      ${view.kind === 'refused' && html`<${Message} title=${t('refused.title')} text=${t('refused.text')} />`}
-      ${view.kind === 'not-found' && html`<${Message} title=${t('notFound.title')} text=${t('notFound.text')} />`}
+      ${view.kind === 'refused' && html`<${Message} title=${t('refused.title')} text=${t('refused.text')} home=${hasHome(current)} />`}
+      ${view.kind === 'not-found' && html`<${Message} title=${t('notFound.title')} text=${t('notFound.text')} home=${hasHome(current)} />`}
     <//>
   `;
 }
@@ -150,11 +150,16 @@ function PageView({ page, params, path }) {
   return html`<${loaded.Page} params=${params} />`;
 }
 
-function Message({ title, text }) {
+function Message({ title, text, home }) {
   return html`
     <h1 tabindex="-1">${title}</h1>
     <p>${text}</p>
-    <p><a href="#/">${t('app.home')}</a></p>
+    ${home && html`<p><a href="#/">${t('app.home')}</a></p>`}
   `;
+}
+
+/** Whether `#/` opens a page for this session (a visitor's goes to sign in; some roles have none). */
+function hasHome(current) {
+  return current.status !== 'signed-in' || navigationFor(current.user.role).some((page) => page.path === '/');
 }
 

@@ -57,7 +57,7 @@ function DeviceTiles({ objects }) {
     <section aria-labelledby="devices-title">
       <h2 id="devices-title">${t('overview.devices')}</h2>
       <p class="lead">
-        <span class="figure" data-kpi="devices-total">${formatNumber(total)}</span> ${t('overview.devicesTotal', { n: total })}
+        <span class="figure" data-kpi="devices-total">${formatNumber(total)}</span> ${t('overview.devicesTotal', { n: total })}${' '}
         <span class="as-of">${t('overview.asOf', { time: formatTime(objects.asOf) })}</span>
       </p>
       ${objects.totals.length === 0 && html`<p>${t('overview.noDevices')}</p>`}
