@@ -2,10 +2,11 @@
  * An all-in-one platform (so the API runs beside telegestion, as deployed) with three
  * communes' luminaires and one key per role, for the API's end-to-end suites.
  * Tenants: A = Laon (02408), A2 = another commune of A's EPCI, B = Saint-Quentin (02691,
- * another EPCI); keys: operator, A's EPCI, commune A, commune B, the CDN, open data.
+ * another EPCI); keys: operator, A's EPCI, commune A, commune B, the CDN, open data; and a
+ * person of each of these roles and tenants, signed in (a console session).
  */
 import { lightingFleet } from '@hv/simulators';
-import { ApiKeyRepository, Database, DeviceRepository, TenantRepository, type ApiRole } from '@hv/state';
+import { ApiKeyRepository, Database, DeviceRepository, TenantRepository, TEST_SCRYPT_COST, UserRepository, type ApiRole } from '@hv/state';
 import { ProgramRepository } from '@hv/telegestion';
 import { preparePlatform, type TestPlatform } from './platform';
 
@@ -30,14 +31,34 @@ export interface ApiPlatform {
   epciA: string;
   tenants: Record<'A' | 'A2' | 'B', TenantFixture>;
   keys: Record<KeyName, string>;
+  /** A signed-in person per role and tenant, as `keys` (password: PASSWORD). */
+  sessions: Record<KeyName, Session>;
+  /** E-mail of the person of each session. */
+  emails: Record<KeyName, string>;
+  /** Signs in through the API; throws unless it succeeds. */
+  login(email: string, password?: string): Promise<Session>;
   /** The role of each key and the tenants of A, A2, B it must see. */
   sees: Record<KeyName, { role: ApiRole; tenants: ReadonlyArray<'A' | 'A2' | 'B'> }>;
-  call(method: string, path: string, options?: CallOptions): Promise<{ status: number; body: any }>;
+  call(method: string, path: string, options?: CallOptions): Promise<{ status: number; body: any; headers: Headers }>;
   stop(): Promise<void>;
 }
 
+/** A console session as a browser holds it: the cookie's value and the CSRF token. */
+export interface Session {
+  cookie: string;
+  csrf: string;
+}
+
+/** The password of the platform's people. */
+export const PASSWORD = 'correct horse battery staple';
+
 export interface CallOptions {
   key?: string;
+  /** Sent as the hv_session cookie, with X-CSRF-Token on state-changing requests unless `csrf` is false. */
+  session?: Session;
+  csrf?: boolean;
+  /** Extra request headers (Origin, Sec-Fetch-Site). */
+  headers?: Record<string, string>;
   body?: unknown;
   /** Sent as is, with this content type (default: JSON of `body`). */
   raw?: { contentType: string; text: string };
@@ -69,8 +90,12 @@ export async function startApiPlatform(name: string, overrides: Record<string, s
   };
 
   const call: ApiPlatform['call'] = async (method, path, options = {}) => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     if (options.key) headers.authorization = `Bearer ${options.key}`;
+    if (options.session) {
+      headers.cookie = `hv_session=${options.session.cookie}`;
+      if (method !== 'GET' && options.csrf !== false) headers['x-csrf-token'] = options.session.csrf;
+    }
     let body: string | undefined;
     if (options.raw) {
       headers['content-type'] = options.raw.contentType;
@@ -87,8 +112,34 @@ export async function startApiPlatform(name: string, overrides: Record<string, s
     } catch {
       // not JSON: kept as text
     }
-    return { status: res.status, body: parsed };
+    return { status: res.status, body: parsed, headers: res.headers };
   };
+
+  const login: ApiPlatform['login'] = async (email, password = PASSWORD) => {
+    const res = await call('POST', '/api/v1/session', { body: { email, password } });
+    if (res.status !== 200) throw new Error(`login of ${email}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+    const cookie = /(?:^|;\s*)hv_session=([^;]*)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+    if (!cookie) throw new Error(`login of ${email}: no hv_session cookie in ${res.headers.get('set-cookie')}`);
+    return { cookie, csrf: res.body.csrfToken };
+  };
+
+  const usersRepo = new UserRepository(db);
+  const emails = {} as Record<KeyName, string>;
+  const sessions = {} as Record<KeyName, Session>;
+  const people: Record<KeyName, [ApiRole, string | null]> = {
+    operator: ['operator', null],
+    epciA: ['epci', epciA],
+    communeA: ['commune', A],
+    communeB: ['commune', B],
+    cdn: ['cdn', null],
+    public: ['public', null],
+  };
+  for (const [name, [role, tenant]] of Object.entries(people) as Array<[KeyName, [ApiRole, string | null]]>) {
+    emails[name] = `${name.toLowerCase()}-${seed}@example.org`;
+    const user = await usersRepo.create({ email: emails[name], name: `E2E ${name}`, role, tenant, createdBy: 'e2e' });
+    await usersRepo.setPassword(user.id, PASSWORD, TEST_SCRYPT_COST);
+    sessions[name] = await login(emails[name]);
+  }
 
   const programs = new ProgramRepository(db);
   const fixture = async (label: 'A' | 'A2' | 'B', tenant: string): Promise<TenantFixture> => {
@@ -110,6 +161,9 @@ export async function startApiPlatform(name: string, overrides: Record<string, s
     epciA,
     tenants,
     keys,
+    sessions,
+    emails,
+    login,
     sees: {
       operator: { role: 'operator', tenants: ['A', 'A2', 'B'] },
       epciA: { role: 'epci', tenants: ['A', 'A2'] },

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AggregatesModule } from '@hv/aggregates';
-import { ApiModule } from '@hv/api';
+import { ApiModule, apiOptionsFrom } from '@hv/api';
 import { HV_CONFIG, type HvConfig } from '@hv/config';
 import { ConsoleModule } from '@hv/console';
 import { IngestModule, ingestOptionsFrom, type IngestOptions } from '@hv/ingest';
@@ -38,7 +38,7 @@ export class AllInOneModule {
         IngestModule.forRoot(ingest, deviceSourceProvider),
         TelegestionModule.forRoot(telegestion, telegestionDeviceSourceProvider),
         AggregatesModule.forRoot({ everyS: config.HV_AGGREGATES_EVERY_S }),
-        ApiModule.forRoot({ webhookAllowPrivate: config.HV_WEBHOOK_ALLOW_PRIVATE, rules: telegestion.rules, kpiCacheTtlMs: config.HV_KPI_CACHE_S * 1000 }),
+        ApiModule.forRoot(apiOptionsFrom(config, telegestion.rules)),
         NotifierModule.forRoot(notifierOptionsFrom(config)),
         ConsoleModule,
       ],

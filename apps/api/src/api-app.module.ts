@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ApiModule } from '@hv/api';
+import { ApiModule, apiOptionsFrom } from '@hv/api';
 import { HV_CONFIG, type HvConfig } from '@hv/config';
 import { ConsoleModule } from '@hv/console';
 import { ObservabilityModule } from '@hv/observability';
@@ -13,7 +13,7 @@ export class ApiAppModule {
   static forRoot(config: HvConfig): DynamicModule {
     return {
       module: ApiAppModule,
-      imports: [ObservabilityModule, stateModule(config), timeseriesModule(config), ApiModule.forRoot({ webhookAllowPrivate: config.HV_WEBHOOK_ALLOW_PRIVATE, rules: ruleConfigsFrom(config), kpiCacheTtlMs: config.HV_KPI_CACHE_S * 1000 }), ConsoleModule],
+      imports: [ObservabilityModule, stateModule(config), timeseriesModule(config), ApiModule.forRoot(apiOptionsFrom(config, ruleConfigsFrom(config))), ConsoleModule],
       providers: [{ provide: HV_CONFIG, useValue: config }, PlatformHealth],
     };
   }

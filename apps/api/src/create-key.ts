@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '@hv/config';
 import { API_ROLES, ApiKeyRepository, Database, isApiRole, migrate, TenantRepository } from '@hv/state';
-import { checkKeyTenant } from '@hv/api';
+import { checkRoleTenant } from '@hv/api';
 
 const USAGE = `usage: npm run api-key -- --name NAME [--role operator|epci|commune|cdn|public] [--tenant ID]
 
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const db = new Database(config.HV_PG_URL, { max: 1, applicationName: 'hv-api-key' });
   try {
     await migrate(db);
-    await checkKeyTenant(new TenantRepository(db), values.role, values.tenant).catch((error: { issues?: Array<{ message: string }> }) => {
+    await checkRoleTenant(new TenantRepository(db), values.role, values.tenant, 'key').catch((error: { issues?: Array<{ message: string }> }) => {
       throw new ConfigError((error.issues ?? []).map((i) => `--tenant: ${i.message}`));
     });
     const key = await new ApiKeyRepository(db).create({ name: values.name, role: values.role, tenant: values.tenant ?? null, createdBy: 'cli' });

@@ -2,11 +2,14 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { KpisModule } from '@hv/kpis';
 import { SubscriptionRepository } from '@hv/notifier';
-import { ApiKeyRepository, DeviceAdminRepository } from '@hv/state';
+import { ApiKeyRepository, DeviceAdminRepository, LoginThrottleRepository, UserRepository } from '@hv/state';
+import { AccountsService } from './accounts/accounts.service';
+import { SessionController } from './accounts/session.controller';
+import { UsersController } from './accounts/users.controller';
 import { API_OPTIONS, type ApiOptions } from './api.options';
 import { AlarmQueryRepository } from './alarms/alarm-query.repository';
 import { AlarmsController } from './alarms/alarms.controller';
-import { ApiKeyGuard } from './auth/api-key.guard';
+import { AuthGuard } from './auth/auth.guard';
 import { ScopeResolver } from './auth/scope.resolver';
 import { CommandsController } from './commands/commands.controller';
 import { TelegestionLink } from './commands/telegestion-link';
@@ -35,11 +38,14 @@ import { TenantsController } from './tenants/tenants.controller';
  */
 @Module({
   imports: [DiscoveryModule, OpenDataModule],
-  controllers: [OpenApiController, TenantsController, KeysController, DevicesController, AlarmsController, CommandsController, ProgramsController, KpisController, CdnReportController, SubscriptionsController, GatewaysController, DeviceModelsController],
+  controllers: [OpenApiController, SessionController, UsersController, TenantsController, KeysController, DevicesController, AlarmsController, CommandsController, ProgramsController, KpisController, CdnReportController, SubscriptionsController, GatewaysController, DeviceModelsController],
   providers: [
-    { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
     ApiKeyRepository,
+    UserRepository,
+    LoginThrottleRepository,
+    AccountsService,
     DeviceAdminRepository,
     ScopeResolver,
     OpenApiService,

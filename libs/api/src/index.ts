@@ -5,6 +5,7 @@
  */
 export * from './api.module';
 export * from './api.options';
+export { INVITATION_TTL_MS, passwordIssues } from './accounts/accounts.service';
 export * from './auth/caller';
 export * from './auth/tenant-scope';
 export * from './http/api.errors';
@@ -14,5 +15,5 @@ export * from './http/openapi';
 export * from './http/route';
 export * from './devices/device-csv';
 export * from './devices/device-series.service';
-export { checkKeyTenant } from './keys/keys.controller';
+export { checkRoleTenant } from './keys/keys.controller';
 export { gatewayUsername } from './gateways/gateways.controller';

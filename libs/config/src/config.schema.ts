@@ -141,6 +141,17 @@ export const configSchema = z.object({
    */
   HV_KPI_CACHE_S: z.coerce.number().int().min(0).default(60),
 
+  /**
+   * The address people open the console at, as their browser sees it (behind a proxy: the
+   * proxy's https URL). E-mail links start with it; https makes the session cookie Secure.
+   * Unset: http://HV_HTTP_HOST:HV_HTTP_PORT.
+   */
+  HV_PUBLIC_URL: url(['http:', 'https:']).optional(),
+  /** A console session ends after this long without a request, minutes. */
+  HV_SESSION_IDLE_MIN: positiveInt.default(120),
+  /** … and this long after login whatever happens, hours. */
+  HV_SESSION_MAX_H: positiveInt.default(12),
+
   HV_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 

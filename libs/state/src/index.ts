@@ -15,3 +15,5 @@ export * from './api-key.repository';
 export * from './device-admin.repository';
 export * from './packed-rows';
 export * from './notification.listener';
+export * from './user.repository';
+export * from './login-throttle.repository';

@@ -29,8 +29,8 @@ export class DuplicateError extends Error {
   override readonly name = 'DuplicateError';
 
   constructor(
-    readonly entity: 'device' | 'gateway' | 'device model',
-    readonly field: 'id' | 'devEui',
+    readonly entity: 'device' | 'gateway' | 'device model' | 'user',
+    readonly field: 'id' | 'devEui' | 'email',
     readonly value: string,
   ) {
     super(`${entity} ${field} ${value} is already registered`);

@@ -7,7 +7,8 @@
  * every 400 names the field it refuses. A route added later is covered from its schema.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertAlarm, startApiPlatform, type ApiPlatform, type TenantFixture } from '../../support/api-platform';
+import { UserRepository } from '@hv/state';
+import { insertAlarm, PASSWORD, startApiPlatform, type ApiPlatform, type TenantFixture } from '../../support/api-platform';
 import { fieldName, fieldsOf, hostileFor, inUrl, namesField, operationsOf, sampleOf, setAt, type Hostile, type Operation, type Path } from './hostile-requests';
 
 let seq = 0;
@@ -34,7 +35,16 @@ const program = () => ({
   presence: { level_pct: 80, hold_s: 120, during_extinction: true },
 });
 
-function baselines(t: TenantFixture, alarm: number, key: string, subscription: number): Record<string, Baseline> {
+/** One-time links, one per request that spends one (each mutation is an otherwise valid request). */
+interface Links {
+  invitation: string[];
+  reset: string[];
+  /** An account to administer, and the address of one with a password. */
+  user: string;
+  email: string;
+}
+
+function baselines(t: TenantFixture, alarm: number, key: string, subscription: number, links: Links): Record<string, Baseline> {
   const week = { from: daysAgo(8), to: daysAgo(1) };
   return {
     'POST /api/v1/keys': { body: () => ({ name: fresh('key'), role: 'public' }) },
@@ -48,6 +58,10 @@ function baselines(t: TenantFixture, alarm: number, key: string, subscription: n
     'POST /api/v1/tenants/{tenant}/programs/preview': { body: () => ({ program: program(), from: '2026-12-01T12:00:00Z', to: '2026-12-02T12:00:00Z', lat: 49.56, lon: 3.62 }) },
     // A profile whose decoder names its level field `name`: the generator's entry of a record (hostile-requests.ts).
     'POST /api/v1/device-models': { body: () => ({ id: fresh('model-hostile'), type: 'lighting-controller', name: 'Contrôleur', codec: { decoder: 'e2e', fields: { on: { to: 'on' }, name: { to: 'level_pct', scale: 0.1, offset: 0 }, power: { to: 'power_w' }, energy: { to: 'energy_wh', convert: 'kwh_to_wh' } }, ignore: ['rssi_dbm'] } }) },
+    'POST /api/v1/session': { body: () => ({ email: links.email, password: PASSWORD }) },
+    'POST /api/v1/invitations/accept': { body: () => ({ token: links.invitation.pop() ?? 'no link left', password: 'un mot de passe assez long' }) },
+    'POST /api/v1/password-reset/confirm': { body: () => ({ token: links.reset.pop() ?? 'no link left', password: 'un mot de passe assez long' }) },
+    'POST /api/v1/users': { body: () => ({ email: `${fresh('agent')}@example.org`, name: 'Agent', role: 'commune', tenant: t.tenant }) },
     'GET /api/v1/devices/{device}/history': { query: { from: daysAgo(2), to: daysAgo(1) } },
     'GET /api/v1/alarms': { query: { from: daysAgo(30), to: daysAgo(0) } },
     'GET /api/v1/kpis/energy': { query: { ...week, reference_from: daysAgo(373), reference_to: daysAgo(366) } },
@@ -56,7 +70,7 @@ function baselines(t: TenantFixture, alarm: number, key: string, subscription: n
     'GET /api/v1/kpis/report': { query: week },
     'GET /api/v1/opendata/air-quality': { query: { date: daysAgo(2).slice(0, 10) } },
     // Path parameters by name, for every route.
-    '*': { params: { tenant: t.tenant, device: t.device, program: t.program, alarm: String(alarm), command: t.command, batch: t.batch, key, subscription: String(subscription) } },
+    '*': { params: { tenant: t.tenant, device: t.device, program: t.program, alarm: String(alarm), command: t.command, batch: t.batch, key, subscription: String(subscription), user: links.user } },
   };
 }
 
@@ -135,7 +149,15 @@ describe('hostile input on every route of the OpenAPI document', () => {
     operations = operationsOf(doc.body);
     const key = await p.call('POST', '/api/v1/keys', { key: p.keys.operator, body: { name: 'hostile', role: 'public' } });
     const sub = await p.call('POST', `/api/v1/tenants/${p.tenants.A.tenant}/subscriptions`, { key: p.keys.operator, body: { channel: 'email', address: 'a@example.org', minSeverity: 'critical', domains: ['parking'] } });
-    known = baselines(p.tenants.A, await insertAlarm(p.db, p.tenants.A), key.body.id, sub.body.id);
+    const users = new UserRepository(p.db);
+    const link = async (purpose: 'invitation' | 'reset') => {
+      const user = await users.create({ email: `${fresh('link')}@example.org`, name: 'Lien', role: 'commune', tenant: p.tenants.A.tenant, createdBy: 'e2e' });
+      return (await users.issueToken(user.id, purpose, 3_600_000)).token;
+    };
+    const links: Links = { invitation: [], reset: [], user: (await users.findByEmail(p.emails.communeA))!.id, email: p.emails.public };
+    for (let i = 0; i < 60; i++) links.invitation.push(await link('invitation'));
+    for (let i = 0; i < 60; i++) links.reset.push(await link('reset'));
+    known = baselines(p.tenants.A, await insertAlarm(p.db, p.tenants.A), key.body.id, sub.body.id, links);
   });
   afterAll(async () => {
     await p?.stop();

@@ -8,12 +8,12 @@
  * declaration: a route whose declaration was widened by mistake fails too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeviceModelRepository, DeviceRepository, GatewayRepository, TEST_SCRYPT_COST } from '@hv/state';
+import { DeviceModelRepository, DeviceRepository, GatewayRepository, TEST_SCRYPT_COST, UserRepository } from '@hv/state';
 import { SubscriptionRepository } from '@hv/notifier';
 import { ProgramRepository } from '@hv/telegestion';
-import { insertAlarm, startApiPlatform, type ApiPlatform, type CallOptions, type KeyName, type TenantFixture } from '../../support/api-platform';
+import { insertAlarm, PASSWORD, startApiPlatform, type ApiPlatform, type CallOptions, type KeyName, type TenantFixture } from '../../support/api-platform';
 
-type Access = 'anonymous' | 'open' | 'territory' | 'aggregate' | 'tenant' | 'operator';
+type Access = 'anonymous' | 'open' | 'territory' | 'aggregate' | 'tenant' | 'admin' | 'operator';
 
 /** Who may call each access level: the test's own statement of the roles (docs/API.md, "Keys, roles and scope"). */
 const ROLES: Record<Access, ReadonlyArray<string>> = {
@@ -22,8 +22,12 @@ const ROLES: Record<Access, ReadonlyArray<string>> = {
   territory: ['operator', 'epci', 'commune', 'cdn'],
   aggregate: ['operator', 'epci', 'commune', 'cdn'],
   tenant: ['operator', 'epci', 'commune'],
+  admin: ['operator', 'epci'],
   operator: ['operator'],
 };
+
+/** How the caller presents itself: nothing, its API key, or its person's console session. */
+type Via = 'none' | 'key' | 'session';
 
 interface Request extends CallOptions {
   path: string;
@@ -44,6 +48,10 @@ interface RouteCase {
   holds?(body: any, t: TenantFixture): boolean;
   /** What an allowed answer must hold besides its status. */
   check?(body: any, t: TenantFixture): boolean;
+  /** The request ends the session it rides on: a session caller signs in afresh for it. */
+  freshSession?: boolean;
+  /** Routes about the session itself: the status each way of calling gets, instead of the access rule's. */
+  statusVia?(via: Via): number;
 }
 
 /** A past week, for the KPIs over a period. */
@@ -56,6 +64,30 @@ const fresh = (prefix: string) => `${prefix}-${process.pid}-${++seq}`;
 const soon = () => new Date(Date.now() + 3_600_000).toISOString();
 
 const CASES: Record<string, RouteCase> = {
+  // People's sessions: signing in and the one-time links are open to anyone; the session's own routes answer the session.
+  'POST /api/v1/session': { access: 'anonymous', status: 200, tenantBound: false, request: (_t, p) => ({ path: '/api/v1/session', body: { email: p.emails.public, password: PASSWORD } }), check: (body) => typeof body.csrfToken === 'string' },
+  'GET /api/v1/session': { access: 'anonymous', status: 200, tenantBound: false, request: () => ({ path: '/api/v1/session' }), statusVia: (via) => (via === 'session' ? 200 : 401) },
+  'DELETE /api/v1/session': { access: 'open', status: 204, tenantBound: false, freshSession: true, request: () => ({ path: '/api/v1/session' }) },
+  'POST /api/v1/invitations/accept': {
+    access: 'anonymous',
+    status: 204,
+    tenantBound: false,
+    request: async (t, p) => ({ path: '/api/v1/invitations/accept', body: { token: await freshToken(t, p, 'invitation'), password: 'un mot de passe assez long' } }),
+  },
+  'POST /api/v1/password-reset': { access: 'anonymous', status: 202, tenantBound: false, request: (_t, p) => ({ path: '/api/v1/password-reset', body: { email: p.emails.communeB } }) },
+  'POST /api/v1/password-reset/confirm': {
+    access: 'anonymous',
+    status: 204,
+    tenantBound: false,
+    request: async (t, p) => ({ path: '/api/v1/password-reset/confirm', body: { token: await freshToken(t, p, 'reset'), password: 'un mot de passe assez long' } }),
+  },
+  // People's accounts: an operator administers all, an EPCI its own and its communes'.
+  'GET /api/v1/users': { access: 'admin', status: 200, request: () => ({ path: '/api/v1/users' }), holds: (body, t) => body.users.some((u: { tenant: string }) => u.tenant === t.tenant) },
+  'POST /api/v1/users': { access: 'admin', status: 201, request: (t) => ({ path: '/api/v1/users', body: { email: `${fresh('agent')}@example.org`, name: 'Agent', role: 'commune', tenant: t.tenant } }) },
+  'GET /api/v1/users/{user}': { access: 'admin', status: 200, request: async (t, p) => ({ path: `/api/v1/users/${await freshUser(t, p)}` }) },
+  'POST /api/v1/users/{user}/invitation': { access: 'admin', status: 200, request: async (t, p) => ({ path: `/api/v1/users/${await freshUser(t, p)}/invitation` }) },
+  'POST /api/v1/users/{user}/disable': { access: 'admin', status: 200, request: async (t, p) => ({ path: `/api/v1/users/${await freshUser(t, p)}/disable` }), check: (body) => body.state === 'disabled' },
+  'POST /api/v1/users/{user}/enable': { access: 'admin', status: 200, request: async (t, p) => ({ path: `/api/v1/users/${await freshUser(t, p)}/enable` }) },
   'GET /api/v1/openapi.json': { access: 'anonymous', status: 200, tenantBound: false, request: () => ({ path: '/api/v1/openapi.json' }) },
   'GET /api/v1/me': { access: 'open', status: 200, tenantBound: false, request: () => ({ path: '/api/v1/me' }) },
   'GET /api/v1/keys': { access: 'operator', status: 200, tenantBound: false, request: () => ({ path: '/api/v1/keys' }) },
@@ -206,6 +238,16 @@ const CASES: Record<string, RouteCase> = {
   'PUT /api/v1/devices/{device}/model': { access: 'tenant', status: 200, request: (t) => ({ path: `/api/v1/devices/${t.device}/model`, body: { model: 'hv-sim-lighting-controller' } }) },
 };
 
+/** A person of the tenant, invited, for one request (the request may disable it). */
+async function freshUser(t: TenantFixture, p: ApiPlatform): Promise<string> {
+  return (await new UserRepository(p.db).create({ email: `${fresh('person')}@example.org`, name: 'Personne', role: 'commune', tenant: t.tenant, createdBy: 'e2e' })).id;
+}
+
+/** A live one-time link of a fresh person of the tenant. */
+async function freshToken(t: TenantFixture, p: ApiPlatform, purpose: 'invitation' | 'reset'): Promise<string> {
+  return (await new UserRepository(p.db).issueToken(await freshUser(t, p), purpose, 3_600_000)).token;
+}
+
 /** A gateway of the tenant, registered for one request (the request may retire it). */
 async function freshGateway(t: TenantFixture, p: ApiPlatform): Promise<string> {
   const id = fresh('gw');
@@ -226,6 +268,8 @@ describe('tenant isolation matrix', () => {
     for (const t of Object.values(p.tenants)) {
       await registry.create({ id: `aq-matrix-${t.tenant}`, tenant: t.tenant, type: 'air-station' });
       await registry.create({ id: `ps-matrix-${t.tenant}`, tenant: t.tenant, type: 'parking-spot' });
+      // A person of each tenant, so that the list of accounts has someone of each to show or hide.
+      await freshUser(t, p);
     }
     const doc = await p.call('GET', '/api/v1/openapi.json');
     expect(doc.status).toBe(200);
@@ -266,25 +310,30 @@ describe('tenant isolation matrix', () => {
     }
   });
 
-  // One test per route: every key on the data of A, A2 and B.
+  // One test per route: every key, and every key's person through a console session, on the data of A, A2 and B.
   for (const [op, routeCase] of Object.entries(CASES)) {
-    it(`${op}: each key reaches its own tenants' data and is refused the others'`, async () => {
+    it(`${op}: each key and each session reach their own tenants' data and are refused the others'`, async () => {
       const [method] = op.split(' ') as [string];
       const outcomes: string[] = [];
       const wrong: string[] = [];
-      for (const keyName of KEYS) {
+      const callers = KEYS.flatMap((keyName): Array<{ keyName: KeyName | 'none'; via: Via }> => (keyName === 'none' ? [{ keyName, via: 'none' }] : [{ keyName, via: 'key' }, { keyName, via: 'session' }]));
+      for (const { keyName, via } of callers) {
         for (const target of ['A', 'A2', 'B'] as const) {
           const t = p.tenants[target];
           const request = await routeCase.request(t, p);
-          const res = await p.call(method, request.path, { ...request, ...(keyName === 'none' ? {} : { key: p.keys[keyName] }) });
-          const expected = expectation(routeCase, keyName, target, p);
+          const credential: CallOptions =
+            keyName === 'none' ? {} :
+            via === 'key' ? { key: p.keys[keyName] } :
+            { session: routeCase.freshSession ? await p.login(p.emails[keyName]) : p.sessions[keyName] };
+          const res = await p.call(method, request.path, { ...request, ...credential });
+          const expected = routeCase.statusVia ? (routeCase.statusVia(via) === routeCase.status ? 'allowed' : 'unauthenticated') : expectation(routeCase, keyName, target, p);
           const ok =
             expected === 'allowed' ? res.status === routeCase.status && (routeCase.holds?.(res.body, t) ?? true) && (routeCase.check?.(res.body, t) ?? true) :
             expected === 'unauthenticated' ? res.status === 401 :
             expected === 'role refused' ? res.status === 403 :
             routeCase.holds ? res.status === routeCase.status && !routeCase.holds(res.body, t) :
             res.status === 403 || res.status === 404;
-          const line = `${keyName} on ${target}: expected ${expected}, got ${res.status}`;
+          const line = `${keyName} by ${via} on ${target}: expected ${expected}, got ${res.status}`;
           outcomes.push(line);
           if (!ok) wrong.push(`${line} ${JSON.stringify(res.body).slice(0, 200)}`);
         }

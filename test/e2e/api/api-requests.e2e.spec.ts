@@ -176,6 +176,20 @@ describe('API requests against the real stack', () => {
       const me = await p.call('GET', '/api/v1/me', { key: key! });
       expect(me.body).toMatchObject({ key: { name: 'first operator', role: 'operator', tenant: null }, tenants: 'all' });
     });
+
+    it('npm run user makes the first operator account; its printed link sets the password, and the person signs in', async () => {
+      const email = `premier-operateur-${process.pid}@example.org`;
+      const env = { ...process.env, HV_PG_URL: p.tp.pgUrl, HV_PUBLIC_URL: 'https://hv.useda.example/' };
+      const refused = await run(process.execPath, ['dist/apps/api/src/create-user.js', '--email', email, '--name', 'Première', '--role', 'commune'], { env }).catch((e: { stderr: string; code: number }) => e);
+      expect((refused as { code: number }).code).toBe(1);
+      expect((refused as { stderr: string }).stderr).toMatch(/--tenant: a commune account needs its tenant/);
+      const { stdout } = await run(process.execPath, ['dist/apps/api/src/create-user.js', '--email', email, '--name', 'Première opératrice'], { env });
+      const token = /^https:\/\/hv\.useda\.example\/#\/invitation\/([A-Za-z0-9_-]{43})$/m.exec(stdout)?.[1];
+      expect(token, stdout).toBeDefined();
+      expect((await p.call('POST', '/api/v1/invitations/accept', { body: { token, password: 'une phrase de passe solide' } })).status).toBe(204);
+      const me = await p.call('GET', '/api/v1/me', { session: await p.login(email, 'une phrase de passe solide') });
+      expect(me.body).toMatchObject({ user: { email, name: 'Première opératrice', role: 'operator', tenant: null }, tenants: 'all' });
+    });
   });
 
   describe('CSV import', () => {

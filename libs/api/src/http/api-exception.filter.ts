@@ -21,7 +21,7 @@ interface ErrorBody {
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity',
+  409: 'Conflict', 429: 'Too Many Requests', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity',
   500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
@@ -54,6 +54,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (INPUT_REFUSALS.has(body.statusCode)) this.refusals?.count(request.method, request.routeOptions?.url, body.statusCode);
     if (body.statusCode === 503) void reply.header('retry-after', String(RETRY_AFTER_S));
+    if (exception instanceof ApiError && exception.retryAfterS !== undefined) void reply.header('retry-after', String(exception.retryAfterS));
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
   }
 }

@@ -10,6 +10,9 @@ export interface FieldIssue {
 }
 
 export class ApiError extends Error {
+  /** Sent as Retry-After, s (a locked login). */
+  readonly retryAfterS?: number;
+
   constructor(
     readonly status: number,
     message: string,
@@ -27,10 +30,10 @@ export class RequestValidationError extends ApiError {
   }
 }
 
-/** No key, or a key that is malformed, unknown or revoked (all answered alike). */
+/** No key or session, or one that is malformed, unknown, revoked or expired (all answered alike). */
 export class UnauthenticatedError extends ApiError {
   constructor() {
-    super(401, 'an API key is required (Authorization: Bearer hv_…), and this one is not valid');
+    super(401, 'an API key (Authorization: Bearer hv_…) or a console session is required, and this one is not valid');
   }
 }
 

@@ -90,7 +90,7 @@ function buildDocument(routes: RouteDefinition[]): JsonSchema {
         [status]: { description: 'success', ...successContent(route) },
         '400': errorResponse('a bad request: every bad field is named in `issues`'),
         ...(secured
-          ? { '401': errorResponse('no valid API key'), '403': errorResponse('the key may not use this route, or the tenant is outside its scope') }
+          ? { '401': errorResponse('no valid API key or session'), '403': errorResponse('the caller may not use this route, the tenant is outside its scope, or a session request lacks its CSRF token') }
           : {}),
         ...(route.params ? { '404': errorResponse('not found, or outside the key\'s scope') } : {}),
         '500': errorResponse('an internal error, with the id under which it is logged'),
@@ -106,10 +106,13 @@ function buildDocument(routes: RouteDefinition[]): JsonSchema {
       description: 'Registry, alarms, commands and lighting programs of the collectivités, and the territory\'s indicators (KPIs, the CDN report), each key scoped to its own tenants.',
     },
     servers: [{ url: '/' }],
-    security: [{ apiKey: [] }],
+    security: [{ apiKey: [] }, { session: [] }],
     paths,
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key `hv_…` (X-Api-Key is accepted too)' } },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'An API key `hv_…` (X-Api-Key is accepted too)' },
+        session: { type: 'apiKey', in: 'cookie', name: 'hv_session', description: 'A console session (POST /api/v1/session); state-changing requests also send X-CSRF-Token' },
+      },
       schemas: { Error: ERROR_SCHEMA },
     },
   };

@@ -12,7 +12,7 @@ export const API_PREFIX = 'api/v1';
  * key's scope; `territory` routes read the territory itself (its tenants), which the CDN
  * needs to read its aggregates; `aggregate` routes serve counts and sums, never a device
  * (the CDN's indicators; a collectivité's over its own scope); `open` routes serve what
- * every key may see.
+ * every key may see; `admin` routes manage people's accounts within the caller's scope.
  */
 export const ACCESS = {
   anonymous: null,
@@ -20,6 +20,8 @@ export const ACCESS = {
   territory: ['operator', 'epci', 'commune', 'cdn'],
   aggregate: ['operator', 'epci', 'commune', 'cdn'],
   tenant: ['operator', 'epci', 'commune'],
+  /** People's accounts: operators for everyone, an EPCI for itself and its communes. */
+  admin: ['operator', 'epci'],
   operator: ['operator'],
 } as const satisfies Record<string, readonly ApiRole[] | null>;
 export type Access = keyof typeof ACCESS;

@@ -37,7 +37,7 @@ export class KeysController {
   @ApiRoute(createKey)
   async create(@Input() input: RouteInput<typeof createKey>, @CurrentCaller() caller: Caller) {
     const { name, role, tenant } = input.body;
-    await checkKeyTenant(this.tenants, role, tenant);
+    await checkRoleTenant(this.tenants, role, tenant, 'key');
     const issued = await this.keys.create({ name, role, tenant: tenant ?? null, createdBy: caller.label });
     return { ...issued, notice: 'the key is shown only in this answer: store it now' };
   }
@@ -55,14 +55,14 @@ export class KeysController {
   }
 }
 
-/** An epci or commune key names a tenant of that kind; the other roles name none. */
-export async function checkKeyTenant(tenants: TenantRepository, role: (typeof API_ROLES)[number], tenant: string | undefined): Promise<void> {
+/** An epci or commune key or account names a tenant of that kind; the other roles name none. */
+export async function checkRoleTenant(tenants: TenantRepository, role: (typeof API_ROLES)[number], tenant: string | undefined, noun: 'key' | 'account'): Promise<void> {
   const scoped = role === 'epci' || role === 'commune';
   if (!scoped) {
-    if (tenant !== undefined) throw new RequestValidationError([{ field: 'body.tenant', message: `a ${role} key names no tenant` }]);
+    if (tenant !== undefined) throw new RequestValidationError([{ field: 'body.tenant', message: `a ${role} ${noun} names no tenant` }]);
     return;
   }
-  if (tenant === undefined) throw new RequestValidationError([{ field: 'body.tenant', message: `a ${role} key needs its tenant` }]);
+  if (tenant === undefined) throw new RequestValidationError([{ field: 'body.tenant', message: `a ${role} ${noun} needs its tenant` }]);
   const found = await tenants.findById(tenant);
   if (!found) throw new RequestValidationError([{ field: 'body.tenant', message: `unknown tenant ${tenant}` }]);
   if (found.kind !== role) throw new RequestValidationError([{ field: 'body.tenant', message: `${tenant} is a ${found.kind}, not a ${role}` }]);

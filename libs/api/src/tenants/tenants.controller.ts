@@ -27,7 +27,7 @@ export const getTenant = defineRoute({
 export const whoAmI = defineRoute({
   method: 'GET',
   path: 'me',
-  summary: 'The calling key: its role, tenant and the tenants it sees',
+  summary: 'The caller (a key, or a signed-in person): its role, tenant and the tenants it sees',
   tag: 'meta',
   access: 'open',
 });
@@ -53,7 +53,8 @@ export class TenantsController {
 
   @ApiRoute(whoAmI)
   me(@CurrentCaller() caller: Caller) {
-    const { id, name, role, tenant } = caller.key;
-    return { key: { id, name, role, tenant }, tenants: caller.scope.all ? 'all' : caller.scope.tenants() };
+    const { kind, id, name, role, tenant } = caller.principal;
+    const who = kind === 'key' ? { key: { id, name, role, tenant } } : { user: { id, email: caller.session?.user.email, name, role, tenant } };
+    return { ...who, tenants: caller.scope.all ? 'all' : caller.scope.tenants() };
   }
 }
