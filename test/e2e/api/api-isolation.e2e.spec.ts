@@ -189,6 +189,7 @@ const CASES: Record<string, RouteCase> = {
   'GET /api/v1/alarms/{alarm}': { access: 'tenant', status: 200, request: async (t, p) => ({ path: `/api/v1/alarms/${await insertAlarm(p.db, t)}` }) },
   'POST /api/v1/alarms/{alarm}/acknowledge': { access: 'tenant', status: 200, request: async (t, p) => ({ path: `/api/v1/alarms/${await insertAlarm(p.db, t)}/acknowledge` }) },
   'POST /api/v1/alarms/{alarm}/assign': { access: 'tenant', status: 200, request: async (t, p) => ({ path: `/api/v1/alarms/${await insertAlarm(p.db, t)}/assign`, body: { assignee: 'Équipe nord' } }) },
+  'POST /api/v1/alarms/{alarm}/comments': { access: 'tenant', status: 201, request: async (t, p) => ({ path: `/api/v1/alarms/${await insertAlarm(p.db, t)}/comments`, body: { comment: 'Passage prévu' } }) },
   'POST /api/v1/alarms/{alarm}/clear': { access: 'tenant', status: 200, request: async (t, p) => ({ path: `/api/v1/alarms/${await insertAlarm(p.db, t)}/clear` }) },
   'POST /api/v1/commands': { access: 'tenant', status: 202, request: (t) => ({ path: '/api/v1/commands', body: { target: { tenant: t.tenant, group: t.group }, command: { level_pct: 60 }, expires_at: soon() } }) },
   'GET /api/v1/commands/{command}': { access: 'tenant', status: 200, request: (t) => ({ path: `/api/v1/commands/${t.command}` }) },

@@ -2,6 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '@hv/state';
 import { ALARM_COLUMNS, AlarmRepository, type Alarm, type AlarmState } from '@hv/telegestion';
 
+/** One step of an alarm's history. */
+export interface AlarmEvent {
+  at: Date;
+  event: 'raised' | 'suppressed' | 'released' | 'escalated' | 'acknowledged' | 'assigned' | 'unassigned' | 'commented' | 'cleared';
+  /** A person's or key's label, `rules` or `device`. */
+  actor: string | null;
+  /** The severity, the assignee or the parent alarm's id. */
+  detail: string | null;
+  comment: string | null;
+}
+
 export interface AlarmFilter {
   /** null: every tenant. */
   tenants: readonly string[] | null;
@@ -12,6 +23,8 @@ export interface AlarmFilter {
   kind?: string;
   severity?: string;
   domain?: string;
+  /** Assigned to; `-`: to nobody. */
+  assignee?: string;
   /** Raised at or after / before, epoch ms: the history of a period. */
   fromMs?: number;
   toMs?: number;
@@ -48,6 +61,8 @@ export class AlarmQueryRepository {
     add('kind = ?', filter.kind);
     add('severity = ?', filter.severity);
     add('domain = ?', filter.domain);
+    if (filter.assignee === '-') where.push('assignee IS NULL');
+    else add('assignee = ?', filter.assignee);
     add('raised_at >= ?', filter.fromMs === undefined ? undefined : new Date(filter.fromMs));
     add('raised_at < ?', filter.toMs === undefined ? undefined : new Date(filter.toMs));
     if (!filter.includeSuppressed) where.push('parent_id IS NULL');
@@ -70,12 +85,22 @@ export class AlarmQueryRepository {
     return rows.map((r) => r.id);
   }
 
-  acknowledge(id: number, by: string): Promise<Alarm | undefined> {
-    return this.alarms.acknowledge(id, by);
+  /** What happened to the alarm, oldest first (migration 012). */
+  async history(id: number): Promise<AlarmEvent[]> {
+    const { rows } = await this.db.query<AlarmEvent>('SELECT at, event, actor, detail, comment FROM alarm_events WHERE alarm_id = $1 ORDER BY id', [id]);
+    return rows;
   }
 
-  assign(id: number, assignee: string | null): Promise<Alarm | undefined> {
-    return this.alarms.assign(id, assignee);
+  acknowledge(id: number, by: string, comment?: string): Promise<Alarm | undefined> {
+    return this.alarms.acknowledge(id, by, comment);
+  }
+
+  assign(id: number, assignee: string | null, by: string, comment?: string): Promise<Alarm | undefined> {
+    return this.alarms.assign(id, assignee, by, comment);
+  }
+
+  comment(id: number, by: string, comment: string): Promise<boolean> {
+    return this.alarms.comment(id, by, comment);
   }
 
   /**
@@ -83,7 +108,7 @@ export class AlarmQueryRepository {
    * Telegestion's own clear, announced to it: its rules take the ongoing condition as
    * cleared, and it publishes the `cleared` event as for any other clear.
    */
-  clear(id: number, by: string): Promise<Alarm | undefined> {
-    return this.alarms.clearByHand(id, by);
+  clear(id: number, by: string, comment?: string): Promise<Alarm | undefined> {
+    return this.alarms.clearByHand(id, by, comment);
   }
 }

@@ -9,6 +9,9 @@ import { ApiRoute, defineRoute, Input, type RouteInput } from '../http/route';
 import { AlarmQueryRepository } from './alarm-query.repository';
 
 const alarmParams = z.object({ alarm: z.coerce.number().int().positive().max(2 ** 53 - 1) });
+/** A person's note, kept in the alarm's history. */
+const comment = z.string().trim().min(1).max(2000);
+const withComment = z.strictObject({ comment: comment.optional() }).optional();
 
 export const listAlarms = defineRoute({
   method: 'GET',
@@ -24,6 +27,8 @@ export const listAlarms = defineRoute({
     kind: z.enum(['fault', 'finding', 'threshold', 'usage']).optional(),
     severity: z.enum(SEVERITIES as unknown as [string, ...string[]]).optional(),
     domain: z.enum(DOMAINS).optional(),
+    /** Who handles it, as assigned; `-` for the alarms nobody handles. */
+    assignee: z.string().trim().min(1).max(200).optional(),
     from: instant.optional(),
     to: instant.optional(),
     includeSuppressed: queryBoolean,
@@ -31,15 +36,27 @@ export const listAlarms = defineRoute({
   }),
 });
 
-export const getAlarm = defineRoute({ method: 'GET', path: 'alarms/:alarm', summary: 'An alarm, with the alarms it explains', tag: 'alarms', access: 'tenant', params: alarmParams });
+export const getAlarm = defineRoute({ method: 'GET', path: 'alarms/:alarm', summary: 'An alarm, with the alarms it explains and its history', tag: 'alarms', access: 'tenant', params: alarmParams });
+
+export const commentAlarm = defineRoute({
+  method: 'POST',
+  path: 'alarms/:alarm/comments',
+  summary: "Adds a comment to an alarm's history (cleared ones too)",
+  tag: 'alarms',
+  access: 'tenant',
+  status: 201,
+  params: alarmParams,
+  body: z.strictObject({ comment }),
+});
 
 export const acknowledgeAlarm = defineRoute({
   method: 'POST',
   path: 'alarms/:alarm/acknowledge',
-  summary: 'Acknowledges an active alarm (active → acknowledged)',
+  summary: 'Acknowledges an active alarm (active → acknowledged), with an optional comment',
   tag: 'alarms',
   access: 'tenant',
   params: alarmParams,
+  body: withComment,
 });
 
 export const assignAlarm = defineRoute({
@@ -49,16 +66,17 @@ export const assignAlarm = defineRoute({
   tag: 'alarms',
   access: 'tenant',
   params: alarmParams,
-  body: z.strictObject({ assignee: z.string().trim().min(1).max(200).nullable() }),
+  body: z.strictObject({ assignee: z.string().trim().min(1).max(200).nullable(), comment: comment.optional() }),
 });
 
 export const clearAlarm = defineRoute({
   method: 'POST',
   path: 'alarms/:alarm/clear',
-  summary: 'Clears an open alarm by hand (the repair is done)',
+  summary: 'Clears an open alarm by hand (the repair is done), with an optional comment',
   tag: 'alarms',
   access: 'tenant',
   params: alarmParams,
+  body: withComment,
 });
 
 @Controller()
@@ -78,13 +96,13 @@ export class AlarmsController {
   @ApiRoute(getAlarm)
   async get(@Input() input: RouteInput<typeof getAlarm>, @CurrentCaller() caller: Caller) {
     const alarm = caller.scope.requireVisible(await this.alarms.get(input.params.alarm), `alarm ${input.params.alarm}`);
-    return { ...alarm, explains: await this.alarms.children(alarm.id) };
+    return { ...alarm, explains: await this.alarms.children(alarm.id), history: await this.alarms.history(alarm.id) };
   }
 
   @ApiRoute(acknowledgeAlarm)
   async acknowledge(@Input() input: RouteInput<typeof acknowledgeAlarm>, @CurrentCaller() caller: Caller) {
     const alarm = await this.visible(input.params.alarm, caller);
-    const done = await this.alarms.acknowledge(alarm.id, caller.label);
+    const done = await this.alarms.acknowledge(alarm.id, caller.label, input.body?.comment);
     if (!done) throw new ConflictError(`alarm ${alarm.id} is ${(await this.alarms.get(alarm.id))?.state ?? alarm.state}, only an active alarm can be acknowledged`);
     return done;
   }
@@ -92,13 +110,20 @@ export class AlarmsController {
   @ApiRoute(assignAlarm)
   async assign(@Input() input: RouteInput<typeof assignAlarm>, @CurrentCaller() caller: Caller) {
     const alarm = await this.visible(input.params.alarm, caller);
-    return (await this.alarms.assign(alarm.id, input.body.assignee))!;
+    return (await this.alarms.assign(alarm.id, input.body.assignee, caller.label, input.body.comment))!;
+  }
+
+  @ApiRoute(commentAlarm)
+  async comment(@Input() input: RouteInput<typeof commentAlarm>, @CurrentCaller() caller: Caller) {
+    const alarm = await this.visible(input.params.alarm, caller);
+    await this.alarms.comment(alarm.id, caller.label, input.body.comment);
+    return { history: await this.alarms.history(alarm.id) };
   }
 
   @ApiRoute(clearAlarm)
   async clear(@Input() input: RouteInput<typeof clearAlarm>, @CurrentCaller() caller: Caller) {
     const alarm = await this.visible(input.params.alarm, caller);
-    const done = await this.alarms.clear(alarm.id, caller.label);
+    const done = await this.alarms.clear(alarm.id, caller.label, input.body?.comment);
     if (!done) throw new ConflictError(`alarm ${alarm.id} is already cleared`);
     return done;
   }

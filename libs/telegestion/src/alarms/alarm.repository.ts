@@ -172,14 +172,20 @@ export class AlarmRepository {
     return rows;
   }
 
-  /** Operator acknowledges an open alarm (active → acknowledged). Returns it, or undefined if not open. */
-  async acknowledge(id: number, by: string): Promise<Alarm | undefined> {
-    const { rows } = await this.db.query<Alarm>(
-      `UPDATE alarms SET state = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2, updated_at = now()
-       WHERE id = $1 AND state = 'active' RETURNING ${ALARM_COLUMNS}`,
-      [id, by],
-    );
-    return rows[0];
+  /**
+   * A person acknowledges an open alarm (active → acknowledged), with an optional comment
+   * kept in its history (migration 012). Returns it, or undefined if it was not active.
+   */
+  async acknowledge(id: number, by: string, comment?: string): Promise<Alarm | undefined> {
+    return this.db.tx(async (tx) => {
+      await actingAs(tx, by, comment);
+      const { rows } = await tx.query<Alarm>(
+        `UPDATE alarms SET state = 'acknowledged', acknowledged_at = now(), acknowledged_by = $2, updated_at = now()
+         WHERE id = $1 AND state = 'active' RETURNING ${ALARM_COLUMNS}`,
+        [id, by],
+      );
+      return rows[0];
+    });
   }
 
   /**
@@ -187,8 +193,9 @@ export class AlarmRepository {
    * announced on ALARM_CLEARS_CHANNEL in the same transaction (delivered on commit).
    * Returns the cleared alarm, or undefined when it was not open.
    */
-  async clearByHand(id: number, by: string): Promise<Alarm | undefined> {
+  async clearByHand(id: number, by: string, comment?: string): Promise<Alarm | undefined> {
     return this.db.tx(async (tx) => {
+      await actingAs(tx, by, comment);
       const params: unknown[] = [];
       const { rows } = await tx.query<Alarm>(clearStatement(`id = $${params.push(id)}`, { at: null, by, value: null, savings: null }, params), params);
       const alarm = rows[0];
@@ -219,9 +226,22 @@ export class AlarmRepository {
     return rows;
   }
 
-  async assign(id: number, assignee: string | null): Promise<Alarm | undefined> {
-    const { rows } = await this.db.query<Alarm>(`UPDATE alarms SET assignee = $2, updated_at = now() WHERE id = $1 RETURNING ${ALARM_COLUMNS}`, [id, assignee]);
-    return rows[0];
+  /** Sets or removes who handles the alarm; `by` and the comment go to its history. */
+  async assign(id: number, assignee: string | null, by: string, comment?: string): Promise<Alarm | undefined> {
+    return this.db.tx(async (tx) => {
+      await actingAs(tx, by, comment);
+      const { rows } = await tx.query<Alarm>(`UPDATE alarms SET assignee = $2, updated_at = now() WHERE id = $1 RETURNING ${ALARM_COLUMNS}`, [id, assignee]);
+      return rows[0];
+    });
+  }
+
+  /** A comment in the alarm's history, whatever its state; false when the alarm does not exist. */
+  async comment(id: number, by: string, comment: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `INSERT INTO alarm_events (alarm_id, event, actor, comment) SELECT id, 'commented', $2, $3 FROM alarms WHERE id = $1`,
+      [id, by, comment],
+    );
+    return (rowCount ?? 0) > 0;
   }
 
   /** Sets (or removes) the parent link of the open alarm `device/type`. */
@@ -235,6 +255,11 @@ export class AlarmRepository {
     );
     return rows[0];
   }
+}
+
+/** Who acts and why, for the history trigger (migration 012), for the rest of the transaction. */
+async function actingAs(tx: Queryable, by: string, comment: string | undefined): Promise<void> {
+  await tx.query(`SELECT set_config('hv.alarm_actor', $1, true), set_config('hv.alarm_comment', $2, true)`, [by, comment ?? '']);
 }
 
 /** Changes in one statement at most: a whole fleet's communication loss goes the transaction's way. */
