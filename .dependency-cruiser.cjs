@@ -44,6 +44,8 @@ const LIBS = {
     'lighting', 'rules', 'civil-time', 'air-index', 'energy-pricing',
     'kpis', 'notifier', 'telegestion',
   ],
+  // The web console: static files; it reaches the data through the public HTTP API only.
+  console: [],
   // Development tooling (local services, provisioning): the demo, bench and tests use it.
   devkit: ['contracts', 'config', 'state', 'lighting'],
 };

@@ -4,6 +4,7 @@
 # systemd: this is what the demo, the integration tests and the benchmarks run on.
 #
 # Usage: bash infra/services.sh {install|start|stop|status|restart} [influxdb|postgres|mosquitto|all]
+#        bash infra/services.sh install chromium   (the browser of the console's end-to-end tests)
 #
 # Environment (defaults in brackets):
 #   HV_RUN_DIR         data, configs, logs, PID files [<repo>/.hv/dev]
@@ -40,6 +41,7 @@ die() { printf '[services] error: %s\n' "$*" >&2; exit 1; }
 usage() {
   cat >&2 <<EOF
 usage: bash infra/services.sh {install|start|stop|status|restart} [influxdb|postgres|mosquitto|all]
+       bash infra/services.sh install chromium
 env:   HV_RUN_DIR=$HV_RUN_DIR HV_INFLUX_PORT=$HV_INFLUX_PORT HV_PG_PORT=$HV_PG_PORT HV_MOSQUITTO_PORT=$HV_MOSQUITTO_PORT
 EOF
   exit 2
@@ -253,11 +255,15 @@ ensure_traversable_for_postgres() {
 have_influxdb() { command -v influxd >/dev/null 2>&1; }
 have_mosquitto() { command -v mosquitto >/dev/null 2>&1 || [[ -x /usr/sbin/mosquitto ]]; }
 have_postgres() { [[ -x "$PG_BIN/initdb" ]]; }
+# Not a service (nothing to start): Debian's browser, which playwright-core drives in the
+# console's tests. Installed from the distribution, never downloaded by a test tool.
+have_chromium() { [[ -x /usr/bin/chromium ]]; }
 have_service() {
   case "$1" in
     influxdb) have_influxdb ;;
     postgres) have_postgres ;;
     mosquitto) have_mosquitto ;;
+    chromium) have_chromium ;;
   esac
 }
 debian_package() {
@@ -265,6 +271,7 @@ debian_package() {
     influxdb) echo influxdb ;;
     postgres) echo postgresql-15 ;;
     mosquitto) echo mosquitto ;;
+    chromium) echo chromium ;;
   esac
 }
 
@@ -494,6 +501,7 @@ main() {
   case "$which" in
     all) selected=("${ALL_SERVICES[@]}") ;;
     influxdb | postgres | mosquitto) selected=("$which") ;;
+    chromium) [[ "$action" == install ]] || usage; selected=(chromium) ;;
     *) usage ;;
   esac
   validate_env

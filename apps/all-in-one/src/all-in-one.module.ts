@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { AggregatesModule } from '@hv/aggregates';
 import { ApiModule, apiOptionsFrom } from '@hv/api';
 import { HV_CONFIG, type HvConfig } from '@hv/config';
+import { ConsoleModule } from '@hv/console';
 import { IngestModule, ingestOptionsFrom, type IngestOptions } from '@hv/ingest';
 import { NotifierModule, notifierOptionsFrom } from '@hv/notifier';
 import { ObservabilityModule } from '@hv/observability';
@@ -18,7 +19,7 @@ export function brokerUrlOf(config: HvConfig): string {
 /**
  * Every service in one process: the embedded aedes broker on a worker thread of its own
  * (unless HV_MQTT_URL names an external one), ingest, telegestion, the aggregation (ATMO, rollups), the HTTP API, the
- * notifier, /metrics and /health.
+ * notifier, the console at `/`, /metrics and /health.
  */
 @Module({})
 export class AllInOneModule {
@@ -39,6 +40,7 @@ export class AllInOneModule {
         AggregatesModule.forRoot({ everyS: config.HV_AGGREGATES_EVERY_S }),
         ApiModule.forRoot(apiOptionsFrom(config, telegestion.rules)),
         NotifierModule.forRoot(notifierOptionsFrom(config)),
+        ConsoleModule,
       ],
       providers: [{ provide: HV_CONFIG, useValue: config }, PlatformHealth],
     };

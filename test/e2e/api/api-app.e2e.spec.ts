@@ -1,6 +1,6 @@
 /**
- * The API deployed alone (apps/api, its own process): it migrates, serves the registry and
- * the document, and refuses to send commands rather than store commands nobody would send
+ * The API deployed alone (apps/api, its own process): it migrates, serves the registry,
+ * the document and the console, and refuses to send commands rather than store commands nobody would send
  * (telegestion runs elsewhere).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,17 @@ describe('the standalone API app', () => {
     expect((await get('/api/v1/openapi.json')).body.openapi).toBe('3.1.0');
     const device = await get('/api/v1/devices/lamp-app-1', { authorization: `Bearer ${key}` });
     expect(device).toMatchObject({ status: 200, body: { id: 'lamp-app-1', tenant: '02408' } });
+  });
+
+  it('serves the console at / from the build, with its vendor modules', async () => {
+    const shell = await fetch(`${url}/`);
+    const html = await shell.text();
+    expect(shell.status).toBe(200);
+    expect(shell.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const vendor = /"htm":"(\/assets\/vendor\/htm@[^"]+)"/.exec(html)?.[1];
+    expect(vendor).toBeDefined();
+    expect((await fetch(`${url}${vendor}`)).status).toBe(200);
+    expect((await fetch(`${url}/assets/app/main.js`)).headers.get('content-type')).toMatch(/^text\/javascript/);
   });
 
   it('refuses to send a command (503, with an error id in its log) and stores none', async () => {

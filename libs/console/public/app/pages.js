@@ -1,0 +1,42 @@
+// The page registry: a page is a folder under pages/ and one entry here. `roles` lists the
+// roles that may open it (the navigation shows the user only those), or is 'anonymous' for
+// the pages of a person not signed in (a signed-in user is sent to the overview).
+export const SIGNED_IN_ROLES = ['operator', 'epci', 'commune', 'cdn', 'public'];
+
+export const PAGES = [
+  {
+    path: '/',
+    title: { fr: 'Vue d’ensemble', en: 'Overview' },
+    roles: ['operator', 'epci', 'commune', 'cdn'],
+    load: () => import('../pages/overview/overview.js'),
+  },
+  {
+    path: '/connexion',
+    title: { fr: 'Connexion', en: 'Sign in' },
+    roles: 'anonymous',
+    load: () => import('../pages/login/login.js'),
+  },
+  {
+    path: '/invitation/:token',
+    title: { fr: 'Invitation', en: 'Invitation' },
+    roles: 'anonymous',
+    load: () => import('../pages/invitation/invitation.js'),
+  },
+  {
+    path: '/mot-de-passe-oublie',
+    title: { fr: 'Mot de passe oublié', en: 'Forgotten password' },
+    roles: 'anonymous',
+    load: () => import('../pages/password-reset/request.js'),
+  },
+  {
+    path: '/reinitialisation/:token',
+    title: { fr: 'Nouveau mot de passe', en: 'New password' },
+    roles: 'anonymous',
+    load: () => import('../pages/password-reset/confirm.js'),
+  },
+];
+
+/** The pages of the navigation for a role: those it may open that need no parameter. */
+export function navigationFor(role) {
+  return PAGES.filter((page) => Array.isArray(page.roles) && page.roles.includes(role) && !page.path.includes(':'));
+}
