@@ -6,6 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { influxCount, startNodeApp, stopAllNodeApps } from '@hv/devkit';
+import { Database } from '@hv/state';
 import { createTestDatabase, createTestInfluxDb, testServiceEnv } from '../support/services';
 import { freePort, metricSum, waitFor } from '../support/wait';
 
@@ -55,6 +56,16 @@ describe('npm start (the demo)', () => {
     expect(listed.devices.length).toBeGreaterThan(0);
     expect(listed.devices.every((d) => d.tenant === '02408')).toBe(true);
 
+    // The console is served, and the banner's operator signs in to it (and only during this run).
+    const page = await fetch(`http://127.0.0.1:${httpPort}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<html lang="fr"/);
+    const login = /sign in as (\S+@\S+), password (\S+)/.exec(out);
+    expect(login, out).not.toBeNull();
+    const session = await fetch(`http://127.0.0.1:${httpPort}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: login![1], password: login![2] }) });
+    expect(session.status).toBe(200);
+    expect(((await session.json()) as { user: { role: string } }).user.role).toBe('operator');
+
     const stored = await waitFor(() => influxCount(env.influxUrl, influx.db, 'lighting_controller'), (n) => n >= 20, 30_000, 500);
     expect(stored).toBeGreaterThanOrEqual(20);
     const metrics = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
@@ -70,5 +81,12 @@ describe('npm start (the demo)', () => {
     const code = demo.child.exitCode ?? (await new Promise<number | null>((resolve) => demo.child.once('exit', (c) => resolve(c))));
     expect(code).toBe(0);
     expect(await influxCount(env.influxUrl, influx.db, 'lighting_controller')).toBeGreaterThanOrEqual(stored);
+    const db = new Database(pg.url);
+    try {
+      const after = await db.query<{ disabled: boolean }>('SELECT disabled_at IS NOT NULL AS disabled FROM users WHERE email = $1', [login![1]]);
+      expect(after.rows).toEqual([{ disabled: true }]);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -9,11 +9,12 @@
  * fleet's state; a second Ctrl-C forces it. HV_DEMO_DURATION_S stops it after that many
  * seconds (used by the tests that prove this command works). It listens on loopback only.
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, type HvConfig } from '@hv/config';
 import { ensurePgDatabase, ensureServices, isRunning, provisionFleet, provisionPrograms, repoRoot, serviceEnv, Shutdown, stopServices, type ServiceName } from '@hv/devkit';
 import { demoFleet } from '@hv/simulators';
-import { ApiKeyRepository, Database } from '@hv/state';
+import { ApiKeyRepository, Database, UserRepository } from '@hv/state';
 import { startAllInOne, type RunningPlatform } from './all-in-one';
 import { banner, statusLine } from './demo/demo-banner';
 import { DemoFleet } from './demo/demo-fleet';
@@ -110,6 +111,9 @@ async function run(config: HvConfig, shutdown: Shutdown): Promise<void> {
   const apiKey = await demoApiKey(platform);
   // The key is of this run: a live operator credential must not outlive it.
   shutdown.add("the run's API key", () => platform.app.get(ApiKeyRepository).revoke(apiKey.id));
+  const login = await demoOperator(platform);
+  // Likewise the console's operator account: disabled at the end, given a new password at the next start.
+  shutdown.add("the run's console account", async () => void (await platform.app.get(UserRepository).setDisabled(login.id, true)));
 
   // 4. The fleet: every device connects with its own credentials and publishes.
   const sims = new DemoFleet(DEMO_SEED, fleet.devices.filter((d) => !retired.includes(d.id)), say);
@@ -118,9 +122,27 @@ async function run(config: HvConfig, shutdown: Shutdown): Promise<void> {
   goOn();
   sims.publish();
 
-  banner(config, platform, connected, apiKey.key);
+  banner(config, platform, connected, apiKey.key, login);
   const status = setInterval(() => void statusLine(config, platform, sims.sent(), sims.online()).then(say), STATUS_EVERY_MS);
   shutdown.add('the status line', async () => clearInterval(status));
+}
+
+/** The demo's operator in the console. */
+export const DEMO_OPERATOR_EMAIL = 'exploitant@demo.hyperviseur.localhost';
+
+/**
+ * The console's operator account of this run: created once, enabled with a new random
+ * password at each start (printed in the banner), so that nobody signs in with last run's.
+ */
+async function demoOperator(platform: RunningPlatform): Promise<{ id: string; email: string; password: string }> {
+  const users = platform.app.get(UserRepository);
+  const user =
+    (await users.findByEmail(DEMO_OPERATOR_EMAIL)) ??
+    (await users.create({ email: DEMO_OPERATOR_EMAIL, name: 'Exploitant de démonstration', role: 'operator', tenant: null, createdBy: 'demo' }));
+  const password = randomBytes(12).toString('base64url');
+  await users.setDisabled(user.id, false);
+  await users.setPassword(user.id, password);
+  return { id: user.id, email: user.email, password };
 }
 
 /** An operator key of this run, so the banner's API calls work as printed (issued through the running app's own repository). */

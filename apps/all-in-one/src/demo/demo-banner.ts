@@ -2,11 +2,13 @@ import type { HvConfig } from '@hv/config';
 import { influxCount } from '@hv/devkit';
 import type { RunningPlatform } from '../all-in-one';
 
-export function banner(config: HvConfig, platform: RunningPlatform, devices: number, apiKey: string): void {
+export function banner(config: HvConfig, platform: RunningPlatform, devices: number, apiKey: string, login: { email: string; password: string }): void {
   const q = `SELECT count(power_w) FROM lighting_controller`;
   console.log(`
 Hyperviseur is running: ${devices} simulated lamps and cabinets of Laon publish through the embedded broker.
 
+  Console      ${platform.httpUrl}/   (in French; English in its header)
+               sign in as ${login.email}, password ${login.password}   (this run's operator)
   Metrics      ${platform.httpUrl}/metrics        (hv_ingest_received_total, hv_ingest_stored_points_total, …)
   Health       ${platform.httpUrl}/health         (InfluxDB, PostgreSQL, broker)
   MQTT broker  ${platform.brokerUrl}         (devices log in with their own credentials)
