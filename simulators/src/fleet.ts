@@ -111,6 +111,21 @@ export function demoFleet(options: DemoFleetOptions = {}): Fleet {
   });
 }
 
+/** What `npm start` runs besides the Laon lighting fleet: a few devices of every other type. */
+export const DEMO_OTHER_DEVICES: Readonly<Partial<Record<DeviceType, number>>> = { 'boiler-room': 3, 'air-station': 1, 'co2-sensor': 4, 'parking-spot': 12, 'car-park': 1 };
+
+/**
+ * The demo of every domain: Laon's lighting fleet (demoFleet, same ids) and a few boiler
+ * rooms, an air station, classroom CO2 sensors, parking spots and a car park of Laon, all
+ * on MQTT with their own credentials (the demo runs no LoRaWAN network server).
+ */
+export function demoMixedFleet(options: DemoFleetOptions = {}): Fleet {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const lighting = demoFleet(options);
+  const others = mixedFleet({ seed, tenants: [{ tenant: LAON, epci: CA_PAYS_DE_LAON }], perTenant: DEMO_OTHER_DEVICES, lorawan: [] });
+  return { seed, devices: [...lighting.devices, ...others.devices] };
+}
+
 /** Id prefixes by type: `lc-02408-12`, `br-02691-1`, `ps-02722-40`… */
 export const ID_PREFIXES: Readonly<Record<DeviceType, string>> = {
   'lighting-controller': 'lc',

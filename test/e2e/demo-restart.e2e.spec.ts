@@ -9,7 +9,7 @@
 import { rm } from 'node:fs/promises';
 import { Client } from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { demoFleet } from '@hv/simulators';
+import { demoFleet, demoMixedFleet } from '@hv/simulators';
 import { hashSecret, TEST_SCRYPT_COST } from '@hv/state';
 import { interrupt, startDemo } from '../support/demo';
 import { createTestDatabase, createTestInfluxDb, stopAllNodeApps, testServiceEnv } from '../support/services';
@@ -66,7 +66,7 @@ describe('npm start twice (the demo restarted)', () => {
     const out = second.proc.output();
     expect(out).toMatch(new RegExp(`refused by the broker .*${rotated}`));
     expect(out).toMatch(new RegExp(`retired through the API, not simulated: .*${retired}`));
-    expect(out).toMatch(new RegExp(`Hyperviseur is running: ${demoFleet().devices.length - 2} simulated`));
+    expect(out).toMatch(new RegExp(`Hyperviseur is running: ${demoMixedFleet().devices.length - 2} simulated`));
     const after = (await second.api('GET', `tenants/${LAON}/programs`)).json as ProgramsAnswer;
     expect(after.programs.find((p) => p.id === provided.id)).toMatchObject({ name: 'Modifié par la commune', sunset_offset_min: 15 });
     expect(after.programs.find((p) => p.id === 'user-night')).toMatchObject({ name: 'Nuit de la fête' });

@@ -38,6 +38,7 @@ describe('npm start (the demo)', () => {
         HV_INGEST_CLIENT_ID: `demo-${Date.now()}`,
         HV_INGEST_SPOOL_DIR: spoolDir,
         HV_DEMO_DURATION_S: '40',
+        HV_DEMO_FAULT_EVERY_S: '12',
       },
       'demo',
     );
@@ -65,6 +66,14 @@ describe('npm start (the demo)', () => {
     const session = await fetch(`http://127.0.0.1:${httpPort}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: login![1], password: login![2] }) });
     expect(session.status).toBe(200);
     expect(((await session.json()) as { user: { role: string } }).user.role).toBe('operator');
+
+    // The scripted faults: the first (a lamp failure, 6 s in, repaired 8 s later) comes and clears.
+    const alarms = (state: string) =>
+      fetch(`http://127.0.0.1:${httpPort}/api/v1/alarms?tenant=02408&type=lamp_failure&state=${state}`, { headers: { authorization: `Bearer ${call![1]}` } }).then(
+        async (r) => ((await r.json()) as { alarms: Array<{ device: string; clearedBy: string | null }> }).alarms,
+      );
+    const cleared = await waitFor(() => alarms('cleared'), (list) => list.length > 0, 30_000, 500);
+    expect(cleared[0]!.device).toMatch(/^lc-02408-/);
 
     const stored = await waitFor(() => influxCount(env.influxUrl, influx.db, 'lighting_controller'), (n) => n >= 20, 30_000, 500);
     expect(stored).toBeGreaterThanOrEqual(20);

@@ -1,11 +1,12 @@
 /**
- * `npm start`: the hypervisor on embedded defaults with a simulated lighting fleet.
+ * `npm start`: the hypervisor on embedded defaults with a simulated fleet of every domain.
  * Starts a local InfluxDB and PostgreSQL (infra/services.sh, data in .hv/dev), registers
- * the Aisne's tenants and a small Laon lighting fleet (what is missing only: a restart
+ * the Aisne's tenants and a small Laon fleet of every domain (what is missing only: a restart
  * keeps what a user changed), starts the all-in-one app (embedded broker, ingest,
  * telegestion, the aggregation, the API and the notifier, /metrics, /health), issues an
  * operator API key for this run, then connects every simulated lamp with its own
- * credentials and publishes. Ctrl-C stops what it started within seconds, whatever the
+ * credentials and publishes, with a scripted fault every few minutes (HV_DEMO_FAULT_EVERY_S, 180;
+ * 0: none) whose alarm comes and clears. Ctrl-C stops what it started within seconds, whatever the
  * fleet's state; a second Ctrl-C forces it. HV_DEMO_DURATION_S stops it after that many
  * seconds (used by the tests that prove this command works). It listens on loopback only.
  */
@@ -13,11 +14,12 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, type HvConfig } from '@hv/config';
 import { ensurePgDatabase, ensureServices, isRunning, provisionFleet, provisionPrograms, repoRoot, serviceEnv, Shutdown, stopServices, type ServiceName } from '@hv/devkit';
-import { demoFleet } from '@hv/simulators';
+import { demoMixedFleet } from '@hv/simulators';
 import { ApiKeyRepository, Database, UserRepository } from '@hv/state';
 import { startAllInOne, type RunningPlatform } from './all-in-one';
 import { banner, statusLine } from './demo/demo-banner';
 import { DemoFleet } from './demo/demo-fleet';
+import { DEFAULT_FAULT_EVERY_S, demoFaults } from './demo/demo-faults';
 import { exposedListeners } from './demo/demo-guard';
 
 const DEMO_SEED = 'hyperviseur-demo';
@@ -95,12 +97,12 @@ async function run(config: HvConfig, shutdown: Shutdown): Promise<void> {
   await ensurePgDatabase(config.HV_PG_URL);
 
   // 2. Registry: the Aisne's tenants and the demo fleet, what is missing only.
-  const fleet = demoFleet();
+  const fleet = demoMixedFleet();
   const db = new Database(config.HV_PG_URL);
   const { created, retired } = await provisionFleet(db, fleet.devices, { seed: DEMO_SEED })
     .then(async (r) => (await provisionPrograms(db, fleet.devices), r))
     .finally(() => db.close());
-  say(`registry: ${fleet.devices.length} simulated devices of Laon (${created} newly registered)`);
+  say(`registry: ${fleet.devices.length} simulated devices of Laon, every domain (${created} newly registered)`);
   if (retired.length) say(`${retired.length} of them retired through the API, not simulated: ${retired.slice(0, 5).join(', ')}${retired.length > 5 ? '…' : ''}`);
   goOn();
 
@@ -120,9 +122,10 @@ async function run(config: HvConfig, shutdown: Shutdown): Promise<void> {
   shutdown.add('the simulated fleet', () => sims.close());
   const { connected } = await sims.connect(platform.brokerUrl);
   goOn();
-  sims.publish();
+  const faultEveryS = Number(process.env.HV_DEMO_FAULT_EVERY_S ?? DEFAULT_FAULT_EVERY_S);
+  sims.publish((live) => (faultEveryS > 0 ? demoFaults(live, Date.now(), faultEveryS) : []));
 
-  banner(config, platform, connected, apiKey.key, login);
+  banner(config, platform, connected, apiKey.key, login, faultEveryS);
   const status = setInterval(() => void statusLine(config, platform, sims.sent(), sims.online()).then(say), STATUS_EVERY_MS);
   shutdown.add('the status line', async () => clearInterval(status));
 }

@@ -1,5 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import { closeClient, connectDevice, deviceSecret, messages, type SimDevice, type SimMessage } from '@hv/simulators';
+import { closeClient, connectDevice, deviceSecret, messages, type FaultSpec, type SimDevice, type SimMessage } from '@hv/simulators';
 
 /** Each simulated lamp reports every 5 s (real ones every 10 min: the demo is sped up). */
 export const REPORT_EVERY_MS = 5_000;
@@ -64,14 +64,19 @@ export class DemoFleet {
     return { connected: this.clients.size, refused };
   }
 
-  /** Paces the fleet's stream in real time: each connected device once per REPORT_EVERY_MS. */
-  publish(): void {
+  /**
+   * Paces the fleet's stream in real time: each connected device once per REPORT_EVERY_MS,
+   * playing the faults `faultsOf` plans on the devices that are connected (their fault
+   * events, their repairs).
+   */
+  publish(faultsOf: (live: readonly SimDevice[]) => FaultSpec[] = () => []): void {
     const live = this.devices.filter((d) => this.clients.has(d.id));
     if (live.length === 0) return;
+    const faults = faultsOf(live);
     const ratePerS = (live.length * 1000) / REPORT_EVERY_MS;
     const stream: Iterator<SimMessage> = messages(
       { seed: this.seed, devices: live },
-      { seed: Date.now(), count: Number.MAX_SAFE_INTEGER, startMs: Date.now(), stepMs: 1000 / ratePerS, channels: ['telemetry', 'event'] },
+      { seed: Date.now(), count: Number.MAX_SAFE_INTEGER, startMs: Date.now(), stepMs: 1000 / ratePerS, channels: ['telemetry', 'event'], faults },
     )[Symbol.iterator]();
     const t0 = Date.now();
     let due = 0;
