@@ -4,6 +4,7 @@
  */
 import { benchApi } from './api.bench';
 import { benchBoards } from './boards.bench';
+import { benchConsole } from './console.bench';
 import { benchIngest } from './ingest.bench';
 import { benchSim } from './sim.bench';
 import { benchTelegestion } from './telegestion.bench';
@@ -11,6 +12,7 @@ import { benchTelegestion } from './telegestion.bench';
 const BENCHES: Record<string, (argv: string[]) => Promise<Record<string, unknown>>> = {
   api: benchApi,
   boards: benchBoards,
+  console: benchConsole,
   ingest: benchIngest,
   sim: benchSim,
   telegestion: benchTelegestion,

@@ -4,3 +4,4 @@ export * from './app-process';
 export * from './metrics-text';
 export * from './provisioning.repository';
 export * from './shutdown';
+export * from './chromium';
