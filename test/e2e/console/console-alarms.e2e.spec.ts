@@ -86,6 +86,29 @@ describe('the alarms pages', () => {
     }
   });
 
+  it('asks nothing while the tab is hidden, and catches up as soon as it is shown again', async () => {
+    const { page, errors } = await openAs('communeA', '/alarmes');
+    try {
+      await page.locator('#alarms-results').waitFor();
+      const asked: number[] = [];
+      page.on('request', (r) => {
+        if (new URL(r.url()).pathname === '/api/v1/alarms') asked.push(Date.now());
+      });
+      // As a browser does when the tab goes to the background.
+      await page.evaluate(`Object.defineProperty(document, 'hidden', { configurable: true, get: () => true }); document.dispatchEvent(new Event('visibilitychange'))`);
+      await new Promise((r) => setTimeout(r, 11_000));
+      expect(asked).toEqual([]);
+      const shownAt = Date.now();
+      await page.evaluate(`Object.defineProperty(document, 'hidden', { configurable: true, get: () => false }); document.dispatchEvent(new Event('visibilitychange'))`);
+      await expect.poll(() => asked.length).toBeGreaterThan(0);
+      expect(asked[0]! - shownAt).toBeLessThan(1_000);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await browser.forgetVisitor();
+    }
+  });
+
   it('acknowledging, assigning and clearing from the alarm\'s page, each with a comment, is what the API then shows', async () => {
     const { A } = platform.tenants;
     const [alarm] = (await api(`alarms?device=${A.device}&type=lamp_failure&state=open`, platform.keys.communeA)).alarms;

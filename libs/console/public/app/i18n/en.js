@@ -258,5 +258,11 @@ export default {
   'users.fix': 'Correct the fields marked.',
   'users.duplicate': 'An account already exists for this e-mail address.',
   'users.invited': ({ email }) => `Account created: the invitation was sent to ${email}.`,
+  'users.reinvited': ({ email }) => `A new invitation was sent to ${email}: the earlier link no longer works.`,
+  'users.reinviteFailed': ({ email }) => `The invitation could not be sent to ${email}: try again later.`,
+  'users.issue.email': ({ detail }) => `E-mail address refused by the server (${detail}).`,
+  'users.issue.name': ({ detail }) => `Name refused by the server (${detail}).`,
+  'users.issue.role': ({ detail }) => `Role refused by the server (${detail}).`,
+  'users.issue.tenant': ({ detail }) => `Collectivité refused by the server (${detail}).`,
   'users.notSent': ({ email }) => `Account created, but the invitation could not be sent to ${email}: send it again later.`,
 };

@@ -258,5 +258,11 @@ export default {
   'users.fix': 'Corrigez les champs signalés.',
   'users.duplicate': 'Un compte existe déjà pour cette adresse e-mail.',
   'users.invited': ({ email }) => `Compte créé : l’invitation a été envoyée à ${email}.`,
+  'users.reinvited': ({ email }) => `Nouvelle invitation envoyée à ${email} : le lien précédent ne sert plus.`,
+  'users.reinviteFailed': ({ email }) => `L’invitation n’a pas pu être envoyée à ${email} : réessayez plus tard.`,
+  'users.issue.email': ({ detail }) => `Adresse e-mail refusée par le serveur (${detail}).`,
+  'users.issue.name': ({ detail }) => `Nom refusé par le serveur (${detail}).`,
+  'users.issue.role': ({ detail }) => `Rôle refusé par le serveur (${detail}).`,
+  'users.issue.tenant': ({ detail }) => `Collectivité refusée par le serveur (${detail}).`,
   'users.notSent': ({ email }) => `Compte créé, mais l’invitation n’a pas pu être envoyée à ${email} : renvoyez-la plus tard.`,
 };

@@ -52,7 +52,7 @@ export default function UsersPage() {
     try {
       const answer = await api.post(`users/${account.id}/${action}`);
       await load();
-      setNotice(action === 'invitation' ? invitationNotice(answer) : t(`users.done.${action}`, { name: account.name }));
+      setNotice(action === 'invitation' ? t(answer.invitation?.sent ? 'users.reinvited' : 'users.reinviteFailed', { email: account.email }) : t(`users.done.${action}`, { name: account.name }));
     } catch (failure) {
       setError(failure instanceof ApiError && failure.status === 409 ? t('users.conflict', { message: failure.message }) : unexpectedError(failure));
     }
@@ -200,7 +200,7 @@ function fieldIssues(failure) {
   const named = {};
   for (const issue of failure.body?.issues ?? []) {
     const field = /^body\.(email|name|role|tenant)\b/.exec(issue.field ?? '')?.[1];
-    if (field) named[field] = issue.message;
+    if (field) named[field] = t(`users.issue.${field}`, { detail: issue.message });
   }
   return Object.keys(named).length ? named : null;
 }
