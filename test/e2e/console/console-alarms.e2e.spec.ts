@@ -295,6 +295,7 @@ describe('the alarms pages', () => {
       await operator.page.getByRole('button', { name: 'Page suivante' }).click();
       await expect.poll(() => operator.page.locator('[data-range]').textContent()).toBe(`26 à ${all.total} sur ${all.total}`);
       expect(await operator.page.evaluate('location.hash')).toBe('#/alarmes?offset=25');
+      expect(await operator.page.evaluate('document.activeElement.id')).toBe('alarms-results');
       expect(Number(await operator.page.locator('tbody tr[data-alarm]').first().getAttribute('data-alarm'))).toBe(all.alarms[25].id);
       await expectNoSeriousA11yViolations(operator.page);
       await screenshot(operator.page, 'alarms-page-2');

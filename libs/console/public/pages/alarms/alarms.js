@@ -55,6 +55,11 @@ export default function AlarmsPage() {
       try {
         const answer = await api.get(withQuery('alarms', query));
         if (!live || mine !== sequence.current) return;
+        if (answer.alarms.length === 0 && answer.total > 0 && query.offset > 0) {
+          // Alarms went away (cleared) under this page: back to the last page there is.
+          setFilters((f) => ({ ...f, offset: Math.floor((answer.total - 1) / PAGE_SIZE) * PAGE_SIZE }));
+          return;
+        }
         const ids = answer.alarms.map((a) => a.id);
         if (seen.current) {
           const added = answer.alarms.filter((a) => !seen.current.has(a.id));
@@ -149,9 +154,14 @@ function Results({ page, filters, fresh, names, updatedAt, setOffset }) {
   const { total, alarms, offset } = page;
   const rows = ordered(alarms);
   const last = offset + alarms.length;
+  // The new page is read from its heading (the button pressed may be disabled on the last page).
+  const go = (to) => {
+    setOffset(to);
+    document.getElementById('alarms-results')?.focus();
+  };
   return html`
     <section aria-labelledby="alarms-results">
-      <h2 id="alarms-results">${t('alarms.results', { n: total })}</h2>
+      <h2 id="alarms-results" tabindex="-1">${t('alarms.results', { n: total })}</h2>
       <p class="as-of">
         ${total > 0 && html`<span data-range>${t('alarms.range', { from: formatNumber(offset + 1), to: formatNumber(last), total: formatNumber(total) })}</span>`}
         ${updatedAt && html` · ${t('alarms.updatedAt', { time: parisTime(updatedAt) })}`}
@@ -181,8 +191,8 @@ function Results({ page, filters, fresh, names, updatedAt, setOffset }) {
       ${total > PAGE_SIZE &&
       html`
         <nav class="pager" aria-label=${t('alarms.pages')}>
-          <button type="button" disabled=${offset === 0} onClick=${() => setOffset(Math.max(0, offset - PAGE_SIZE))}>${t('alarms.previous')}</button>
-          <button type="button" disabled=${last >= total} onClick=${() => setOffset(offset + PAGE_SIZE)}>${t('alarms.next')}</button>
+          <button type="button" disabled=${offset === 0} onClick=${() => go(Math.max(0, offset - PAGE_SIZE))}>${t('alarms.previous')}</button>
+          <button type="button" disabled=${last >= total} onClick=${() => go(offset + PAGE_SIZE)}>${t('alarms.next')}</button>
         </nav>
       `}
       ${filters.includeSuppressed && html`<p class="hint">${t('alarms.suppressedHint')}</p>`}
