@@ -129,7 +129,7 @@ describe('signed in to the console', () => {
       expect(await figure(page, 'devices-total')).toBe(fr(own));
       expect(await figure(page, 'alarms-major')).toBe(fr(await apiCount(`/api/v1/alarms?state=active&severity=major&tenant=${A.tenant}&limit=1`, platform.keys.operator)));
       expect(await figure(page, 'alarms-major')).not.toBe(fr(await apiCount(`/api/v1/alarms?state=active&severity=major&tenant=${B.tenant}&limit=1`, platform.keys.operator)));
-      expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Vue d’ensemble']);
+      expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Vue d’ensemble', 'Alarmes']);
       await expectNoSeriousA11yViolations(page);
       await screenshot(page, 'overview-commune');
       expect(errors).toEqual([]);

@@ -34,6 +34,25 @@ export const PAGES = [
     roles: 'anonymous',
     load: () => import('../pages/password-reset/confirm.js'),
   },
+  // Alarms (list and detail) and users: the alarms-and-users pages.
+  {
+    path: '/alarmes',
+    title: { fr: 'Alarmes', en: 'Alarms' },
+    roles: ['operator', 'epci', 'commune'],
+    load: () => import('../pages/alarms/alarms.js'),
+  },
+  {
+    path: '/alarmes/:id',
+    title: { fr: 'Alarme', en: 'Alarm' },
+    roles: ['operator', 'epci', 'commune'],
+    load: () => import('../pages/alarms/alarm.js'),
+  },
+  {
+    path: '/utilisateurs',
+    title: { fr: 'Utilisateurs', en: 'Users' },
+    roles: ['operator', 'epci'],
+    load: () => import('../pages/users/users.js'),
+  },
 ];
 
 /** The pages of the navigation for a role: those it may open that need no parameter. */
