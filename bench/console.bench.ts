@@ -31,7 +31,7 @@ const TARGETS = { overview_p95_ms: 1_500, alarms_p95_ms: 500, bundle_kb_gz: 300 
 const READY = {
   login: 'form input[type="password"]',
   overview: '[data-kpi="devices-total"], [data-kpi="alarms-critical"]',
-  alarms: 'table tbody tr',
+  alarms: 'table.alarms-table tbody tr[data-alarm]',
 };
 const log = (s: string) => console.log(`[bench console] ${s}`);
 
@@ -61,7 +61,7 @@ export async function benchConsole(argv: string[]): Promise<Record<string, unkno
     await influxQuery(ENV.influxUrl, `DROP DATABASE ${influxIdent(DB)}`);
     await influxQuery(ENV.influxUrl, `CREATE DATABASE ${influxIdent(DB)}`);
     const port = API_PORT + localPortOffset();
-    api = startNodeApp('apps/api/src/main.js', { HV_PG_URL: pgUrl, HV_INFLUX_URL: ENV.influxUrl, HV_INFLUX_DB: DB, HV_HTTP_PORT: String(port), HV_LOG_LEVEL: 'warn' }, 'api');
+    api = startNodeApp('apps/api/src/main.js', { HV_PG_URL: pgUrl, HV_INFLUX_URL: ENV.influxUrl, HV_INFLUX_DB: DB, HV_HTTP_PORT: String(port), HV_LOG_LEVEL: 'log' }, 'api');
     await api.waitFor(/api up/);
     const baseUrl = `http://127.0.0.1:${port}`;
     const login = await fetch(`${baseUrl}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });

@@ -5,27 +5,13 @@
  * profile in a temporary folder, removed at close; pages are screenshot into
  * `.hv/screenshots/` (git-ignored) for a person to look at, and checked with axe-core.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { repoRoot } from '@hv/devkit';
+import { launchChromium, repoRoot } from '@hv/devkit';
 
-export const CHROMIUM = '/usr/bin/chromium';
-
-/** No GPU, sandbox or background traffic: a container running as root, with no network but loopback. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM, ensureChromium } from '@hv/devkit';
 
 export interface TestBrowser {
   context: BrowserContext;
@@ -42,23 +28,8 @@ export interface WatchedPage {
   errors: string[];
 }
 
-/** Installs Debian's chromium when it is missing (apt-get, through the project's script). */
-export function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
-  const run = spawnSync('bash', [join(repoRoot(), 'infra', 'services.sh'), 'install', 'chromium'], { stdio: 'inherit' });
-  if (run.status !== 0 || !existsSync(CHROMIUM)) throw new Error(`could not install chromium (infra/services.sh install chromium exited ${run.status})`);
-}
-
 export async function launchBrowser(): Promise<TestBrowser> {
-  ensureChromium();
-  const profile = mkdtempSync(join(tmpdir(), 'hv-chromium-'));
-  let context: BrowserContext;
-  try {
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 } });
-  } catch (error) {
-    rmSync(profile, { recursive: true, force: true });
-    throw error;
-  }
+  const { context, close } = await launchChromium();
   return {
     context,
     async newPage() {
@@ -69,13 +40,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
       await context.clearCookies();
       for (const page of context.pages()) await page.evaluate('localStorage.clear()').catch(() => undefined);
     },
-    async close() {
-      try {
-        await context.close();
-      } finally {
-        rmSync(profile, { recursive: true, force: true });
-      }
-    },
+    close,
   };
 }
 
