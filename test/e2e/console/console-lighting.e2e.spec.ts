@@ -37,7 +37,7 @@ describe('the console: lighting', () => {
       await page.locator('#night-preview svg[role="img"]').waitFor();
       await page.getByLabel('Nuit commençant le').fill('2026-12-24');
       await page.getByRole('button', { name: 'Afficher la nuit' }).click();
-      await expect.poll(() => page.locator('#night-preview figcaption').textContent()).toContain('2026-12-24');
+      await expect.poll(() => page.locator('#night-preview figcaption').textContent()).toContain('24 décembre 2026');
 
       const sunset = sunTimes(Date.UTC(2026, 11, 24), LAON.lat, LAON.lon).sunsetMs!;
       const sunrise = sunTimes(Date.UTC(2026, 11, 25), LAON.lat, LAON.lon).sunriseMs!;
@@ -56,10 +56,25 @@ describe('the console: lighting', () => {
       expect(marks).toHaveLength(2);
       expect(Math.abs(marks[0]! - sunset)).toBeLessThanOrEqual(TWO_MIN);
       expect(Math.abs(marks[1]! - sunrise)).toBeLessThanOrEqual(TWO_MIN);
-      expect(await page.locator('#night-preview svg[role="img"]').getAttribute('aria-label')).toContain('Niveau de « Nuit A », nuit du 2026-12-24');
+      expect(await page.locator('#night-preview svg[role="img"]').getAttribute('aria-label')).toContain('Niveau de « Nuit A », nuit du 24 décembre 2026');
 
       await expectNoSeriousA11yViolations(page);
       await screenshot(page, 'lighting');
+
+      // The night clocks go forward (28 March 2027, 02:00 → 03:00): 23:00 is still winter
+      // time (22:00 UTC), sunrise is summer time, and the table reads them in Paris time.
+      await page.getByLabel('Nuit commençant le').fill('2027-03-27');
+      await page.getByRole('button', { name: 'Afficher la nuit' }).click();
+      await expect.poll(() => page.locator('#night-preview figcaption').textContent()).toContain('27 mars 2027');
+      const spring = await chartRows({ page, errors }, 'night-preview');
+      const paris = new Intl.DateTimeFormat('fr', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+      expect(spring.find((r) => r.values[0] === '50')!.at).toBe('2027-03-27T22:00:00.000Z');
+      const springSunrise = sunTimes(Date.UTC(2027, 2, 28), LAON.lat, LAON.lon).sunriseMs!;
+      const dawn = spring.findLast((r) => r.values[0] === '0')!;
+      expect(Math.abs(Date.parse(dawn.at) - springSunrise)).toBeLessThanOrEqual(TWO_MIN);
+      const texts = await page.locator('#night-preview .chart-data tbody time').allTextContents();
+      expect(texts).toEqual(spring.map((r) => paris.format(new Date(r.at))));
+      expect(texts.find((x) => x.endsWith('23:00'))).toBe('27/03/2027 23:00');
       expect(errors).toEqual([]);
     } finally {
       await page.close();

@@ -97,7 +97,7 @@ describe('the console: data quality', () => {
     const { page, errors } = await openPage(browser, platform, '/qualite-des-donnees');
     try {
       const { A2 } = platform.tenants;
-      await page.getByLabel('Collectivité').selectOption(A2.tenant);
+      await page.getByLabel('Collectivité', { exact: true }).selectOption(A2.tenant);
       await page.getByRole('button', { name: '7 jours' }).click();
       // The whole platform's 5 uplinks first, then A2's none.
       await expect.poll(() => page.locator('[data-kpi="received"]').textContent()).toBe('0');

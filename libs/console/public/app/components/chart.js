@@ -8,7 +8,9 @@ import { formatNumber, language, t } from '../i18n.js';
 
 const W = 800;
 const H = 260;
-const PAD = { left: 56, right: 16, top: 20, bottom: 36 };
+const PAD = { left: 56, right: 16, top: 28, bottom: 36 };
+/** Up to this many points a line series also marks each point (one hour alone would draw nothing). */
+const DOTS_UP_TO = 48;
 const HOUR_MS = 3_600_000;
 const COLOURS = ['#0b4f8a', '#a33a00', '#1d6b2f', '#5b4a8a', '#7a5a00'];
 const TZ = 'Europe/Paris';
@@ -52,11 +54,17 @@ export function Chart({ id, title, unit, series, from, to, markers = [], yMin, y
         timeTicks(t0, t1).map(
           ({ at, label }) => html`<g class="tick"><line x1=${x(at)} x2=${x(at)} y1=${PAD.top} y2=${H - PAD.bottom} /><text x=${x(at)} y=${H - PAD.bottom + 16} text-anchor="middle">${label}</text></g>`,
         )}
-        ${unit && html`<text class="unit" x=${PAD.left - 6} y=${PAD.top - 6} text-anchor="end">${unit}</text>`}
+        ${unit && html`<text class="unit" x=${PAD.left} y=${PAD.top - 12} text-anchor="start">${unit}</text>`}
         ${markers.map(
           (m) => html`<g class="marker"><line x1=${x(ms(m.t))} x2=${x(ms(m.t))} y1=${PAD.top} y2=${H - PAD.bottom} /><text x=${x(ms(m.t)) + 4} y=${PAD.top + 10}>${m.label}</text></g>`,
         )}
         ${series.map((s, i) => html`<path class="line" d=${pathOf(s, x, y, t1)} stroke=${COLOURS[i % COLOURS.length]} />`)}
+        ${series.map(
+          (s, i) =>
+            !s.step &&
+            s.points.length <= DOTS_UP_TO &&
+            s.points.filter((p) => typeof p.v === 'number').map((p) => html`<circle cx=${x(ms(p.t))} cy=${y(p.v)} r="3.5" fill=${COLOURS[i % COLOURS.length]} />`),
+        )}
       </svg>
       <ul class="legend">
         ${series.map((s, i) => html`<li><svg width="24" height="10" aria-hidden="true"><line x1="0" x2="24" y1="5" y2="5" stroke=${COLOURS[i % COLOURS.length]} stroke-width="3" /></svg>${s.label}</li>`)}

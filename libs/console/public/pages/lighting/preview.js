@@ -3,7 +3,7 @@ import { api, withQuery } from '../../app/api.js';
 import { Chart, parisInstant } from '../../app/components/chart.js';
 import { unexpectedError } from '../../app/components/errors.js';
 import { html } from '../../app/html.js';
-import { t } from '../../app/i18n.js';
+import { language, t } from '../../app/i18n.js';
 
 /** A program with no offset and no step: lit exactly from sunset to sunrise, whose preview gives the sun times. */
 const SUN = { id: 'soleil', name: 'Soleil' };
@@ -95,7 +95,7 @@ export function NightPreview({ tenant, program }) {
         ${result &&
         html`<${Chart}
           id="night-preview"
-          title=${t('preview.chart', { name: program.name, date: result.date })}
+          title=${t('preview.chart', { name: program.name, date: formatDate(result.date) })}
           unit="%"
           from=${result.from}
           to=${result.to}
@@ -107,6 +107,11 @@ export function NightPreview({ tenant, program }) {
       </div>
     </section>
   `;
+}
+
+/** `YYYY-MM-DD` as the reader's language writes a day ("24 décembre 2026"). */
+function formatDate(date) {
+  return new Intl.DateTimeFormat(language.get(), { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${date}T12:00:00Z`));
 }
 
 /** Sunset where the sun program lights up, sunrise where it goes dark again. */
