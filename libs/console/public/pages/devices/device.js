@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, withQuery } from '../../app/api.js';
 import { Chart } from '../../app/components/chart.js';
 import { unexpectedError } from '../../app/components/errors.js';
@@ -190,7 +190,7 @@ function OpenAlarms({ device }) {
       html`<ul class="alarm-list">
         ${alarms.map(
           (a) => html`<li class=${`severity-line severity-${a.severity}`}>
-            <a href=${`#/alarmes/${a.id}`}>${a.type}</a> · ${t(`severity.${a.severity}`)} · ${t('device.since', { time: formatTime(a.since) })}${a.acknowledgedAt ? ` · ${t('device.acknowledged')}` : ''}
+            <a href=${`#/alarmes/${a.id}`}>${a.type}</a> · ${t(`alarmSeverity.${a.severity}`)} · ${t('device.since', { time: formatTime(a.since) })}${a.acknowledgedAt ? ` · ${t('device.acknowledged')}` : ''}
           </li>`,
         )}
       </ul>`}
@@ -205,12 +205,15 @@ function Override({ device }) {
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [command, setCommand] = useState(null);
+  const polls = useRef(0);
 
   useEffect(() => {
     if (!command || FINAL_STATUSES.includes(command.status)) return undefined;
+    // Every 2 s for a minute, then every 10 s: a device that does not answer may take until the expiry.
+    const wait = polls.current++ < 30 ? POLL_MS : 5 * POLL_MS;
     const timer = setTimeout(() => {
       api.get(`commands/${encodeURIComponent(command.cmdId)}`).then(setCommand, (failure) => setError(unexpectedError(failure)));
-    }, POLL_MS);
+    }, wait);
     return () => clearTimeout(timer);
   }, [command]);
 
@@ -223,6 +226,7 @@ function Override({ device }) {
     try {
       const expiresAt = new Date(Date.now() + Number(duration) * 60_000).toISOString();
       const sent = await api.post('commands', { target: { device: device.id }, command: { level_pct: pct }, expires_at: expiresAt });
+      polls.current = 0;
       setCommand(sent.commands[0]);
     } catch (failure) {
       setError(unexpectedError(failure));

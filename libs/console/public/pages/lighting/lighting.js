@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError } from '../../app/api.js';
+import { api, ApiError, withQuery } from '../../app/api.js';
 import { unexpectedError } from '../../app/components/errors.js';
 import { html } from '../../app/html.js';
 import { formatNumber, t } from '../../app/i18n.js';
@@ -121,6 +121,23 @@ function Assign({ tenant, program, onAssigned }) {
   const [error, setError] = useState('');
   const [done, setDone] = useState('');
   const [busy, setBusy] = useState(false);
+  const [known, setKnown] = useState({ device: [], cabinet: [] });
+  useEffect(() => {
+    let live = true;
+    // Suggestions for the id: the commune's luminaires and their cabinets (the API lists no groups).
+    api.get(withQuery('devices', { tenant, domain: 'lighting', limit: 1000 })).then(
+      (page) =>
+        live &&
+        setKnown({
+          device: page.devices.filter((d) => d.type === 'lighting-controller').map((d) => d.id),
+          cabinet: [...new Set(page.devices.map((d) => d.attributes?.cabinet).filter(Boolean))].sort(),
+        }),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [tenant]);
   const submit = async (event) => {
     event.preventDefault();
     setBusy(true);
@@ -152,7 +169,8 @@ function Assign({ tenant, program, onAssigned }) {
         ${scope !== 'tenant' &&
         html`<div class="field">
           <label for="assign-id">${t(`assign.${scope}Id`)}</label>
-          <input id="assign-id" value=${scopeId} onInput=${(e) => setScopeId(e.currentTarget.value)} />
+          <input id="assign-id" list=${known[scope] ? 'assign-ids' : undefined} value=${scopeId} onInput=${(e) => setScopeId(e.currentTarget.value)} />
+          ${known[scope] && html`<datalist id="assign-ids">${known[scope].map((id) => html`<option value=${id} />`)}</datalist>`}
         </div>`}
         <button type="submit" class="primary" disabled=${busy}>${t('assign.submit')}</button>
       </form>
