@@ -53,6 +53,31 @@ export const PAGES = [
     roles: ['operator', 'epci'],
     load: () => import('../pages/users/users.js'),
   },
+  // Devices, lighting and data quality (issue 20, item 2).
+  {
+    path: '/equipements',
+    title: { fr: 'Équipements', en: 'Devices' },
+    roles: ['operator', 'epci', 'commune'],
+    load: () => import('../pages/devices/list.js'),
+  },
+  {
+    path: '/equipements/:id',
+    title: { fr: 'Équipement', en: 'Device' },
+    roles: ['operator', 'epci', 'commune'],
+    load: () => import('../pages/devices/device.js'),
+  },
+  {
+    path: '/eclairage',
+    title: { fr: 'Éclairage', en: 'Lighting' },
+    roles: ['operator', 'epci', 'commune'],
+    load: () => import('../pages/lighting/lighting.js'),
+  },
+  {
+    path: '/qualite-des-donnees',
+    title: { fr: 'Qualité des données', en: 'Data quality' },
+    roles: ['operator', 'epci', 'commune'],
+    load: () => import('../pages/quality/quality.js'),
+  },
 ];
 
 /** The pages of the navigation for a role: those it may open that need no parameter. */
