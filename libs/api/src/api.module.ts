@@ -21,6 +21,8 @@ import { ApiExceptionFilter } from './http/api-exception.filter';
 import { CsvBodyParser } from './http/csv-body.parser';
 import { OpenApiController } from './http/openapi.controller';
 import { DataQualityController } from './quality/data-quality.controller';
+import { MapController } from './map/map.controller';
+import { MapRepository } from './map/map.repository';
 import { OpenApiService } from './http/openapi';
 import { GatewaysController } from './gateways/gateways.controller';
 import { KeysController } from './keys/keys.controller';
@@ -39,7 +41,7 @@ import { TenantsController } from './tenants/tenants.controller';
  */
 @Module({
   imports: [DiscoveryModule, OpenDataModule],
-  controllers: [OpenApiController, SessionController, UsersController, TenantsController, KeysController, DevicesController, AlarmsController, CommandsController, ProgramsController, KpisController, CdnReportController, SubscriptionsController, GatewaysController, DeviceModelsController, DataQualityController],
+  controllers: [OpenApiController, SessionController, UsersController, TenantsController, KeysController, DevicesController, AlarmsController, CommandsController, ProgramsController, KpisController, CdnReportController, SubscriptionsController, GatewaysController, DeviceModelsController, DataQualityController, MapController],
   providers: [
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
@@ -58,6 +60,7 @@ import { TenantsController } from './tenants/tenants.controller';
     ProgramCatalogueRepository,
     SubscriptionRepository,
     ShippedDeviceModels,
+    MapRepository,
   ],
   exports: [OpenApiService],
 })

@@ -12,6 +12,8 @@ export interface DeviceListFilter {
   domain?: Domain;
   type?: DeviceType;
   includeRetired?: boolean;
+  /** Text found, case aside, in the id, name, cabinet or building. */
+  q?: string;
   limit: number;
   offset: number;
 }
@@ -22,11 +24,13 @@ export class DeviceAdminRepository {
   constructor(private readonly db: Database) {}
 
   async list(filter: DeviceListFilter): Promise<{ total: number; devices: Device[] }> {
-    const params = [filter.tenants, filter.domain ?? null, filter.type ?? null, filter.includeRetired ?? false];
+    const pattern = filter.q === undefined ? null : `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const params = [filter.tenants, filter.domain ?? null, filter.type ?? null, filter.includeRetired ?? false, pattern];
     const where = `($1::text[] IS NULL OR tenant_id = ANY($1::text[])) AND ($2::text IS NULL OR domain = $2)
-      AND ($3::text IS NULL OR type = $3) AND ($4 OR retired_at IS NULL)`;
+      AND ($3::text IS NULL OR type = $3) AND ($4 OR retired_at IS NULL)
+      AND ($5::text IS NULL OR id ILIKE $5 OR attributes ->> 'name' ILIKE $5 OR attributes ->> 'cabinet' ILIKE $5 OR attributes ->> 'building' ILIKE $5)`;
     const [page, count] = await Promise.all([
-      this.db.query<Device>(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE ${where} ORDER BY id LIMIT $5 OFFSET $6`, [...params, filter.limit, filter.offset]),
+      this.db.query<Device>(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE ${where} ORDER BY id LIMIT $6 OFFSET $7`, [...params, filter.limit, filter.offset]),
       this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM devices WHERE ${where}`, params),
     ]);
     return { total: count.rows[0]?.n ?? 0, devices: page.rows };

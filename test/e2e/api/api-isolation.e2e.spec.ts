@@ -81,6 +81,10 @@ const CASES: Record<string, RouteCase> = {
     tenantBound: false,
     request: async (t, p) => ({ path: '/api/v1/password-reset/confirm', body: { token: await freshToken(t, p, 'reset'), password: 'un mot de passe assez long' } }),
   },
+  'GET /api/v1/map/communes': { access: 'aggregate', status: 200, request: (t) => ({ path: `/api/v1/map/communes?tenant=${t.tenant}` }), check: (body, t) => body.communes.every((c: { tenant: string }) => c.tenant === t.tenant) },
+  'GET /api/v1/map/devices': { access: 'tenant', status: 200, request: (t) => ({ path: `/api/v1/map/devices?tenant=${t.tenant}` }), check: (body, t) => body.devices.every((d: { id: string }) => d.id.includes(t.tenant)) },
+  'GET /api/v1/devices/{device}/commands': { access: 'tenant', status: 200, request: (t) => ({ path: `/api/v1/devices/${t.device}/commands` }), check: (body, t) => body.commands.length > 0 && body.commands.every((c: { tenant: string }) => c.tenant === t.tenant) },
+  'GET /api/v1/tenants/{tenant}/groups': { access: 'tenant', status: 200, request: (t) => ({ path: `/api/v1/tenants/${t.tenant}/groups` }), check: (body, t) => body.groups.some((g: { id: string; devices: number }) => g.id === t.group && g.devices === 1) },
   'GET /api/v1/data-quality': { access: 'tenant', status: 200, request: (t) => ({ path: `/api/v1/data-quality?tenant=${t.tenant}` }), check: (body, t) => body.tenants.every((q: { tenant: string }) => q.tenant === t.tenant) },
   // People's accounts: an operator administers all, an EPCI its own and its communes'.
   'GET /api/v1/users': { access: 'admin', status: 200, request: () => ({ path: '/api/v1/users' }), holds: (body, t) => body.users.some((u: { tenant: string }) => u.tenant === t.tenant) },

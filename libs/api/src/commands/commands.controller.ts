@@ -55,6 +55,16 @@ export const getCommand = defineRoute({
   params: z.object({ command: commandIdSchema }),
 });
 
+export const deviceCommands = defineRoute({
+  method: 'GET',
+  path: 'devices/:device/commands',
+  summary: "A device's latest commands, newest first, with their status",
+  tag: 'commands',
+  access: 'tenant',
+  params: z.object({ device: deviceIdSchema }),
+  query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(20) }),
+});
+
 export const getCommandBatch = defineRoute({
   method: 'GET',
   path: 'command-batches/:batch',
@@ -101,6 +111,12 @@ export class CommandsController {
       createdBy: caller.label,
     });
     return { batchId, devices: commands.length, commands: commands.map(view) };
+  }
+
+  @ApiRoute(deviceCommands)
+  async ofDevice(@Input() input: RouteInput<typeof deviceCommands>, @CurrentCaller() caller: Caller) {
+    const device = caller.scope.requireVisible(await this.devices.findById(input.params.device), `device ${input.params.device}`);
+    return { commands: (await this.commands.byDevice(device.id, input.query.limit)).map(view) };
   }
 
   @ApiRoute(getCommand)

@@ -23,6 +23,8 @@ export const listDevices = defineRoute({
     tenant: tenantIdSchema.optional(),
     domain: z.enum(DOMAINS).optional(),
     type: z.enum(DEVICE_TYPE_NAMES as [DeviceType, ...DeviceType[]]).optional(),
+    /** Text found, case aside, in the id, name, cabinet or building. */
+    q: z.string().trim().min(1).max(100).optional(),
     includeRetired: queryBoolean,
     ...pageQuery,
   }),
@@ -125,8 +127,8 @@ export class DevicesController {
 
   @ApiRoute(listDevices)
   async list(@Input() input: RouteInput<typeof listDevices>, @CurrentCaller() caller: Caller) {
-    const { tenant, domain, type, includeRetired, limit, offset } = input.query;
-    const page = await this.admin.list({ tenants: caller.scope.narrow(tenant), domain, type, includeRetired, limit, offset });
+    const { tenant, domain, type, q, includeRetired, limit, offset } = input.query;
+    const page = await this.admin.list({ tenants: caller.scope.narrow(tenant), domain, type, q, includeRetired, limit, offset });
     return { ...page, limit, offset };
   }
 

@@ -18,6 +18,8 @@ const programParams = z.object({ tenant: tenantParams.shape.tenant, program: pro
 
 export const listPrograms = defineRoute({ method: 'GET', path: 'tenants/:tenant/programs', summary: 'A tenant\'s lighting programs and what follows each', tag: 'programs', access: 'tenant', params: tenantParams });
 
+export const listGroups = defineRoute({ method: 'GET', path: 'tenants/:tenant/groups', summary: "A tenant's groups of devices (programs and commands name them), with their member counts", tag: 'programs', access: 'tenant', params: tenantParams });
+
 export const getProgram = defineRoute({ method: 'GET', path: 'tenants/:tenant/programs/:program', summary: 'One lighting program', tag: 'programs', access: 'tenant', params: programParams });
 
 export const saveProgram = defineRoute({
@@ -72,6 +74,12 @@ export class ProgramsController {
     const tenant = await requirePathTenant(this.tenants, caller, input.params.tenant);
     const [programs, assignments] = await Promise.all([this.catalogue.list(tenant), this.catalogue.assignments(tenant)]);
     return { programs: programs.map((p) => ({ ...p.program, updatedAt: p.updatedAt })), assignments };
+  }
+
+  @ApiRoute(listGroups)
+  async groups(@Input() input: RouteInput<typeof listGroups>, @CurrentCaller() caller: Caller) {
+    const tenant = await requirePathTenant(this.tenants, caller, input.params.tenant);
+    return { groups: await this.catalogue.programs.listGroups(tenant) };
   }
 
   @ApiRoute(getProgram)

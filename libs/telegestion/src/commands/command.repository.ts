@@ -114,6 +114,12 @@ export class CommandRepository {
     return rows[0];
   }
 
+  /** A device's latest commands, newest first (the index on device and creation time). */
+  async byDevice(deviceId: string, limit: number): Promise<CommandRecord[]> {
+    const { rows } = await this.db.query<CommandRecord>(`${SELECT} WHERE device_id = $1 ORDER BY c.created_at DESC, cmd_id LIMIT $2`, [deviceId, limit]);
+    return rows;
+  }
+
   async byBatch(batchId: string): Promise<CommandRecord[]> {
     const { rows } = await this.db.query<CommandRecord>(`${SELECT} WHERE batch_id = $1 ORDER BY device_id`, [batchId]);
     return rows;

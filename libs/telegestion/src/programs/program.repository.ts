@@ -55,6 +55,17 @@ export class ProgramRepository {
     });
   }
 
+  /** The tenant's groups with their member counts. */
+  async listGroups(tenant: string): Promise<Array<{ id: string; name: string; devices: number }>> {
+    const { rows } = await this.db.query<{ id: string; name: string; devices: number }>(
+      `SELECT g.id, g.name, count(m.device_id)::int AS devices FROM device_groups g
+       LEFT JOIN device_group_members m ON m.tenant_id = g.tenant_id AND m.group_id = g.id
+       WHERE g.tenant_id = $1 GROUP BY g.id, g.name ORDER BY g.id`,
+      [tenant],
+    );
+    return rows;
+  }
+
   async groupMembers(tenant: string, group: string): Promise<string[]> {
     const { rows } = await this.db.query<{ device: string }>(
       'SELECT device_id AS device FROM device_group_members WHERE tenant_id = $1 AND group_id = $2 ORDER BY device_id',
