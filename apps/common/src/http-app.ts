@@ -21,7 +21,7 @@ export function logLevels(level: HvConfig['HV_LOG_LEVEL']): LogLevel[] {
  * caller's own stop, then raises the signal again (the demo took it for a second Ctrl-C).
  */
 export async function createHttpApp(module: DynamicModule, config: HvConfig, options: { signalHooks?: boolean } = {}): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: 1_048_576, frameworkErrors: apiFrameworkErrors }), {
+  const app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ bodyLimit: 1_048_576, frameworkErrors: apiFrameworkErrors, ...(config.HV_TRUST_PROXY ? { trustProxy: config.HV_TRUST_PROXY } : {}) }), {
     logger: logLevels(config.HV_LOG_LEVEL),
     abortOnError: false,
   });

@@ -147,6 +147,17 @@ export const configSchema = z.object({
    * Unset: http://HV_HTTP_HOST:HV_HTTP_PORT.
    */
   HV_PUBLIC_URL: url(['http:', 'https:']).optional(),
+  /**
+   * The reverse proxies whose X-Forwarded-For names the client (comma-separated addresses or
+   * CIDRs, e.g. 127.0.0.1 or 10.0.0.0/8); unset: none, the socket's address is the client's.
+   * Login throttling counts failures per client address: behind a proxy, set this, or every
+   * person shares the proxy's count.
+   */
+  HV_TRUST_PROXY: z
+    .string()
+    .regex(/^[0-9A-Fa-f:.\/]+(,[0-9A-Fa-f:.\/]+)*$/, 'must be addresses or CIDRs separated by commas')
+    .transform((s) => s.split(','))
+    .optional(),
   /** A console session ends after this long without a request, minutes. */
   HV_SESSION_IDLE_MIN: positiveInt.default(120),
   /** … and this long after login whatever happens, hours. */
