@@ -3,7 +3,9 @@
  * server, the password set from its link, login, logout, expiry, throttling, password reset,
  * who may create whom, and the CSRF and cross-site refusals on every state-changing route.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UserRepository } from '@hv/state';
 import { insertAlarm, PASSWORD, startApiPlatform, type ApiPlatform, type Session } from '../../support/api-platform';
 import { plainText, startSmtp } from '../../support/smtp';
 import { waitFor } from '../../support/wait';
@@ -110,7 +112,6 @@ describe('invitation, first password, login and logout', () => {
     const old = await p.login(p.emails.communeA);
     const live = await p.login(p.emails.communeA);
     expect((await p.call('GET', '/api/v1/me', { session: idle })).status).toBe(200);
-    const { createHash } = await import('node:crypto');
     const digest = (s: Session) => createHash('sha256').update(s.cookie).digest('hex');
     await p.db.query(`UPDATE user_sessions SET last_seen_at = now() - interval '121 minutes' WHERE digest = $1`, [digest(idle)]);
     await p.db.query(`UPDATE user_sessions SET expires_at = now() - interval '1 second' WHERE digest = $1`, [digest(old)]);
@@ -191,6 +192,13 @@ describe('password reset', () => {
     expect((await p.call('POST', '/api/v1/session', { body: { email, password: PASSWORD } })).status).toBe(401);
     expect((await p.login(email, newPassword)).csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect((await p.call('POST', '/api/v1/password-reset/confirm', { body: { token, password: 'encore un autre mot de passe' } })).status).toBe(400);
+    // A link serves its own purpose only: an invitation's does not reset, a reset's does not invite.
+    const other = fresh('croise');
+    const created = await p.call('POST', '/api/v1/users', { key: p.keys.operator, body: { email: other, name: 'Croisé', role: 'public' } });
+    const invitation = (await linkIn(other)).token;
+    expect((await p.call('POST', '/api/v1/password-reset/confirm', { body: { token: invitation, password: newPassword } })).body.issues?.[0]?.field).toBe('body.token');
+    const reset = (await new UserRepository(p.db).issueToken(created.body.id, 'reset', 60_000)).token;
+    expect((await p.call('POST', '/api/v1/invitations/accept', { body: { token: reset, password: newPassword } })).body.issues?.[0]?.field).toBe('body.token');
     // The unknown address got nothing (its request was answered before the known one's mail arrived).
     expect(smtp.mails.filter((m) => m.to.includes(unknown))).toEqual([]);
   });
