@@ -20,6 +20,13 @@ export async function openPage(browser: TestBrowser, platform: ApiPlatform, path
   return watched;
 }
 
+/** A tab signed in with a session of its own of the platform's person `who`, on `#<path>` once its title shows. */
+export async function openSignedIn(browser: TestBrowser, platform: ApiPlatform, who: KeyName, path: string): Promise<WatchedPage> {
+  const { cookie } = await platform.login(platform.emails[who]);
+  await browser.context.addCookies([{ name: 'hv_session', value: cookie, url: platform.url, httpOnly: true, sameSite: 'Strict' }]);
+  return openPage(browser, platform, path);
+}
+
 /** The rows of a chart's data table: each time (ISO, from `<time datetime>`) and its cells' text. */
 export async function chartRows(watched: WatchedPage, chartId: string): Promise<Array<{ at: string; values: string[] }>> {
   const rows = watched.page.locator(`#${chartId} .chart-data tbody tr`);

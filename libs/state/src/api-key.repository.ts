@@ -1,5 +1,6 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { randomId, sha256 } from './secret-ids';
 import { Database } from './database';
 import { UnknownTenantError } from './state.errors';
 
@@ -26,7 +27,6 @@ export interface IssuedApiKey extends ApiKey {
 
 /** `hv_<16 base32 characters>_<43 base64url characters>`. */
 const KEY_PATTERN = /^hv_([a-z2-7]{16})_([A-Za-z0-9_-]{43})$/;
-const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 /** A verified key is not written back more often than this, ms (last_used_at is coarse on purpose). */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -107,12 +107,3 @@ export class ApiKeyRepository {
 export function isApiRole(s: string): s is ApiRole {
   return (API_ROLES as readonly string[]).includes(s);
 }
-
-function randomId(): string {
-  const bytes = randomBytes(16);
-  let out = '';
-  for (const b of bytes) out += BASE32[b & 31];
-  return out;
-}
-
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');

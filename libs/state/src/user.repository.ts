@@ -1,7 +1,8 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { ApiRole } from './api-key.repository';
 import { hashSecret, verifySecret, type ScryptCost } from './credentials';
+import { randomId, sha256 } from './secret-ids';
 import { Database, type Queryable } from './database';
 import { DuplicateError, UnknownTenantError } from './state.errors';
 
@@ -43,7 +44,6 @@ const columns = (u = ''): string => {
   ${c}password_hash IS NOT NULL AS "hasPassword", ${c}last_login_at AS "lastLoginAt", ${c}disabled_at AS "disabledAt"`;
 };
 const COLUMNS = columns();
-const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 /** Tokens and session ids: 256 random bits in base64url. */
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 /** A session's last_seen_at is not written more often than this, ms. */
@@ -248,12 +248,3 @@ function dummyHash(): Promise<string> {
   dummy ??= hashSecret(randomBytes(16).toString('hex'), PASSWORD_SCRYPT_COST);
   return dummy;
 }
-
-function randomId(): string {
-  const bytes = randomBytes(16);
-  let out = '';
-  for (const b of bytes) out += BASE32[b & 31];
-  return out;
-}
-
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');

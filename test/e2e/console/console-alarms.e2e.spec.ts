@@ -11,6 +11,7 @@ import { deviceTopic } from '@hv/contracts';
 import { connectGateway } from '@hv/simulators';
 import { insertAlarm, startApiPlatform, type ApiPlatform, type KeyName } from '../../support/api-platform';
 import { expectNoSeriousA11yViolations, launchBrowser, screenshot, type TestBrowser, type WatchedPage } from '../../support/browser';
+import { openSignedIn } from '../../support/console-pages';
 
 describe('the alarms pages', () => {
   let platform: ApiPlatform;
@@ -33,14 +34,7 @@ describe('the alarms pages', () => {
   });
 
   /** A tab signed in as the platform's person `who` (a session of its own), on `#<path>` once its title shows. */
-  async function openAs(who: KeyName, path: string): Promise<WatchedPage> {
-    const { cookie } = await platform.login(platform.emails[who]);
-    await browser.context.addCookies([{ name: 'hv_session', value: cookie, url: platform.url, httpOnly: true, sameSite: 'Strict' }]);
-    const watched = await browser.newPage();
-    await watched.page.goto(`${platform.url}/#${path}`);
-    await watched.page.locator('main h1').waitFor();
-    return watched;
-  }
+  const openAs = (who: KeyName, path: string): Promise<WatchedPage> => openSignedIn(browser, platform, who, path);
 
   const api = async (path: string, key: string) => {
     const res = await platform.call('GET', `/api/v1/${path}`, { key });

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiPlatform, type ApiPlatform, type KeyName } from '../../support/api-platform';
 import { expectNoSeriousA11yViolations, launchBrowser, screenshot, type TestBrowser, type WatchedPage } from '../../support/browser';
+import { openSignedIn } from '../../support/console-pages';
 import { plainText, startSmtp } from '../../support/smtp';
 import { waitFor } from '../../support/wait';
 
@@ -27,14 +28,8 @@ describe('the users page', () => {
     await smtp?.close();
   });
 
-  async function openAs(who: KeyName, path: string): Promise<WatchedPage> {
-    const { cookie } = await platform.login(platform.emails[who]);
-    await browser.context.addCookies([{ name: 'hv_session', value: cookie, url: platform.url, httpOnly: true, sameSite: 'Strict' }]);
-    const watched = await browser.newPage();
-    await watched.page.goto(`${platform.url}/#${path}`);
-    await watched.page.locator('main h1').waitFor();
-    return watched;
-  }
+  /** A tab signed in as the platform's person `who` (a session of its own), on `#<path>` once its title shows. */
+  const openAs = (who: KeyName, path: string): Promise<WatchedPage> => openSignedIn(browser, platform, who, path);
 
   const values = (page: WatchedPage['page'], selector: string) =>
     page.locator(`${selector} option`).evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
