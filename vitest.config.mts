@@ -61,7 +61,10 @@ export default defineConfig({
       {
         plugins,
         resolve: { alias },
-        test: { name: 'e2e', include: ['test/e2e/**/*.spec.ts'], ...services },
+        // A page in the browser waits on the real stack (a password is a 32 MiB scrypt run,
+        // ≈ 0.3 s idle and several times that on a loaded CI machine): expect.poll waits up
+        // to 15 s, not its default 1 s, before a page is judged wrong.
+        test: { name: 'e2e', include: ['test/e2e/**/*.spec.ts'], ...services, expect: { poll: { timeout: 15_000 } } },
       },
     ],
   },
