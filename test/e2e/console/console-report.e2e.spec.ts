@@ -72,6 +72,20 @@ describe('the console: the CDN report', () => {
 
       await expectNoSeriousA11yViolations(page);
       await screenshot(page, 'report-cdn');
+
+      // A reference period of its own for the heating savings: Paris days, the last one included, in the report and its CSV.
+      await page.getByLabel('Référence du chauffage : du').fill('2025-10-01');
+      const [withReference] = await Promise.all([
+        page.waitForRequest((r) => r.url().includes('/api/v1/kpis/report?') && r.url().includes('reference_from')),
+        page.getByLabel('au (inclus)').fill('2025-10-31'),
+      ]);
+      const referenceQuery = new URL(withReference.url()).searchParams;
+      expect([referenceQuery.get('reference_from'), referenceQuery.get('reference_to')]).toEqual(['2025-09-30T22:00:00.000Z', '2025-10-31T23:00:00.000Z']);
+      const referenced = await platform.call('GET', `/api/v1/kpis/report${new URL(withReference.url()).search}`, { key: platform.keys.cdn });
+      expect(referenced.body.reference).toEqual({ from: '2025-09-30T22:00:00.000Z', to: '2025-10-31T23:00:00.000Z' });
+      await expect.poll(() => page.locator('[data-reference]').textContent()).toMatch(/^Période de référence du chauffage : du 1 oct\. 2025, 00:00 au 1 nov\. 2025, 00:00\.$/);
+      const referencedLink = new URL((await link.getAttribute('href'))!, platform.url).searchParams;
+      expect([referencedLink.get('reference_from'), referencedLink.get('reference_to')]).toEqual(['2025-09-30T22:00:00.000Z', '2025-10-31T23:00:00.000Z']);
       expect(errors).toEqual([]);
     } finally {
       await page.close();

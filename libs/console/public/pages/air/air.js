@@ -117,7 +117,7 @@ function AirReport({ answer }) {
           <thead><tr><th scope="col">${t(`kpi.by.${answer.by}`)}</th><th scope="col">${t('air.stations')}</th>${LABELS.map((l) => html`<th scope="col">${t(`atmo.${indexOfLabel(l)}`)}</th>`)}</tr></thead>
           <tbody>
             ${[...groups, ...(groups.length > 1 ? [{ ...answer.total, tenant: '', name: t('kpi.total') }] : [])].map(
-              (g) => html`<tr data-group=${g.tenant}>
+              (g) => html`<tr data-group=${g.tenant} class=${g.tenant === '' ? 'total' : undefined}>
                 <th scope="row">${g.name ?? g.tenant}</th>
                 <td data-field="stations">${formatNumber(g.stations)}</td>
                 ${LABELS.map((l) => html`<td data-field=${`classes.${l}`}>${formatNumber(g.classes[l] ?? 0)}</td>`)}

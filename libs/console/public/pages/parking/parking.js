@@ -97,7 +97,7 @@ function Table({ id, title, intro, by, rows, columns }) {
           <thead><tr><th scope="col">${t(`kpi.by.${by}`)}</th>${columns.map(([, label, unit]) => html`<th scope="col">${t(label)}${unit ? ` (${unit})` : ''}</th>`)}</tr></thead>
           <tbody>
             ${rows.map(
-              (g) => html`<tr data-group=${g.tenant}>
+              (g) => html`<tr data-group=${g.tenant} class=${g.tenant === '' ? 'total' : undefined}>
                 <th scope="row">${g.name ?? g.tenant}</th>
                 ${columns.map(([path]) => html`<td data-field=${path}>${figure(at(g, path))}</td>`)}
               </tr>`,

@@ -45,6 +45,7 @@ export function PeriodStatus({ answer, error }) {
   return html`<p role="status" class="as-of">${answer ? t('kpi.period', { from: formatTimeOf(answer.period.from), to: formatTimeOf(answer.period.to) }) : error ? '' : t('app.loading')}</p>`;
 }
 
-function formatTimeOf(iso) {
+/** An instant in Paris civil time, date and time (the KPIs' periods are Paris days and hours). */
+export function formatTimeOf(iso) {
   return new Intl.DateTimeFormat(language.get(), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(iso));
 }

@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, withQuery } from '../../app/api.js';
+import { parisInstant } from '../../app/components/chart.js';
 import { unexpectedError } from '../../app/components/errors.js';
+import { Field } from '../../app/components/field.js';
 import { html } from '../../app/html.js';
-import { formatTime, t } from '../../app/i18n.js';
+import { t } from '../../app/i18n.js';
 import { PeriodSwitch, periodRange } from '../devices/tenants.js';
-import { figure, PeriodStatus } from './figures.js';
+import { figure, formatTimeOf, PeriodStatus } from './figures.js';
 
 const ATMO = ['bon', 'moyen', 'dégradé', 'mauvais', 'très mauvais', 'extrêmement mauvais', 'indisponible'];
 
@@ -63,36 +65,53 @@ const at = (object, path) => path.split('.').reduce((o, k) => o?.[k], object);
 export default function ReportPage() {
   const [period, setPeriod] = useState('30d');
   const [range, setRange] = useState(() => periodRange('30d'));
+  /** The heating savings' reference, Paris days (both or neither; the API's default: a year earlier). */
+  const [reference, setReference] = useState({ from: '', to: '' });
   const [answer, setAnswer] = useState(null);
   const [error, setError] = useState('');
+  const referenceQuery = referenceOf(reference);
 
   useEffect(() => {
     let live = true;
     setAnswer(null);
     const [from, to] = periodRange(period);
     setRange([from, to]);
-    api.get(withQuery('kpis/report', { from, to })).then(
+    api.get(withQuery('kpis/report', { from, to, ...referenceQuery })).then(
       (body) => live && (setAnswer(body), setError('')),
       (failure) => live && setError(unexpectedError(failure)),
     );
     return () => {
       live = false;
     };
-  }, [period]);
+  }, [period, referenceQuery.reference_from, referenceQuery.reference_to]);
 
-  const csv = `/api/v1/${withQuery('kpis/report', { from: range[0], to: range[1], format: 'csv' })}`;
+  const csv = `/api/v1/${withQuery('kpis/report', { from: range[0], to: range[1], ...referenceQuery, format: 'csv' })}`;
+  const setDay = (key) => (event) => {
+    const value = event.currentTarget.value;
+    setReference((r) => ({ ...r, [key]: value }));
+  };
   return html`
     <h1 tabindex="-1">${t('report.title')}</h1>
     <p class="hint">${t('report.intro')}</p>
     <div class="filters">
       <${PeriodSwitch} value=${period} onChange=${setPeriod} />
+      <${Field} id="reference-from" label=${t('report.referenceFrom')} type="date" value=${reference.from} onChange=${setDay('from')} />
+      <${Field} id="reference-to" label=${t('report.referenceTo')} hint=${t('report.referenceHint')} type="date" value=${reference.to} onChange=${setDay('to')} />
       <p class="download"><a href=${csv} download data-download="csv">${t('report.csv')}</a></p>
     </div>
     ${error && html`<div role="alert"><p>${error}</p></div>`}
     <${PeriodStatus} answer=${answer} error=${error} />
-    ${answer && html`<p class="hint">${t('report.reference', { from: formatTime(answer.reference.from), to: formatTime(answer.reference.to) })}</p>`}
+    ${answer && html`<p class="hint" data-reference>${t('report.reference', { from: formatTimeOf(answer.reference.from), to: formatTimeOf(answer.reference.to) })}</p>`}
     ${answer && SECTIONS.map((s) => html`<${Section} section=${s} answer=${answer} />`)}
   `;
+}
+
+/** `reference_from`/`reference_to` of two Paris days, the last one included; nothing unless both are set and in order. */
+function referenceOf({ from, to }) {
+  if (!from || !to || to < from) return {};
+  const [y, m, d] = to.split('-').map(Number);
+  const dayAfter = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+  return { reference_from: new Date(parisInstant(from)).toISOString(), reference_to: new Date(parisInstant(dayAfter)).toISOString() };
 }
 
 function Section({ section, answer }) {
