@@ -129,11 +129,9 @@ describe('signed in to the console', () => {
       expect(await figure(page, 'devices-total')).toBe(fr(own));
       expect(await figure(page, 'alarms-major')).toBe(fr(await apiCount(`/api/v1/alarms?state=active&severity=major&tenant=${A.tenant}&limit=1`, platform.keys.operator)));
       expect(await figure(page, 'alarms-major')).not.toBe(fr(await apiCount(`/api/v1/alarms?state=active&severity=major&tenant=${B.tenant}&limit=1`, platform.keys.operator)));
-      // The pages a commune opens (more come with other domains): the overview first, then alarms, devices, lighting and data quality.
+      // Exactly the pages a commune opens: no users' page, no département report.
       const links = await page.getByRole('navigation').getByRole('link').allTextContents();
-      expect(links[0]).toBe('Vue d’ensemble');
-      expect(links).toEqual(expect.arrayContaining(['Alarmes', 'Équipements', 'Éclairage', 'Qualité des données']));
-      expect(links).not.toContain('Utilisateurs');
+      expect(links).toEqual(['Vue d’ensemble', 'Alarmes', 'Équipements', 'Éclairage', 'Qualité des données', 'Qualité de l’air', 'Stationnement', 'Données ouvertes']);
       await expectNoSeriousA11yViolations(page);
       await screenshot(page, 'overview-commune');
       expect(errors).toEqual([]);
@@ -143,7 +141,7 @@ describe('signed in to the console', () => {
     }
   });
 
-  it('the navigation and the overview follow the role: the CDN counts every device but sees no alarm; open data has no page', async () => {
+  it('the navigation and the overview follow the role: the CDN counts every device but sees no alarm; the public role lands on open data', async () => {
     await person('numerique@aisne.example', 'Lou Département', 'cdn', null);
     await person('opendata@aisne.example', 'Robin Réutilisateur', 'public', null);
     const cdn = await open('/connexion');
@@ -161,11 +159,13 @@ describe('signed in to the console', () => {
     const reuser = await open('/connexion');
     try {
       await signIn(reuser, 'opendata@aisne.example');
-      await expect.poll(() => reuser.page.locator('main h1').textContent()).toBe('Accès refusé');
-      expect(await reuser.page.getByRole('navigation').count()).toBe(0);
+      // No overview for the public role: it lands on open data, the one page of its navigation.
+      await expect.poll(() => reuser.page.locator('main h1').textContent()).toBe('Données ouvertes');
+      expect(await reuser.page.evaluate('location.hash')).toBe('#/donnees-ouvertes');
+      expect(await reuser.page.getByRole('navigation').getByRole('link').allTextContents()).toEqual(['Données ouvertes']);
       expect(await reuser.page.locator('.user-scope').textContent()).toBe('Données ouvertes');
       await expectNoSeriousA11yViolations(reuser.page);
-      await screenshot(reuser.page, 'refused-public');
+      await screenshot(reuser.page, 'opendata-landing-public');
       expect(reuser.errors).toEqual([]);
     } finally {
       await reuser.page.close();

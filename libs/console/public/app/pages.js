@@ -78,6 +78,33 @@ export const PAGES = [
     roles: ['operator', 'epci', 'commune'],
     load: () => import('../pages/quality/quality.js'),
   },
+  // Air quality, parking, the CDN report and open data (issue 20, item 2). Open data is the
+  // public role's only page, so its landing page (shell.js sends a role without the overview
+  // to its first page).
+  {
+    path: '/qualite-de-l-air',
+    title: { fr: 'Qualité de l’air', en: 'Air quality' },
+    roles: ['operator', 'epci', 'commune', 'cdn'],
+    load: () => import('../pages/air/air.js'),
+  },
+  {
+    path: '/stationnement',
+    title: { fr: 'Stationnement', en: 'Parking' },
+    roles: ['operator', 'epci', 'commune', 'cdn'],
+    load: () => import('../pages/parking/parking.js'),
+  },
+  {
+    path: '/rapport',
+    title: { fr: 'Rapport départemental', en: 'Département report' },
+    roles: ['operator', 'cdn'],
+    load: () => import('../pages/report/report.js'),
+  },
+  {
+    path: '/donnees-ouvertes',
+    title: { fr: 'Données ouvertes', en: 'Open data' },
+    roles: SIGNED_IN_ROLES,
+    load: () => import('../pages/opendata/opendata.js'),
+  },
 ];
 
 /** The pages of the navigation for a role: those it may open that need no parameter. */

@@ -46,7 +46,11 @@ function viewOf(path, current) {
       rememberDestination(path);
       return { kind: 'redirect', to: '/connexion' };
     }
-    if (!page.roles.includes(current.user.role)) return { kind: 'refused' };
+    if (!page.roles.includes(current.user.role)) {
+      // A role without the overview lands on the first page of its navigation (the public role: open data).
+      const home = page.path === '/' ? navigationFor(current.user.role)[0] : undefined;
+      return home ? { kind: 'redirect', to: home.path } : { kind: 'refused' };
+    }
     return { kind: 'page', page, params };
   }
   return { kind: 'not-found' };
