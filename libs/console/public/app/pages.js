@@ -78,6 +78,13 @@ export const PAGES = [
     roles: ['operator', 'epci', 'commune'],
     load: () => import('../pages/quality/quality.js'),
   },
+  // Savings (overview and savings, issue 20 item 2).
+  {
+    path: '/economies',
+    title: { fr: 'Économies', en: 'Savings' },
+    roles: ['operator', 'epci', 'commune', 'cdn'],
+    load: () => import('../pages/savings/savings.js'),
+  },
 ];
 
 /** The pages of the navigation for a role: those it may open that need no parameter. */
