@@ -115,8 +115,12 @@ describe('the console: overview', () => {
       for (const state of ['ok', 'faulty', 'offline']) expect(await page.locator(`[data-kpi="devices-lighting-${state}"]`).textContent()).toBe(fr(objects.totals[0][state]));
       const major = (await apiGet(`/api/v1/alarms?state=active&severity=major&tenant=${B.tenant}&limit=1`)).total;
       await expect.poll(() => page.locator('[data-kpi="alarms-major"]').textContent()).toBe(fr(major));
+      // The map keeps every commune, B's chosen (its row marked) and drawn device by device.
       const own: MapCommune[] = (await apiGet(`/api/v1/map/communes?tenant=${B.tenant}`)).communes;
-      await expect.poll(() => mapRows(page)).toEqual(expectedRows(own));
+      expect(own.map((c) => c.tenant)).toEqual([B.tenant]);
+      await expect.poll(() => page.locator('[data-table="map-communes"] tr.chosen').getAttribute('data-tenant')).toBe(B.tenant);
+      expect(await mapRows(page)).toEqual(expectedRows(communes));
+      expect(await page.locator(`svg.map-canvas circle.commune.chosen`).getAttribute('data-tenant')).toBe(B.tenant);
       const devices = (await apiGet(`/api/v1/map/devices?tenant=${B.tenant}`)).devices;
       expect(devices.length).toBeGreaterThan(0);
       await expect.poll(() => page.locator('svg.map-canvas circle.device').count()).toBe(devices.length);
@@ -136,8 +140,10 @@ describe('the console: overview', () => {
 
       // Back to the whole scope from the table's button.
       await page.getByRole('button', { name: own[0]!.name }).click();
-      await expect.poll(() => page.locator('[data-table="map-communes"] tbody tr').count()).toBe(communes.length);
-      expect(await page.getByLabel('Commune', { exact: true }).inputValue()).toBe('');
+      await expect.poll(() => page.getByLabel('Commune', { exact: true }).inputValue()).toBe('');
+      await expect.poll(() => page.locator('svg.map-canvas circle.device').count()).toBe(0);
+      expect(await page.locator('[data-table="map-communes"] tr.chosen').count()).toBe(0);
+      await expect.poll(() => page.locator('[data-kpi="devices-total"]').textContent()).toBe(fr((await apiGet('/api/v1/devices?limit=1')).total));
       expect(errors).toEqual([]);
     } finally {
       await page.close();
@@ -160,6 +166,14 @@ describe('the console: overview', () => {
       expect(await page.locator('main').textContent()).not.toContain(B.tenant);
       await expectNoSeriousA11yViolations(page);
       await screenshot(page, 'overview-map-commune');
+
+      // In English: the same figures, translated labels.
+      await page.getByRole('button', { name: 'English' }).click();
+      await expect.poll(() => page.locator('#map-title').textContent()).toBe('Map of the devices');
+      expect(await page.locator('#energy-title').textContent()).toBe('Energy');
+      expect(await page.locator('[data-tile="savings-month"] h3').textContent()).toBe('Savings this month');
+      await screenshot(page, 'overview-map-commune-en');
+      await page.getByRole('button', { name: 'Français' }).click();
       expect(errors).toEqual([]);
     } finally {
       await page.close();

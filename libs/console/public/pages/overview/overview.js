@@ -33,7 +33,8 @@ export default function OverviewPage() {
   const canSeeDevices = TENANT_ROLES.includes(user.role);
 
   const counts = useLoad(() => loadCounts(user.role, tenant), [user, tenant]);
-  const map = useLoad(() => api.get(withQuery('map/communes', { tenant })), [user, tenant]);
+  // The map keeps the whole scope around a chosen commune, which it zooms onto and draws device by device.
+  const map = useLoad(() => api.get('map/communes'), [user]);
   const devices = useLoad(() => (mapTenant && canSeeDevices ? api.get(withQuery('map/devices', { tenant: mapTenant })) : Promise.resolve(null)), [user, mapTenant]);
   const energy = useLoad(() => loadEnergy(tenant), [user, tenant]);
   const chosenName = chosen && (communes ?? []).find((c) => c.id === chosen)?.name;
