@@ -128,6 +128,9 @@ describe('the console: overview', () => {
       expect(requests.every((r) => r.includes(`tenant=${B.tenant}`))).toBe(true);
       await expectEnergyOf(page, requests, 'operator');
 
+      await expectNoSeriousA11yViolations(page);
+      await screenshot(page, 'overview-map-commune-chosen');
+
       // The map's zoom is usable from the keyboard.
       const before = await page.locator('svg.map-canvas').getAttribute('viewBox');
       await page.getByRole('button', { name: 'Tout voir' }).click();
@@ -135,8 +138,6 @@ describe('the console: overview', () => {
       await page.locator('svg.map-canvas').focus();
       await page.keyboard.press('ArrowLeft');
       expect(await page.locator('svg.map-canvas').getAttribute('viewBox')).not.toBe(before);
-      await expectNoSeriousA11yViolations(page);
-      await screenshot(page, 'overview-map-commune-chosen');
 
       // Back to the whole scope from the table's button.
       await page.getByRole('button', { name: own[0]!.name }).click();

@@ -15,7 +15,7 @@ const H = 480;
 const PAD = 24;
 /** Above this share of faulty or offline devices (%) a commune is drawn as many in trouble. */
 const MANY_PCT = 10;
-const ZOOMS = [1, 1.5, 2.25, 3.5, 5, 8, 12, 20];
+const ZOOMS = [1, 1.5, 2.25, 3.5, 5, 8, 12, 20, 32, 50];
 
 /** ok: none faulty or offline; some: under MANY_PCT %; many: MANY_PCT % or more. */
 export function troubleClass(c) {
@@ -113,7 +113,7 @@ export function DeviceMap({ communes, devices, truncated, chosen, onChoose }) {
         })}
         ${(devices ?? []).map((d) => {
           const [x, y] = project(d);
-          return html`<circle class=${`device state-${d.state}`} cx=${x.toFixed(1)} cy=${y.toFixed(1)} r=${(3 * s).toFixed(2)} stroke-width=${(0.8 * s).toFixed(2)}><title>${d.name ?? d.id} · ${t(`deviceState.${d.state}`)}</title></circle>`;
+          return html`<circle class=${`device state-${d.state}`} cx=${x.toFixed(1)} cy=${y.toFixed(1)} r=${(4 * s).toFixed(2)} stroke-width=${(0.8 * s).toFixed(2)}><title>${d.name ?? d.id} · ${t(`deviceState.${d.state}`)}</title></circle>`;
         })}
       </svg>
       <p id="map-keys" class="hint">${t('map.keys')}</p>
