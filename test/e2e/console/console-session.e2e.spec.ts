@@ -131,7 +131,7 @@ describe('signed in to the console', () => {
       expect(await figure(page, 'alarms-major')).not.toBe(fr(await apiCount(`/api/v1/alarms?state=active&severity=major&tenant=${B.tenant}&limit=1`, platform.keys.operator)));
       // Exactly the pages a commune opens: no users' page, no département report.
       const links = await page.getByRole('navigation').getByRole('link').allTextContents();
-      expect(links).toEqual(['Vue d’ensemble', 'Alarmes', 'Équipements', 'Éclairage', 'Qualité des données', 'Qualité de l’air', 'Stationnement', 'Données ouvertes']);
+      expect(links).toEqual(['Vue d’ensemble', 'Alarmes', 'Équipements', 'Éclairage', 'Économies', 'Qualité des données', 'Qualité de l’air', 'Stationnement', 'Données ouvertes']);
       await expectNoSeriousA11yViolations(page);
       await screenshot(page, 'overview-commune');
       expect(errors).toEqual([]);

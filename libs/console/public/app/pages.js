@@ -72,6 +72,13 @@ export const PAGES = [
     roles: ['operator', 'epci', 'commune'],
     load: () => import('../pages/lighting/lighting.js'),
   },
+  // Savings.
+  {
+    path: '/economies',
+    title: { fr: 'Économies', en: 'Savings' },
+    roles: ['operator', 'epci', 'commune', 'cdn'],
+    load: () => import('../pages/savings/savings.js'),
+  },
   {
     path: '/qualite-des-donnees',
     title: { fr: 'Qualité des données', en: 'Data quality' },
@@ -105,6 +112,7 @@ export const PAGES = [
     roles: SIGNED_IN_ROLES,
     load: () => import('../pages/opendata/opendata.js'),
   },
+
 ];
 
 /** The pages of the navigation for a role: those it may open that need no parameter. */

@@ -141,21 +141,29 @@ const parisParts = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: 'numer
  */
 function timeTicks(t0, t1) {
   const spanH = (t1 - t0) / HOUR_MS;
-  const everyH = [1, 2, 3, 6, 12, 24, 48, 168].find((h) => spanH / h <= 8) ?? 336;
+  const everyH = [1, 2, 3, 6, 12, 24, 48, 168, 336].find((h) => spanH / h <= 8);
+  // Past 16 weeks: the 1st of every 1 to 12 months (a month ≈ 730 h).
+  const everyMonths = everyH ? 0 : ([1, 2, 3, 6].find((m) => spanH / (m * 730) <= 8) ?? 12);
   const ticks = [];
   for (let at = Math.ceil(t0 / HOUR_MS) * HOUR_MS; at <= t1; at += HOUR_MS) {
     const parts = Object.fromEntries(parisParts.formatToParts(at).map((p) => [p.type, Number(p.value)]));
     const day = Math.round(Date.UTC(parts.year, parts.month - 1, parts.day) / 86_400_000);
+    if (everyMonths) {
+      if (parts.hour === 0 && parts.day === 1 && (parts.month - 1) % everyMonths === 0) ticks.push({ at, label: formatParis(at, 'month') });
+      continue;
+    }
     const keep = everyH < 24 ? parts.hour % everyH === 0 : parts.hour === 0 && day % (everyH / 24) === 0;
     if (keep) ticks.push({ at, label: everyH < 24 && parts.hour !== 0 ? formatParis(at, 'time') : formatParis(at, 'day') });
   }
   return ticks;
 }
 
-/** An instant in Paris civil time: `full` (date and time), `time` (HH:MM) or `day` (day and month). */
+/** An instant in Paris civil time: `full` (date and time), `time` (HH:MM), `day` (day and month) or `month` (month and year). */
 export function formatParis(tMs, style = 'full') {
   const options =
-    style === 'time'
+    style === 'month'
+      ? { month: 'short', year: '2-digit' }
+      : style === 'time'
       ? { hour: '2-digit', minute: '2-digit' }
       : style === 'day'
         ? { day: 'numeric', month: 'short' }

@@ -1,54 +1,129 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, withQuery } from '../../app/api.js';
+import { formatParis } from '../../app/components/chart.js';
 import { unexpectedError } from '../../app/components/errors.js';
 import { html } from '../../app/html.js';
 import { formatNumber, formatTime, t } from '../../app/i18n.js';
 import { session } from '../../app/session.js';
 import { useStore } from '../../app/store.js';
+import { TenantSelect, useTenants } from '../devices/tenants.js';
+import { EnergyToday, monthRange, noEnergyData, SavingsMonth, todayRange } from './energy.js';
+import { CommuneTable, DeviceMap } from './map.js';
 
 /** The alarm severities, most serious first (the rules' SEVERITIES, reversed). */
 const SEVERITIES = ['critical', 'major', 'minor', 'info'];
-/** Roles whose access admits alarms (`tenant` routes); the CDN sees counts only. */
-const ALARM_ROLES = ['operator', 'epci', 'commune'];
+/** Roles whose access admits alarms and devices (`tenant` routes); the CDN sees counts only. */
+const TENANT_ROLES = ['operator', 'epci', 'commune'];
 const DEVICE_STATES = ['ok', 'faulty', 'offline'];
 
 /**
- * `#/`: the user's connected objects by domain and state, and the active alarms by
- * severity; the server scopes both to what the session may see.
+ * `#/`: the user's devices on a map, its connected objects by domain and state, the active
+ * alarms by severity, today's lighting energy against its baseline and this month's
+ * savings; a commune chosen (selector, map or its table) narrows every figure. The server
+ * scopes everything to what the session may see.
  */
 export default function OverviewPage() {
   const { user, tenantName } = useStore(session);
-  const [data, setData] = useState(null);
-  const [error, setError] = useState('');
+  const isCommune = user.role === 'commune';
+  const communes = useTenants(isCommune ? null : 'commune');
+  const [chosen, setChosen] = useState('');
+  // The tenant every figure is asked for: the chosen commune, else the session's whole scope.
+  const tenant = chosen || undefined;
+  const mapTenant = isCommune ? user.tenant : chosen;
+  const canSeeDevices = TENANT_ROLES.includes(user.role);
 
-  useEffect(() => {
-    let live = true;
-    loadOverview(user.role).then(
-      (loaded) => live && setData(loaded),
-      (failure) => live && setError(unexpectedError(failure)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [user]);
+  const counts = useLoad(() => loadCounts(user.role, tenant), [user, tenant]);
+  // The map keeps the whole scope around a chosen commune, which it zooms onto and draws device by device.
+  const map = useLoad(() => api.get('map/communes'), [user]);
+  const devices = useLoad(() => (mapTenant && canSeeDevices ? api.get(withQuery('map/devices', { tenant: mapTenant })) : Promise.resolve(null)), [user, mapTenant]);
+  const energy = useLoad(() => loadEnergy(tenant), [user, tenant]);
+  const chosenName = chosen && (communes ?? []).find((c) => c.id === chosen)?.name;
 
   return html`
     <h1 tabindex="-1">${t('overview.title')}</h1>
     <p class="scope">${user.tenant ? (tenantName ?? user.tenant) : t('overview.wholeTerritory')}</p>
-    ${error && html`<div role="alert"><p>${error}</p></div>`}
-    ${!data && !error && html`<p role="status">${t('app.loading')}</p>`}
-    ${data && html`<${DeviceTiles} objects=${data.objects} />`}
-    ${data?.alarms && html`<${AlarmTiles} counts=${data.alarms} />`}
+    ${!isCommune &&
+    html`<div class="filters">
+      <${TenantSelect} id="overview-commune" label=${t('scope.commune')} tenants=${communes} value=${chosen} onChange=${setChosen} all />
+    </div>`}
+    <p class="visually-hidden" aria-live="polite">${chosen ? t('overview.narrowed', { name: chosenName ?? chosen }) : ''}</p>
+    ${counts.error && html`<div role="alert"><p>${counts.error}</p></div>`}
+    ${!counts.data && !counts.error && html`<p role="status">${t('app.loading')}</p>`}
+    ${counts.data && html`<${DeviceTiles} objects=${counts.data.objects} />`}
+    ${counts.data?.alarms && html`<${AlarmTiles} counts=${counts.data.alarms} />`}
+    <${EnergySection} energy=${energy} />
+    <section aria-labelledby="map-title">
+      <h2 id="map-title">${t('map.title')}</h2>
+      ${(map.error || devices.error) && html`<div role="alert"><p>${map.error || devices.error}</p></div>`}
+      ${!map.data && !map.error && html`<p role="status">${t('app.loading')}</p>`}
+      ${map.data &&
+      (map.data.communes.length === 0
+        ? html`<p>${t('map.empty')}</p>`
+        : html`
+            <${DeviceMap}
+              communes=${map.data.communes}
+              devices=${devices.data?.devices ?? null}
+              truncated=${devices.data?.truncated}
+              chosen=${mapTenant}
+              onChoose=${isCommune ? () => {} : setChosen}
+            />
+            <${CommuneTable} communes=${map.data.communes} chosen=${mapTenant} onChoose=${isCommune ? () => {} : setChosen} />
+          `)}
+    </section>
   `;
 }
 
-async function loadOverview(role) {
-  const objects = api.get(withQuery('kpis/connected-objects', { by: 'departement' }));
-  const alarms = ALARM_ROLES.includes(role)
-    ? Promise.all(SEVERITIES.map((severity) => api.get(withQuery('alarms', { state: 'active', severity, limit: 1 })).then((page) => [severity, page.total])))
+/** `{data, error}` of a promise made again when `deps` change; the data kept until the next answer. */
+function useLoad(load, deps) {
+  const [state, setState] = useState({ data: null, error: '' });
+  useEffect(() => {
+    let live = true;
+    load().then(
+      (data) => live && setState({ data, error: '' }),
+      (failure) => live && setState({ data: null, error: unexpectedError(failure) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, deps);
+  return state;
+}
+
+async function loadCounts(role, tenant) {
+  const objects = api.get(withQuery('kpis/connected-objects', { by: 'departement', tenant }));
+  const alarms = TENANT_ROLES.includes(role)
+    ? Promise.all(SEVERITIES.map((severity) => api.get(withQuery('alarms', { state: 'active', severity, tenant, limit: 1 })).then((page) => [severity, page.total])))
     : Promise.resolve(null);
   const [o, a] = await Promise.all([objects, alarms]);
   return { objects: o, alarms: a && Object.fromEntries(a) };
+}
+
+/** Today's and this month's energy, each null while none of its hours is over. */
+async function loadEnergy(tenant) {
+  const ask = (range) => (range ? api.get(withQuery('kpis/energy', { from: range[0], to: range[1], tenant })) : Promise.resolve(null));
+  const [today, month] = await Promise.all([ask(todayRange()), ask(monthRange())]);
+  return { today, month };
+}
+
+function EnergySection({ energy }) {
+  const { data, error } = energy;
+  return html`
+    <section aria-labelledby="energy-title">
+      <h2 id="energy-title">${t('energy.title')}</h2>
+      ${error && html`<div role="alert"><p>${error}</p></div>`}
+      ${!data && !error && html`<p role="status">${t('app.loading')}</p>`}
+      ${data &&
+      html`<ul class="tiles">
+        ${noEnergyData(data.today)
+          ? html`<li class="tile" data-tile="energy-today"><h3>${t('energy.today')}</h3><p data-kpi="energy-today-none">${t('energy.none')}</p></li>`
+          : html`<${EnergyToday} answer=${data.today} />`}
+        ${noEnergyData(data.month)
+          ? html`<li class="tile" data-tile="savings-month"><h3>${t('energy.month')}</h3><p data-kpi="savings-month-none">${t('energy.none')}</p></li>`
+          : html`<${SavingsMonth} answer=${data.month} />`}
+      </ul>
+      ${data.month && html`<p class="as-of">${t('energy.period', { from: formatParis(Date.parse(data.month.period.from)), to: formatParis(Date.parse(data.month.period.to)) })} <a href="#/economies">${t('energy.more')}</a></p>`}`}
+    </section>
+  `;
 }
 
 function DeviceTiles({ objects }) {
@@ -72,7 +147,7 @@ function DeviceTiles({ objects }) {
                   (state) => html`
                     <div class=${`state state-${state}`}>
                       <dt>${t(`deviceState.${state}`)}</dt>
-                      <dd>${formatNumber(domain[state])}</dd>
+                      <dd data-kpi=${`devices-${domain.domain}-${state}`}>${formatNumber(domain[state])}</dd>
                     </div>
                   `,
                 )}
