@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { type BuildingUse } from './env/environment';
-import { drawLuminaire, drawNightPolicy, feedFromCabinet, ID_PREFIXES, type Fleet, type SimDevice } from './fleet';
+import { drawLuminaire, drawNightPolicy, feedFromCabinet, ID_PREFIXES, NOMINAL_PRESSURE_BAR, type Fleet, type SimDevice } from './fleet';
 import { AISNE_BOUNDS, BUILDING_NAMES, CA_PAYS_DE_LAON, CAR_PARK_NAMES, KNOWN_COMMUNES } from './places';
 import { Random, type Seed } from './random';
 
@@ -261,7 +261,9 @@ function boilerAttributes(rng: Random, b: Building): Record<string, unknown> {
     building: b.building,
     use: b.use,
     rated_kw: rng.pick(ratedKw),
-    nominal_pressure_bar: round2(rng.uniform(1.2, 1.5)),
+    // At 40 °C flow; a cold circuit reads up to 0.07 bar less (boiler-room.model.ts), and a
+    // healthy one must stay above the low-pressure rule's clear threshold (1.2 bar) even cold.
+    nominal_pressure_bar: round2(rng.uniform(NOMINAL_PRESSURE_BAR[0], NOMINAL_PRESSURE_BAR[1])),
     // Energy-saving findings the rules should spot (DOMAIN.md): no night setback, no summer cut-off.
     night_setback: rng.chance(0.8),
     summer_cutoff: rng.chance(0.9),

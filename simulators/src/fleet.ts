@@ -38,6 +38,8 @@ export type NightMode = 'full' | 'dim' | 'off';
 
 /** Average luminaires per cabinet ("a few dozen"): the default cabinet count. */
 const LAMPS_PER_CABINET = 30;
+/** A boiler room's circuit pressure at 40 °C flow is drawn in this range, bar. */
+export const NOMINAL_PRESSURE_BAR = [1.35, 1.65] as const;
 /** Scatter of devices around their commune's centre, degrees (≈ 2 km). */
 const TOWN_RADIUS_DEG = 0.02;
 /** Scatter of luminaires around their cabinet, degrees (≈ 300 m). */
@@ -288,7 +290,9 @@ function otherDevice(ctx: FleetContext, t: TenantCtx, type: DeviceType, n: numbe
         building: `${rng.pick(BUILDING_NAMES[use])}${town}`,
         use,
         rated_kw: rng.pick([40, 60, 90, 120, 180, 250]),
-        nominal_pressure_bar: round2(rng.uniform(1.2, 1.5)),
+        // At 40 °C flow; a cold circuit reads up to 0.07 bar less (boiler-room.model.ts), and a
+        // healthy one must stay above the low-pressure rule's clear threshold (1.2 bar) even cold.
+        nominal_pressure_bar: round2(rng.uniform(NOMINAL_PRESSURE_BAR[0], NOMINAL_PRESSURE_BAR[1])),
         // Energy-saving findings the rules should spot (DOMAIN.md): no night setback, no summer cut-off.
         night_setback: rng.chance(0.8),
         summer_cutoff: rng.chance(0.9),

@@ -112,7 +112,7 @@ describe('telegestion killed with SIGKILL mid-scenario and restarted', () => {
     expect(rows.map((r) => `${r.type} ${r.device_id}`).sort()).toEqual(faults.map((f) => `${f.type} ${f.device}`).sort());
     for (const f of faults) {
       const a = rows.find((r) => r.device_id === f.device && r.type === f.type)!;
-      expect(a.state).toBe('cleared');
+      expect(a.state, `${f.type} ${f.device}`).toBe('cleared');
       expect(a.cleared_at!.getTime()).toBeGreaterThanOrEqual(start + f.untilH * HOUR);
     }
     for (const before of openBeforeKill) expect(rows.find((r) => r.device_id === before.device_id && r.type === before.type)!.id).toBe(before.id);

@@ -36,7 +36,7 @@ describe('migrate', () => {
 
   it('applies every migration once, then finds nothing left to do', async () => {
     const { db } = await freshDatabase();
-    expect(await migrate(db)).toEqual([{ version: 1, name: 'registry' }, { version: 2, name: 'telegestion' }, { version: 3, name: 'command_constraints' }, { version: 4, name: 'api_keys' }, { version: 5, name: 'notifier' }, { version: 6, name: 'rule_states_text' }, { version: 7, name: 'digest' }, { version: 8, name: 'devices_tenant_domain' }, { version: 9, name: 'credential_events' }, { version: 10, name: 'codec_profiles' }]);
+    expect(await migrate(db)).toEqual([{ version: 1, name: 'registry' }, { version: 2, name: 'telegestion' }, { version: 3, name: 'command_constraints' }, { version: 4, name: 'api_keys' }, { version: 5, name: 'notifier' }, { version: 6, name: 'rule_states_text' }, { version: 7, name: 'digest' }, { version: 8, name: 'devices_tenant_domain' }, { version: 9, name: 'credential_events' }, { version: 10, name: 'codec_profiles' }, { version: 11, name: 'users' }, { version: 12, name: 'alarm_events' }]);
     expect(await migrate(db)).toEqual([]);
     const { rows } = await db.query<{ version: number; checksum: string }>('SELECT version, checksum FROM schema_migrations');
     expect(rows).toHaveLength(readMigrations().length);
@@ -44,7 +44,7 @@ describe('migrate', () => {
     const tables = await db.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
     );
-    expect(tables.rows.map((r) => r.table_name)).toEqual(['alarms', 'api_keys', 'command_batches', 'commands', 'deliveries', 'device_group_members', 'device_groups', 'device_models', 'devices', 'gateways', 'lighting_programs', 'program_assignments', 'rule_states', 'schema_migrations', 'subscriptions', 'tenants']);
+    expect(tables.rows.map((r) => r.table_name)).toEqual(['alarm_events', 'alarms', 'api_keys', 'command_batches', 'commands', 'deliveries', 'device_group_members', 'device_groups', 'device_models', 'devices', 'gateways', 'lighting_programs', 'login_throttle', 'program_assignments', 'rule_states', 'schema_migrations', 'subscriptions', 'tenants', 'user_sessions', 'user_tokens', 'users']);
   });
 
   it('makes the schema itself refuse ids that could break a topic or a line-protocol tag', async () => {
@@ -65,7 +65,7 @@ describe('migrate', () => {
     const b = new Database(url, { max: 2 });
     dbs.push(b);
     const [fromA, fromB] = await Promise.all([migrate(a), migrate(b)]);
-    expect([...fromA, ...fromB]).toEqual([{ version: 1, name: 'registry' }, { version: 2, name: 'telegestion' }, { version: 3, name: 'command_constraints' }, { version: 4, name: 'api_keys' }, { version: 5, name: 'notifier' }, { version: 6, name: 'rule_states_text' }, { version: 7, name: 'digest' }, { version: 8, name: 'devices_tenant_domain' }, { version: 9, name: 'credential_events' }, { version: 10, name: 'codec_profiles' }]);
+    expect([...fromA, ...fromB]).toEqual([{ version: 1, name: 'registry' }, { version: 2, name: 'telegestion' }, { version: 3, name: 'command_constraints' }, { version: 4, name: 'api_keys' }, { version: 5, name: 'notifier' }, { version: 6, name: 'rule_states_text' }, { version: 7, name: 'digest' }, { version: 8, name: 'devices_tenant_domain' }, { version: 9, name: 'credential_events' }, { version: 10, name: 'codec_profiles' }, { version: 11, name: 'users' }, { version: 12, name: 'alarm_events' }]);
     const { rows } = await a.query<{ n: string }>('SELECT count(*) AS n FROM schema_migrations');
     expect(Number(rows[0].n)).toBe(readMigrations().length);
   });
