@@ -88,12 +88,22 @@ export async function benchConsole(argv: string[]): Promise<Record<string, unkno
         await cdp.send('Network.enable');
         await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
         const transferred = countAssets(page);
+        const calls = timeApiCalls(page);
         const t = performance.now();
         await page.goto(`${baseUrl}${path}`);
         await page.waitForSelector(READY[name], { timeout: 30_000 });
         const elapsed = performance.now() - t;
         if (i > 0) ms.push(elapsed);
-        if (i === loads) bytes = await transferred();
+        if (i === loads) {
+          bytes = await transferred();
+          // The page's own clock: navigation, DOM ready, and when the figures were found on screen.
+          const nav = (await page.evaluate(
+            "(() => { const n = performance.getEntriesByType('navigation')[0]; return { response: n.responseEnd, dom: n.domContentLoadedEventEnd, now: performance.now() }; })()",
+          )) as { response: number; dom: number; now: number };
+          log(`${name}: in the page, html ${round(nav.response)} ms, DOM ready ${round(nav.dom)} ms, figures found by ${round(nav.now)} ms (wall ${round(elapsed)} ms)`);
+          // Where the last load's time went: its API requests, slowest first.
+          log(`${name}: API requests of the last load: ${(await calls()).slice(0, 6).map((c) => `${c.path} ${round(c.ms)} ms`).join('; ') || 'none'}`);
+        }
         await page.close();
         await cdp.detach().catch(() => undefined);
       }
@@ -149,6 +159,18 @@ async function seedActiveAlarms(db: Database, count: number): Promise<number> {
     [SEED, count],
   );
   return rowCount ?? 0;
+}
+
+/** Each /api/ request the page made, with its time from request to response end, slowest first. */
+function timeApiCalls(page: Page): () => Promise<Array<{ path: string; ms: number }>> {
+  const calls: Array<{ path: string; ms: number }> = [];
+  page.on('requestfinished', (request) => {
+    const url = new URL(request.url());
+    if (!url.pathname.startsWith('/api/')) return;
+    const t = request.timing();
+    calls.push({ path: `${url.pathname}${url.search}`, ms: t.responseEnd - t.requestStart });
+  });
+  return async () => calls.sort((a, b) => b.ms - a.ms);
 }
 
 /** Sums the encoded (as transferred) bytes of the page's scripts and styles as they finish. */

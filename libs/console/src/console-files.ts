@@ -73,7 +73,15 @@ export function loadConsoleBundle(root: string = consoleRoot()): ConsoleBundle {
   const importMap = JSON.stringify({ imports });
   const template = readFileSync(join(publicDir, 'index.html'), 'utf8');
   if (!template.includes(IMPORT_MAP_SLOT)) throw new Error(`${publicDir}/index.html: no "${IMPORT_MAP_SLOT}" slot`);
-  const index = fileOf(Buffer.from(template.replace(IMPORT_MAP_SLOT, `<script type="importmap">${importMap}</script>`)), '.html', false);
+  // Every module of the shell (app/, its components and dictionaries, the vendor modules) is
+  // announced at once: without it, each level of imports waited for the one above (a
+  // first visit fetched the shell in six round trips). Pages stay lazy: each route loads its own.
+  const preload = [...assets.keys()]
+    .filter((url) => /\.m?js$/.test(url) && (url.startsWith('/assets/app/') || url.startsWith('/assets/vendor/')))
+    .sort()
+    .map((url) => `<link rel="modulepreload" href="${url}">`)
+    .join('\n');
+  const index = fileOf(Buffer.from(template.replace(IMPORT_MAP_SLOT, `<script type="importmap">${importMap}</script>\n${preload}`)), '.html', false);
   return { index, assets, contentSecurityPolicy: contentSecurityPolicy(importMap) };
 }
 
