@@ -11,7 +11,7 @@
  * (20) of each after one warm-up load, p50/p95/max. The baseline, measured the same way in
  * the same run: the sign-in page (the shell, its scripts and styles, no data). The bytes of
  * JavaScript and CSS the overview's load transferred (as served: gzip) give `bundle_kb_gz`.
- * Targets (issue 20): overview p95 ≤ 1,500 ms, alarms p95 ≤ 500 ms, bundle ≤ 300 KB.
+ * Targets: overview p95 ≤ 1,500 ms, alarms p95 ≤ 500 ms, bundle ≤ 300 KB.
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';

@@ -3,7 +3,7 @@
  * of a role (`ApiPlatform.sessions`) put in the browser as its cookie, then a page opened.
  */
 import type { ApiPlatform, KeyName } from './api-platform';
-import type { Locator } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { TestBrowser, WatchedPage } from './browser';
 
 /** Makes the browser hold the session of `who` (the platform's signed-in person of that role). */
@@ -25,6 +25,16 @@ export async function openSignedIn(browser: TestBrowser, platform: ApiPlatform, 
   const { cookie } = await platform.login(platform.emails[who]);
   await browser.context.addCookies([{ name: 'hv_session', value: cookie, url: platform.url, httpOnly: true, sameSite: 'Strict' }]);
   return openPage(browser, platform, path);
+}
+
+/** The requests the page makes from now on to an API path (its path and query), to be asked again with a key. */
+export function requestsTo(page: Page, pathname: string): string[] {
+  const seen: string[] = [];
+  page.on('request', (r) => {
+    const url = new URL(r.url());
+    if (url.pathname === pathname) seen.push(url.pathname + url.search);
+  });
+  return seen;
 }
 
 /** The rows of a chart's data table: each time (ISO, from `<time datetime>`) and its cells' text. */

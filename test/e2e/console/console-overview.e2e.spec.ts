@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { insertAlarm, startApiPlatform, type ApiPlatform, type KeyName } from '../../support/api-platform';
 import { expectNoSeriousA11yViolations, launchBrowser, screenshot, type TestBrowser } from '../../support/browser';
-import { openPage, useSessionOf } from '../../support/console-pages';
+import { openPage, useSessionOf, requestsTo } from '../../support/console-pages';
 
 /** As the page prints numbers in French. */
 const fr = (n: number) => new Intl.NumberFormat('fr').format(n);
@@ -54,15 +54,7 @@ describe('the console: overview', () => {
   const expectedRows = (communes: MapCommune[]) =>
     [...communes].sort((a, b) => a.tenant.localeCompare(b.tenant)).map((c) => ({ tenant: c.tenant, cells: [c.name, fr(c.devices), fr(c.ok), fr(c.faulty), fr(c.offline)] }));
 
-  /** The energy requests the page makes, kept to be asked again with a key. */
-  function energyRequests(page: Page): string[] {
-    const seen: string[] = [];
-    page.on('request', (r) => {
-      const url = new URL(r.url());
-      if (url.pathname === '/api/v1/kpis/energy') seen.push(url.pathname + url.search);
-    });
-    return seen;
-  }
+  const energyRequests = (page: Page): string[] => requestsTo(page, '/api/v1/kpis/energy');
 
   async function expectEnergyOf(page: Page, requests: string[], key: KeyName) {
     await page.locator('[data-tile="savings-month"] h3').waitFor();

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startApiPlatform, type ApiPlatform, type KeyName } from '../../support/api-platform';
 import { expectNoSeriousA11yViolations, launchBrowser, screenshot, type TestBrowser, type WatchedPage } from '../../support/browser';
-import { chartRows, openPage, useSessionOf } from '../../support/console-pages';
+import { chartRows, openPage, useSessionOf, requestsTo } from '../../support/console-pages';
 
 /** As the page prints numbers in French. */
 const fr = (n: number) => new Intl.NumberFormat('fr').format(n);
@@ -53,15 +53,7 @@ describe('the console: savings', () => {
     await platform?.stop();
   });
 
-  /** The energy requests the page makes. */
-  function energyRequests(page: Page): string[] {
-    const seen: string[] = [];
-    page.on('request', (r) => {
-      const url = new URL(r.url());
-      if (url.pathname === '/api/v1/kpis/energy') seen.push(url.pathname + url.search);
-    });
-    return seen;
-  }
+  const energyRequests = (page: Page): string[] => requestsTo(page, '/api/v1/kpis/energy');
 
   /** The page's figures against the API's answers to the very requests it made (same period, grouping, tenant). */
   async function expectFiguresOf(watched: WatchedPage, requests: string[], key: KeyName) {

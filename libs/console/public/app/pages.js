@@ -53,7 +53,7 @@ export const PAGES = [
     roles: ['operator', 'epci'],
     load: () => import('../pages/users/users.js'),
   },
-  // Devices, lighting and data quality (issue 20, item 2).
+  // Devices, lighting and data quality.
   {
     path: '/equipements',
     title: { fr: 'Équipements', en: 'Devices' },
@@ -85,7 +85,7 @@ export const PAGES = [
     roles: ['operator', 'epci', 'commune'],
     load: () => import('../pages/quality/quality.js'),
   },
-  // Air quality, parking, the CDN report and open data (issue 20, item 2). Open data is the
+  // Air quality, parking, the CDN report and open data. Open data is the
   // public role's only page, so its landing page (shell.js sends a role without the overview
   // to its first page).
   {

@@ -265,7 +265,7 @@ export default {
   'users.issue.role': ({ detail }) => `Role refused by the server (${detail}).`,
   'users.issue.tenant': ({ detail }) => `Collectivité refused by the server (${detail}).`,
   'users.notSent': ({ email }) => `Account created, but the invitation could not be sent to ${email}: send it again later.`,
-  // Devices, lighting and data quality (issue 20, item 2).
+  // Devices, lighting and data quality.
   'scope.tenant': 'Local authority',
   'scope.commune': 'Commune',
   'scope.all': 'All those I can see',
@@ -461,7 +461,7 @@ export default {
   'quality.lagTitle': 'Ingest lag',
   'quality.lagIntro': 'The longest delay between a message sent and stored, hour by hour; the same for the whole platform.',
   'quality.lagChart': 'Worst ingest lag per hour',
-  // Air quality, parking, the CDN report and open data (issue 20, item 2).
+  // Air quality, parking, the CDN report and open data.
   'kpi.by': 'Group by',
   'kpi.by.epci': 'EPCI',
   'kpi.by.commune': 'Commune',
@@ -599,7 +599,7 @@ export default {
   'opendata.field.car-parks.name': 'The car park’s name, if it has one.',
   'opendata.field.car-parks.status': 'spacesAvailable, almostFull (from 90 % occupancy) or full.',
   'opendata.field.car-parks.observed_at': 'Time of the latest count (UTC, ISO 8601).',
-  // Overview (map, energy, commune selector) and savings (issue 20, item 2).
+  // Overview (map, energy, commune selector) and savings.
   'overview.narrowed': ({ name }) => `Figures of the commune: ${name}.`,
   'map.title': 'Map of the devices',
   'map.empty': 'No positioned device.',

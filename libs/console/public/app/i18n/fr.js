@@ -265,7 +265,7 @@ export default {
   'users.issue.role': ({ detail }) => `Rôle refusé par le serveur (${detail}).`,
   'users.issue.tenant': ({ detail }) => `Collectivité refusée par le serveur (${detail}).`,
   'users.notSent': ({ email }) => `Compte créé, mais l’invitation n’a pas pu être envoyée à ${email} : renvoyez-la plus tard.`,
-  // Devices, lighting and data quality (issue 20, item 2).
+  // Devices, lighting and data quality.
   'scope.tenant': 'Collectivité',
   'scope.commune': 'Commune',
   'scope.all': 'Toutes celles de mon périmètre',
@@ -461,7 +461,7 @@ export default {
   'quality.lagTitle': 'Retard d’ingestion',
   'quality.lagIntro': 'Le plus long délai entre l’envoi d’un message et son enregistrement, heure par heure ; commun à toute la plateforme.',
   'quality.lagChart': 'Retard maximal d’ingestion par heure',
-  // Air quality, parking, the CDN report and open data (issue 20, item 2).
+  // Air quality, parking, the CDN report and open data.
   'kpi.by': 'Regrouper par',
   'kpi.by.epci': 'EPCI',
   'kpi.by.commune': 'Commune',
@@ -599,7 +599,7 @@ export default {
   'opendata.field.car-parks.name': 'Nom du parking, s’il en a un.',
   'opendata.field.car-parks.status': 'spacesAvailable (places libres), almostFull (dès 90 % d’occupation) ou full (complet).',
   'opendata.field.car-parks.observed_at': 'Heure du dernier comptage (UTC, ISO 8601).',
-  // Overview (map, energy, commune selector) and savings (issue 20, item 2).
+  // Overview (map, energy, commune selector) and savings.
   'overview.narrowed': ({ name }) => `Chiffres de la commune : ${name}.`,
   'map.title': 'Carte des équipements',
   'map.empty': 'Aucun équipement positionné.',
