@@ -227,7 +227,11 @@ describe('the alarms pages', () => {
       expect(await page.locator(`tr[data-alarm="${alarmOfB}"]`).count()).toBe(1);
 
       await page.reload();
-      await page.locator('#alarms-results').waitFor();
+      // If the list does not come back after the reload, the failure says what the page showed instead.
+      await page.locator('#alarms-results').waitFor().catch(async (error: Error) => {
+        await screenshot(page, 'alarms-after-reload-failure');
+        throw new Error(`${error.message}\npage: ${await page.locator('body').innerText().catch(() => '?')}\nerrors: ${errors.join('; ')}`);
+      });
       expect(await page.locator('#filter-tenant').inputValue()).toBe(platform.tenants.B.tenant);
       expect(await page.locator('#filter-severity').inputValue()).toBe('major');
       expect(await page.locator('#filter-unassigned').isChecked()).toBe(true);
