@@ -5,7 +5,7 @@
  */
 export * from './api.module';
 export * from './api.options';
-export { INVITATION_TTL_MS, passwordIssues } from './accounts/accounts.service';
+export { INVITATION_TTL_MS } from './accounts/accounts.service';
 export * from './auth/caller';
 export * from './auth/tenant-scope';
 export * from './http/api.errors';

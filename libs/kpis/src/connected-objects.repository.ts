@@ -80,10 +80,17 @@ export function totalsByDomain(groups: readonly ConnectedObjects[]): Array<Omit<
 }
 
 /** $1: the grouping; `filter` on the devices `d`, its parameters from $2. */
+/**
+ * Each device with an open alarm, `offline` (an open communication loss) and `faulty` (an
+ * open fault of another type): the one definition of a device's state, for the counts here
+ * and the map (libs/api). Used as `WITH a AS (…)`, joined on `a.device_id`.
+ */
+export const OPEN_ALARM_STATES_SQL = `SELECT device_id, bool_or(type = 'communication_loss') AS offline, bool_or(kind = 'fault' AND type <> 'communication_loss') AS faulty
+      FROM alarms WHERE state <> 'cleared' GROUP BY device_id`;
+
 function countSql(filter: string): string {
   return `WITH a AS (
-      SELECT device_id, bool_or(type = 'communication_loss') AS offline, bool_or(kind = 'fault' AND type <> 'communication_loss') AS faulty
-      FROM alarms WHERE state <> 'cleared' GROUP BY device_id
+      ${OPEN_ALARM_STATES_SQL}
     ), per_tenant AS (
       SELECT d.tenant_id, d.domain,
         count(*) FILTER (WHERE d.retired_at IS NULL) AS registered,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { KpiCache, questionKey } from '@hv/kpis';
+import { KpiCache, OPEN_ALARM_STATES_SQL, questionKey } from '@hv/kpis';
 import { Database } from '@hv/state';
 
 /** A commune on the map: where its positioned devices are (their mean position), and their states. */
@@ -30,10 +30,7 @@ const COMMUNES_TTL_MS = 5_000;
 export const MAP_DEVICES_LIMIT = 5_000;
 
 /** A device's state as the connected objects count it: a communication loss wins over a fault. */
-const STATES = `WITH a AS (
-  SELECT device_id, bool_or(type = 'communication_loss') AS offline, bool_or(kind = 'fault' AND type <> 'communication_loss') AS faulty
-  FROM alarms WHERE state <> 'cleared' GROUP BY device_id
-)`;
+const STATES = `WITH a AS (${OPEN_ALARM_STATES_SQL})`;
 const POSITIONED = `d.retired_at IS NULL AND jsonb_typeof(d.attributes -> 'lat') = 'number' AND jsonb_typeof(d.attributes -> 'lon') = 'number'`;
 
 /**
