@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { influxQuery } from '@hv/devkit';
 import { DeviceRepository } from '@hv/state';
-import { insertAlarm, startApiPlatform, type ApiPlatform } from '../../support/api-platform';
+import { startApiPlatform, type ApiPlatform } from '../../support/api-platform';
 import { connect } from '../../support/platform';
 import { waitFor } from '../../support/wait';
 
@@ -214,46 +214,6 @@ describe('API requests against the real stack', () => {
     });
   });
 
-  describe('what the console reads: map, search, groups, a device\'s commands', () => {
-    it('the map has one point per commune with its devices\' states, and the devices of a commune with their positions', async () => {
-      const { body } = await p.call('GET', '/api/v1/map/communes', { key: op() });
-      for (const t of [p.tenants.A, p.tenants.B]) {
-        const commune = body.communes.find((c: { tenant: string }) => c.tenant === t.tenant);
-        // The devices the registry holds with a position (other tests of this file add some without).
-        const registered = (await p.call('GET', `/api/v1/devices?tenant=${t.tenant}&limit=1000`, { key: op() })).body.devices as Array<{ attributes: { lat?: unknown; lon?: unknown } }>;
-        const positioned = registered.filter((d) => typeof d.attributes.lat === 'number' && typeof d.attributes.lon === 'number').length;
-        expect(positioned).toBeGreaterThan(0);
-        expect(commune).toMatchObject({ tenant: t.tenant, name: expect.any(String), devices: positioned });
-        expect(commune.ok + commune.faulty + commune.offline).toBe(commune.devices);
-        expect(commune.lat).toBeGreaterThan(49);
-        expect(commune.lat).toBeLessThan(50.2);
-      }
-      const devices = await p.call('GET', `/api/v1/map/devices?tenant=${p.tenants.A.tenant}`, { key: p.keys.communeA });
-      expect(devices.body.truncated).toBe(false);
-      expect(devices.body.devices.length).toBeGreaterThan(0);
-      expect(devices.body.devices.every((d: { id: string; lat: number; state: string }) => d.id.includes(p.tenants.A.tenant) && d.lat > 49 && ['ok', 'faulty', 'offline'].includes(d.state))).toBe(true);
-      expect((await p.call('GET', `/api/v1/map/devices?tenant=${p.tenants.B.tenant}`, { key: p.keys.communeA })).status).toBe(403);
-    });
-
-    it('devices are found by text in their id or name, case aside, and % or _ are plain characters', async () => {
-      const all = await p.call('GET', `/api/v1/devices?tenant=${p.tenants.A.tenant}&limit=1000`, { key: op() });
-      const one = all.body.devices[0] as { id: string };
-      const found = await p.call('GET', `/api/v1/devices?q=${encodeURIComponent(one.id.toUpperCase())}`, { key: op() });
-      expect(found.body.devices.map((d: { id: string }) => d.id)).toContain(one.id);
-      expect(found.body.total).toBeLessThan(all.body.total + 1);
-      expect((await p.call('GET', '/api/v1/devices?q=%25', { key: op() })).body.total).toBe(0);
-      expect((await p.call('GET', '/api/v1/devices?q=_', { key: op() })).body.total).toBe(0);
-    });
-
-    it("a tenant's groups, and a device's latest commands", async () => {
-      const groups = await p.call('GET', `/api/v1/tenants/${p.tenants.A.tenant}/groups`, { key: p.keys.communeA });
-      expect(groups.body.groups).toContainEqual({ id: p.tenants.A.group, name: 'Rue A', devices: 1 });
-      const commands = await p.call('GET', `/api/v1/devices/${p.tenants.A.device}/commands?limit=5`, { key: p.keys.communeA });
-      expect(commands.body.commands.map((c: { cmdId: string }) => c.cmdId)).toContain(p.tenants.A.command);
-      expect((await p.call('GET', `/api/v1/devices/${p.tenants.B.device}/commands`, { key: p.keys.communeA })).status).toBe(404);
-    });
-  });
-
   describe('readings from InfluxDB', () => {
     const t0 = Date.parse('2026-11-01T00:00:00Z');
     const HOUR = 3_600_000;
@@ -305,66 +265,6 @@ describe('API requests against the real stack', () => {
       const expected = [...sums.entries()].sort((a, b) => a[0] - b[0]).map(([hour, s]) => [new Date(hour).toISOString(), Math.round((s.sum / s.n) * 1000) / 1000]);
       expect(res.body.points.map((x: { time: string; power_w: number }) => [x.time, x.power_w])).toEqual(expected);
       expect(res.body.points[5]).toMatchObject({ time: '2026-11-01T05:00:00.000Z', level_pct: 50, power_w: 20 });
-    });
-  });
-
-  describe('alarms', () => {
-    it('acknowledge, assign, clear by hand, and find it in the history', async () => {
-      const id = await insertAlarm(p.db, p.tenants.A);
-      const key = p.keys.communeA;
-      const acked = await p.call('POST', `/api/v1/alarms/${id}/acknowledge`, { key });
-      expect(acked.body).toMatchObject({ id, state: 'acknowledged', acknowledgedBy: expect.stringMatching(/^e2e commune 02408 \(key [a-z2-7]{16}\)$/) });
-      expect((await p.call('POST', `/api/v1/alarms/${id}/acknowledge`, { key })).status).toBe(409);
-      expect((await p.call('POST', `/api/v1/alarms/${id}/assign`, { key, body: { assignee: 'Régie Laon' } })).body.assignee).toBe('Régie Laon');
-      const cleared = await p.call('POST', `/api/v1/alarms/${id}/clear`, { key });
-      expect(cleared.body).toMatchObject({ state: 'cleared', clearedBy: acked.body.acknowledgedBy });
-      expect((await p.call('POST', `/api/v1/alarms/${id}/clear`, { key })).status).toBe(409);
-      const open = await p.call('GET', `/api/v1/alarms?state=open&device=${p.tenants.A.device}`, { key });
-      expect(open.body.alarms.map((a: { id: number }) => a.id)).not.toContain(id);
-      const history = await p.call('GET', `/api/v1/alarms?state=cleared&from=${new Date(Date.now() - 60_000).toISOString()}`, { key });
-      expect(history.body.alarms.map((a: { id: number }) => a.id)).toContain(id);
-    });
-
-    it("each alarm's history: who did what, with the comments, whoever wrote it (rules, a key, a person)", async () => {
-      const id = await insertAlarm(p.db, p.tenants.A);
-      const key = p.keys.communeA;
-      const session = p.sessions.communeA;
-      expect((await p.call('POST', `/api/v1/alarms/${id}/acknowledge`, { session, body: { comment: 'Vu, on envoie quelqu\'un' } })).status).toBe(200);
-      expect((await p.call('POST', `/api/v1/alarms/${id}/assign`, { key, body: { assignee: 'Régie Laon', comment: 'Tournée de jeudi' } })).status).toBe(200);
-      // An escalation by telegestion, as its rules write it (no actor given: the rules).
-      await p.db.query(`UPDATE alarms SET severity = 'critical' WHERE id = $1`, [id]);
-      expect((await p.call('POST', `/api/v1/alarms/${id}/clear`, { session, body: { comment: 'Lampe changée' } })).status).toBe(200);
-      const noted = await p.call('POST', `/api/v1/alarms/${id}/comments`, { session, body: { comment: 'Facture transmise' } });
-      expect(noted.status).toBe(201);
-      const bad = await p.call('POST', `/api/v1/alarms/${id}/comments`, { session, body: { comment: '' } });
-      expect(bad.body.issues.map((i: { field: string }) => i.field)).toEqual(['body.comment']);
-      const { body } = await p.call('GET', `/api/v1/alarms/${id}`, { key });
-      const person = expect.stringMatching(/^E2E communeA \(user [a-z2-7]{16}\)$/);
-      const machine = expect.stringMatching(/^e2e commune 02408 \(key [a-z2-7]{16}\)$/);
-      expect(body.history.map(({ event, actor, detail, comment }: Record<string, unknown>) => ({ event, actor, detail, comment }))).toEqual([
-        { event: 'raised', actor: 'rules', detail: 'major', comment: null },
-        { event: 'acknowledged', actor: person, detail: null, comment: "Vu, on envoie quelqu'un" },
-        { event: 'assigned', actor: machine, detail: 'Régie Laon', comment: 'Tournée de jeudi' },
-        { event: 'escalated', actor: 'rules', detail: 'critical', comment: null },
-        { event: 'cleared', actor: person, detail: null, comment: 'Lampe changée' },
-        { event: 'commented', actor: person, detail: null, comment: 'Facture transmise' },
-      ]);
-      expect(noted.body.history).toEqual(body.history);
-      // Another commune can neither read nor write it.
-      expect((await p.call('POST', `/api/v1/alarms/${id}/comments`, { session: p.sessions.communeB, body: { comment: 'intrus' } })).status).toBe(404);
-    });
-
-    it('the inbox filters by assignee, and - for the alarms nobody handles', async () => {
-      const mine = await insertAlarm(p.db, p.tenants.A);
-      const nobody = await insertAlarm(p.db, p.tenants.A);
-      const key = p.keys.communeA;
-      await p.call('POST', `/api/v1/alarms/${mine}/assign`, { key, body: { assignee: 'Équipe sud' } });
-      const assigned = await p.call('GET', `/api/v1/alarms?state=open&assignee=${encodeURIComponent('Équipe sud')}`, { key });
-      expect(assigned.body.alarms.map((a: { id: number }) => a.id)).toEqual([mine]);
-      const unassigned = await p.call('GET', '/api/v1/alarms?state=open&assignee=-&limit=1000', { key });
-      const ids = unassigned.body.alarms.map((a: { id: number }) => a.id);
-      expect(ids).toContain(nobody);
-      expect(ids).not.toContain(mine);
     });
   });
 
